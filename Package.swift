@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Module layout and the one-way dependencies between modules follow DESIGN.md:
+/// RecallScheduler (pure) <- RecallStore <- RecallSync <- RecallCLI <- recall;
+/// RecallImport depends only on CCmark and the scheduler's value types.
+let package = Package(
+    name: "recall",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "recall", targets: ["recall"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        .target(name: "RecallScheduler"),
+        // Turns Migrations/*.sql and Seeds/* into Swift string literals at build time,
+        // so the binary stands alone (DESIGN.md invariant 7).
+        .executableTarget(name: "EmbedFiles"),
+        .plugin(
+            name: "EmbedPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedFiles"]
+        ),
+        .target(
+            name: "RecallStore",
+            dependencies: ["CSQLite", "RecallScheduler"],
+            plugins: ["EmbedPlugin"]
+        ),
+        .target(
+            name: "RecallImport",
+            dependencies: ["CCmark", "RecallScheduler"],
+            plugins: ["EmbedPlugin"]
+        ),
+        .target(
+            name: "RecallSync",
+            dependencies: ["RecallStore", "RecallScheduler"]
+        ),
+        .target(
+            name: "RecallCLI",
+            dependencies: [
+                "RecallScheduler", "RecallStore", "RecallImport", "RecallSync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "recall", dependencies: ["RecallCLI"]),
+        .testTarget(
+            name: "RecallSchedulerTests",
+            dependencies: ["RecallScheduler"]
+        ),
+        .testTarget(
+            name: "RecallStoreTests",
+            dependencies: ["RecallStore", "RecallScheduler"]
+        ),
+        .testTarget(
+            name: "RecallImportTests",
+            dependencies: ["RecallImport", "RecallScheduler"]
+        ),
+        .testTarget(
+            name: "RecallCLITests",
+            dependencies: ["RecallStore", "RecallScheduler"]
+        ),
+    ]
+)
