@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "recall", targets: ["recall"]),
+        // .executable(name: "recall-bench", targets: ["RecallBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -47,14 +48,16 @@ let package = Package(
             name: "RecallSync",
             dependencies: ["RecallStore", "RecallScheduler"]
         ),
+        .target(name: "RecallTerminal", dependencies: ["CCmark"]),
         .target(
             name: "RecallCLI",
             dependencies: [
-                "RecallScheduler", "RecallStore", "RecallImport", "RecallSync",
+                "RecallScheduler", "RecallStore", "RecallImport", "RecallSync", "RecallTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "recall", dependencies: ["RecallCLI"]),
+        .executableTarget(name: "RecallBench", dependencies: ["RecallScheduler"]),
         .testTarget(
             name: "RecallSchedulerTests",
             dependencies: ["RecallScheduler"]
@@ -66,6 +69,10 @@ let package = Package(
         .testTarget(
             name: "RecallImportTests",
             dependencies: ["RecallImport", "RecallScheduler"]
+        ),
+        .testTarget(
+            name: "RecallTerminalTests",
+            dependencies: ["RecallTerminal"]
         ),
         .testTarget(
             name: "RecallCLITests",

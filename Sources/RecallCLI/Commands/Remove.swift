@@ -1,0 +1,26 @@
+import ArgumentParser
+import RecallStore
+
+/// `recall rm`: delete cards.
+struct Remove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm",
+        abstract: "Delete cards (with their history). All or nothing: an unknown id deletes none.",
+        discussion: "Example:\n  recall rm 12 13")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "Card ids.")
+    var ids: [String]
+
+    func validate() throws {
+        if ids.isEmpty { throw ValidationError("give at least one card id") }
+    }
+
+    func run() throws {
+        let cardIDs = try ids.map(parseCardID)
+        let context = try Context(storeOptions)
+        try context.store.write { try context.store.deleteCards(cardIDs, now: context.now) }
+        Output.line("deleted \(cardIDs.count == 1 ? "card" : "cards") \(cardIDs.map(String.init).joined(separator: " "))")
+    }
+}

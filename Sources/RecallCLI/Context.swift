@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import RecallScheduler
+import RecallStore
+
+/// `--db PATH`, shared by every command that opens the store.
+public struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The store file. Default: $RECALL_DB, else $XDG_DATA_HOME/recall/recall.sqlite.",
+        valueName: "path"))
+    var db: String?
+
+    public init() {}
+}
+
+/// What every command needs: the environment, the one clock and the store.
+struct Context {
+    let environment: [String: String]
+    let clock: Clock
+    let store: Store
+
+    var now: Millis { clock.now }
+
+    /// Reads the clock first (a bad `RECALL_NOW` fails before anything is opened), then opens
+    /// or creates the store. A store created here gets the bundled deck unless `bundledDeck` is false.
+    init(_ options: StoreOptions, bundledDeck: Bool = true) throws {
+        environment = ProcessInfo.processInfo.environment
+        clock = try Clock.fromEnvironment(environment)
+        let path = Store.resolvePath(option: options.db, environment: environment)
+        store = try Store(path: path)
+        if store.isNew && bundledDeck {
+            try BundledDeck.install(into: store, now: clock.now)
+        }
+    }
+
+    /// The day clock in force: days start at the store's rollover hour (default 4) in local time.
+    var dayClock: DayClock {
+        let hour = (try? store.setting("day_start_hour")).flatMap { $0.flatMap { Int($0) } } ?? 4
+        return DayClock(timeZone: clock.timeZone, rolloverHour: hour)
+    }
+
+    var today: Int { dayClock.dayNumber(at: now) }
+    var endOfToday: Millis { dayClock.startOfDay(today + 1) }
+}
+
+/// Card ids on the command line: the short number `recall` prints.
+func parseCardID(_ text: String) throws(CLIError) -> Int64 {
+    guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else { throw .invalidCardID(text) }
+    return id
+}

@@ -1,0 +1,53 @@
+import RecallTerminal
+import Foundation
+import RecallScheduler
+import RecallStore
+import RecallSync
+
+/// Writes to standard output and error. Card text goes through `safe` before it reaches a
+/// terminal (DESIGN.md invariant 6).
+enum Output {
+    static func line(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func json(_ value: JSONValue) {
+        line(value.formatted())
+    }
+
+    /// One line of card text for tables: control characters made visible, whitespace collapsed,
+    /// cut to `width` characters.
+    static func summary(_ text: String, width: Int) -> String {
+        let flat = Sanitizer.sanitize(text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        if flat.count <= width { return flat }
+        return String(flat.prefix(max(1, width - 1))) + "…"
+    }
+
+    /// Local date and time for people (`2026-11-26 09:00`).
+    static func localTime(_ millis: Millis, zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+
+    /// Pads or cuts to a column width.
+    static func column(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let count = text.count
+        if count >= width { return text }
+        let padding = String(repeating: " ", count: width - count)
+        return right ? padding + text : text + padding
+    }
+}
+
+/// Standard input as text (invalid UTF-8 is replaced, never trapped on).
+enum StandardInput {
+    static func readAll() -> String {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+}

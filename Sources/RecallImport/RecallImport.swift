@@ -1,0 +1,1 @@
+// RecallImport: question banks become card drafts.

@@ -1,0 +1,268 @@
+import Foundation
+import RecallScheduler
+
+/// Reading and writing decks, notes and cards. Every method that writes expects to run inside
+/// `Store.write { }` so that a command's changes commit together.
+extension Store {
+    // MARK: Decks
+
+    public func deck(named name: String) throws(StoreError) -> DeckRecord? {
+        try db.row(
+            "SELECT id, name, config, created, modified FROM decks WHERE name = ?", [.text(name)], Self.readDeck)
+    }
+
+    public func decks() throws(StoreError) -> [DeckRecord] {
+        try db.rows("SELECT id, name, config, created, modified FROM decks ORDER BY name", [], Self.readDeck)
+    }
+
+    static func readDeck(_ row: Statement) -> DeckRecord {
+        DeckRecord(
+            id: row.int64Value(0), name: row.textValue(1), config: row.textValue(2),
+            created: row.int64Value(3), modified: row.int64Value(4))
+    }
+
+    /// The deck called `name`, created (with default options) when it does not exist yet.
+    @discardableResult
+    public func ensureDeck(_ name: String, now: Millis) throws(StoreError) -> DeckRecord {
+        if let deck = try deck(named: name) { return deck }
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed == name else {
+            throw .invalid("a deck name cannot be empty or start or end with spaces: \"\(name)\"")
+        }
+        try db.run(
+            "INSERT INTO decks(name, config, created, modified) VALUES (?, '{}', ?, ?)",
+            [.text(name), .integer(now), .integer(now)])
+        try db.run("DELETE FROM tombstones WHERE kind = 'deck' AND id = ?", [.text(name)])
+        return DeckRecord(id: db.lastInsertRowID, name: name, config: "{}", created: now, modified: now)
+    }
+
+    public func setDeckConfig(_ name: String, config: String, now: Millis) throws(StoreError) {
+        try db.run("UPDATE decks SET config = ?, modified = ? WHERE name = ?", [.text(config), .integer(now), .text(name)])
+        if db.changes == 0 { throw .deckNotFound(name) }
+    }
+
+    /// Counts per deck, as of `now`. Review cards count as due when due before `endOfToday`
+    /// (they are due on a day); learning cards count whatever their due moment.
+    public func deckSummaries(now: Millis, today: Int, endOfToday: Millis) throws(StoreError) -> [DeckSummary] {
+        try db.rows(
+            """
+            SELECT d.name,
+                   count(c.id) FILTER (WHERE c.phase = 'new' AND c.suspended = 0 AND coalesce(c.buried_until, -1) < :today),
+                   count(c.id) FILTER (WHERE c.phase IN ('learning', 'relearning') AND c.suspended = 0),
+                   count(c.id) FILTER (WHERE c.phase = 'review' AND c.due < :end AND c.suspended = 0
+                                       AND coalesce(c.buried_until, -1) < :today),
+                   count(c.id),
+                   count(c.id) FILTER (WHERE c.suspended = 1)
+            FROM decks d LEFT JOIN cards c ON c.deck_id = d.id
+            GROUP BY d.id ORDER BY d.name
+            """, [.integer(Int64(today)), .integer(endOfToday)]
+        ) { row in
+            DeckSummary(
+                name: row.textValue(0), new: row.intValue(1), learning: row.intValue(2), due: row.intValue(3),
+                total: row.intValue(4), suspended: row.intValue(5))
+        }
+    }
+
+    /// Renames a deck, and its sub-decks (`old::child` becomes `new::child`).
+    public func renameDeck(_ old: String, to new: String, now: Millis) throws(StoreError) {
+        guard try deck(named: old) != nil else { throw .deckNotFound(old) }
+        if old == new { return }
+        if try deck(named: new) != nil { throw .deckExists(new) }
+        let trimmed = new.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed == new else {
+            throw .invalid("a deck name cannot be empty or start or end with spaces: \"\(new)\"")
+        }
+        let children = try db.rows("SELECT name FROM decks WHERE substr(name, 1, ?) = ?",
+                                   [.integer(Int64(old.utf8.count + 2)), .text(old + "::")]) { $0.textValue(0) }
+        for child in children {
+            let renamed = new + child.dropFirst(old.count)
+            if try deck(named: renamed) != nil { throw .deckExists(renamed) }
+            try db.run("UPDATE decks SET name = ?, modified = ? WHERE name = ?", [.text(renamed), .integer(now), .text(child)])
+            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(child), .integer(now)])
+        }
+        try db.run("UPDATE decks SET name = ?, modified = ? WHERE name = ?", [.text(new), .integer(now), .text(old)])
+        try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(old), .integer(now)])
+        try db.run("DELETE FROM tombstones WHERE kind = 'deck' AND id = ?", [.text(new)])
+    }
+
+    /// Deletes a deck with all its cards and notes, leaving tombstones for sync.
+    /// Returns the number of cards deleted.
+    @discardableResult
+    public func deleteDeck(_ name: String, now: Millis) throws(StoreError) -> Int {
+        guard let deck = try deck(named: name) else { throw .deckNotFound(name) }
+        let cards = try db.rows("SELECT id FROM cards WHERE deck_id = ?", [.integer(deck.id)]) { $0.int64Value(0) }
+        try deleteCards(cards, now: now)
+        try db.run("DELETE FROM notes WHERE deck_id = ?", [.integer(deck.id)])
+        try db.run("DELETE FROM decks WHERE id = ?", [.integer(deck.id)])
+        try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(name), .integer(now)])
+        return cards.count
+    }
+
+    // MARK: Notes and cards
+
+    /// Adds a note and its cards (one per ordinal); returns the new cards' ids in ordinal order.
+    @discardableResult
+    public func addNote(
+        deck: String, kind: NoteKind = .basic, front: String, back: String, tags: [String] = [],
+        ordinals: [Int] = [1], source: String? = nil, sourceLine: Int? = nil,
+        identity: String = "", answerKey: String = "", now: Millis
+    ) throws(StoreError) -> [Int64] {
+        let deckID = try ensureDeck(deck, now: now).id
+        try db.run(
+            """
+            INSERT INTO notes(deck_id, kind, identity, answer_key, source, source_line, front, back, tags, created, modified)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.integer(deckID), .text(kind.rawValue), .text(identity), .text(answerKey),
+             source.map { .text($0) } ?? .null, sourceLine.map { .integer(Int64($0)) } ?? .null,
+             .text(front), .text(back), .text(Tags.encode(tags)), .integer(now), .integer(now)])
+        let noteID = db.lastInsertRowID
+        let insertCard = try db.prepare(
+            "INSERT INTO cards(note_id, deck_id, ordinal, created, modified) VALUES (?, ?, ?, ?, ?)")
+        var ids: [Int64] = []
+        for ordinal in ordinals {
+            try insertCard.execute([.integer(noteID), .integer(deckID), .integer(Int64(ordinal)), .integer(now), .integer(now)])
+            ids.append(db.lastInsertRowID)
+        }
+        return ids
+    }
+
+    static let cardColumns = """
+        SELECT c.id, c.guid, n.id, n.guid, d.name, n.kind, c.ordinal, n.front, n.back, n.tags, n.source, n.source_line,
+               c.created, max(c.modified, n.modified), c.suspended, c.buried_until, c.flag,
+               c.phase, c.due, c.stability, c.difficulty, c.reps, c.lapses, c.last_review, c.step, c.interval_days, c.ease
+        FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = c.deck_id
+        """
+
+    static func readCard(_ row: Statement) -> CardRecord {
+        CardRecord(
+            id: row.int64Value(0), guid: row.textValue(1), noteID: row.int64Value(2), noteGUID: row.textValue(3),
+            deck: row.textValue(4), kind: NoteKind(rawValue: row.textValue(5)) ?? .basic, ordinal: row.intValue(6),
+            front: row.textValue(7), back: row.textValue(8), tags: Tags.decode(row.textValue(9)),
+            source: row.text(10), sourceLine: row.int(11), created: row.int64Value(12), modified: row.int64Value(13),
+            suspended: row.intValue(14) != 0, buriedUntil: row.int(15), flag: row.intValue(16),
+            state: readState(row, from: 17))
+    }
+
+    /// Reads the ten state columns starting at `first`, in `CardState` order.
+    static func readState(_ row: Statement, from first: Int32) -> CardState {
+        CardState(
+            phase: Phase(rawValue: row.textValue(first)) ?? .new, due: row.int64(first + 1),
+            stability: row.double(first + 2), difficulty: row.double(first + 3), reps: row.intValue(first + 4),
+            lapses: row.intValue(first + 5), lastReview: row.int64(first + 6), step: row.intValue(first + 7),
+            intervalDays: row.intValue(first + 8), ease: row.double(first + 9))
+    }
+
+    public func card(_ id: Int64) throws(StoreError) -> CardRecord? {
+        try db.row(Self.cardColumns + " WHERE c.id = ?", [.integer(id)], Self.readCard)
+    }
+
+    /// A card by id, or `cardNotFound`.
+    public func requireCard(_ id: Int64) throws(StoreError) -> CardRecord {
+        guard let card = try card(id) else { throw .cardNotFound(String(id)) }
+        return card
+    }
+
+    /// Cards in id order, optionally of one deck (and its sub-decks) and only those due by `dueBy`.
+    public func cards(deck: String? = nil, dueBy: (now: Millis, endOfToday: Millis)? = nil) throws(StoreError) -> [CardRecord] {
+        var conditions: [String] = []
+        var arguments: [SQLValue] = []
+        if let deck {
+            conditions.append("(d.name = ? OR substr(d.name, 1, ?) = ?)")
+            arguments += [.text(deck), .integer(Int64(deck.utf8.count + 2)), .text(deck + "::")]
+        }
+        if let dueBy {
+            conditions.append(
+                "c.suspended = 0 AND ((c.phase = 'review' AND c.due < ?) OR (c.phase IN ('learning', 'relearning') AND c.due <= ?))")
+            arguments += [.integer(dueBy.endOfToday), .integer(dueBy.now)]
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try db.rows(Self.cardColumns + filter + " ORDER BY c.id", arguments, Self.readCard)
+    }
+
+    /// Full-text search over fronts, backs and tags. Any text is a valid query: each word is
+    /// quoted as an FTS5 string, so `"foo`, `AND`, `c++` and `*` search for text, never syntax.
+    public func search(_ query: String) throws(StoreError) -> [CardRecord] {
+        let words = query.split(whereSeparator: { $0.isWhitespace })
+        let phrases = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        guard !phrases.isEmpty else { return [] }
+        return try db.rows(
+            Self.cardColumns + " WHERE n.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?) ORDER BY c.id",
+            [.text(phrases.joined(separator: " "))], Self.readCard)
+    }
+
+    /// Changes a card's note. Nil leaves a field as it is. Returns whether anything changed.
+    @discardableResult
+    public func editNote(ofCard id: Int64, front: String?, back: String?, tags: [String]?, now: Millis) throws(StoreError) -> Bool {
+        let card = try requireCard(id)
+        let newFront = front ?? card.front
+        let newBack = back ?? card.back
+        let newTags = tags.map(Tags.encode) ?? Tags.encode(card.tags)
+        if newFront == card.front && newBack == card.back && newTags == Tags.encode(card.tags) { return false }
+        try db.run(
+            "UPDATE notes SET front = ?, back = ?, tags = ?, modified = ? WHERE id = ?",
+            [.text(newFront), .text(newBack), .text(newTags), .integer(now), .integer(card.noteID)])
+        return true
+    }
+
+    /// Deletes cards, and each note left without cards, with tombstones for sync.
+    public func deleteCards(_ ids: [Int64], now: Millis) throws(StoreError) {
+        for id in ids {
+            guard let row = try db.row("SELECT guid, note_id FROM cards WHERE id = ?", [.integer(id)], {
+                ($0.textValue(0), $0.int64Value(1))
+            }) else { throw .cardNotFound(String(id)) }
+            try db.run("DELETE FROM cards WHERE id = ?", [.integer(id)])
+            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'card', ?)", [.text(row.0), .integer(now)])
+            let remaining = try db.scalarInt("SELECT count(*) FROM cards WHERE note_id = ?", [.integer(row.1)]) ?? 0
+            if remaining == 0, let noteGUID = try db.row("SELECT guid FROM notes WHERE id = ?", [.integer(row.1)], { $0.textValue(0) }) {
+                try db.run("DELETE FROM notes WHERE id = ?", [.integer(row.1)])
+                try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'note', ?)", [.text(noteGUID), .integer(now)])
+            }
+        }
+    }
+
+    /// Suspends or unsuspends cards; returns the ids that changed.
+    @discardableResult
+    public func setSuspended(_ ids: [Int64], _ suspended: Bool, now: Millis) throws(StoreError) -> [Int64] {
+        var changed: [Int64] = []
+        for id in ids {
+            let card = try requireCard(id)
+            if card.suspended == suspended { continue }
+            try db.run("UPDATE cards SET suspended = ?, modified = ? WHERE id = ?",
+                       [.integer(suspended ? 1 : 0), .integer(now), .integer(id)])
+            changed.append(id)
+        }
+        return changed
+    }
+
+    /// The card's review log, oldest first.
+    public func reviews(ofCard id: Int64) throws(StoreError) -> [ReviewRecord] {
+        try db.rows(
+            "SELECT id, card_id, reviewed_at, rating, duration_ms FROM review_log WHERE card_id = ? ORDER BY reviewed_at, id",
+            [.integer(id)]
+        ) { row in
+            ReviewRecord(
+                id: row.textValue(0), cardID: row.int64Value(1), at: row.int64Value(2),
+                rating: Rating(rawValue: row.intValue(3)) ?? .again, durationMS: row.int64Value(4))
+        }
+    }
+}
+
+extension Store {
+    /// Review logs of many cards at once, oldest first per card.
+    public func reviewsByCard(_ ids: [Int64]) throws(StoreError) -> [Int64: [ReviewRecord]] {
+        var result: [Int64: [ReviewRecord]] = [:]
+        guard !ids.isEmpty else { return result }
+        let wanted = Set(ids)
+        let statement = try db.prepare(
+            "SELECT id, card_id, reviewed_at, rating, duration_ms FROM review_log ORDER BY card_id, reviewed_at, id")
+        while try statement.step() {
+            let cardID = statement.int64Value(1)
+            guard wanted.contains(cardID) else { continue }
+            result[cardID, default: []].append(ReviewRecord(
+                id: statement.textValue(0), cardID: cardID, at: statement.int64Value(2),
+                rating: Rating(rawValue: statement.intValue(3)) ?? .again, durationMS: statement.int64Value(4)))
+        }
+        return result
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import RecallScheduler
+
+/// The recall store: one SQLite file per user. Opening it checks that the file is ours
+/// before SQLite touches it, creates it if missing, and migrates it to this binary's schema.
+public final class Store {
+    public let db: Database
+    public let path: String
+
+    /// `PRAGMA application_id` of every recall store: "RCAL" in ASCII.
+    public static let applicationID: Int32 = 0x5243_414C
+
+    /// The store path: `--db` wins, then `RECALL_DB`, then `$XDG_DATA_HOME/recall/recall.sqlite`
+    /// (`~/.local/share/recall/recall.sqlite` when XDG_DATA_HOME is unset or empty).
+    public static func resolvePath(option: String?, environment: [String: String]) -> String {
+        if let option, !option.isEmpty { return option }
+        if let path = environment["RECALL_DB"], !path.isEmpty { return path }
+        let base: String
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            base = xdg
+        } else {
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            base = home + "/.local/share"
+        }
+        return base + "/recall/recall.sqlite"
+    }
+
+    /// What we found at the path before opening it.
+    enum FileState { case missing, empty, store }
+
+    /// Reads the SQLite header directly (bytes 0–99) so that a file that is not ours is refused
+    /// without SQLite opening it: no byte, no mtime and no `-wal`/`-shm` file changes.
+    static func inspect(path: String) throws(StoreError) -> FileState {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
+        if isDirectory.boolValue { throw .cannotCreate(path: path, reason: "it is a directory") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .cannotCreate(path: path, reason: "it cannot be read")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 100)) ?? Data()
+        if header.isEmpty { return .empty }
+        let magic = Data("SQLite format 3\u{0}".utf8)
+        guard header.count == 100, header.prefix(16) == magic else { throw .notSQLite(path: path) }
+        func bigEndian(_ offset: Int) -> UInt32 {
+            header[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        guard Int32(bitPattern: bigEndian(68)) == applicationID else { throw .notRecallStore(path: path) }
+        let version = Int(bigEndian(60))
+        if version > Migration.latestVersion {
+            throw .newerSchema(path: path, found: version, supported: Migration.latestVersion)
+        }
+        return .store
+    }
+
+    /// Opens the store at `path`, creating it (and its parent folders) when missing.
+    /// `created` tells the caller whether this call made a new store.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let state = try Self.inspect(path: path)
+        if state == .missing {
+            let parent = (path as NSString).deletingLastPathComponent
+            if !parent.isEmpty {
+                do {
+                    try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                } catch {
+                    throw .cannotCreate(path: path, reason: "cannot create folder \(parent)")
+                }
+            }
+        }
+        let db: Database
+        do {
+            db = try Database(path: path, create: true)
+        } catch {
+            throw .cannotCreate(path: path, reason: error.description)
+        }
+        self.db = db
+        try db.execute("PRAGMA busy_timeout = 10000")
+        // The authoritative check: the header we read may predate a WAL that was never checkpointed.
+        let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
+        let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        if version > Migration.latestVersion {
+            throw .newerSchema(path: path, found: version, supported: Migration.latestVersion)
+        }
+        if applicationID != Int64(Self.applicationID) && !(applicationID == 0 && version == 0) {
+            throw .notRecallStore(path: path)
+        }
+        try db.execute("PRAGMA foreign_keys = ON")
+        // A new file gets its first schema (and the application id) in rollback-journal mode, so
+        // the header on disk always says "recall" even if a later WAL is never checkpointed.
+        if version == 0 { try Migrator.migrate(db, applicationID: Self.applicationID) }
+        try db.execute("PRAGMA journal_mode = WAL")
+        try db.execute("PRAGMA synchronous = NORMAL")
+        try Migrator.migrate(db, applicationID: Self.applicationID)
+        isNew = version == 0
+    }
+
+    /// True when this open created the store's schema (first use).
+    public let isNew: Bool
+
+    // MARK: Settings
+
+    public func setting(_ key: String) throws(StoreError) -> String? {
+        try db.row("SELECT value FROM settings WHERE key = ?", [.text(key)]) { $0.textValue(0) }
+    }
+
+    public func setSetting(_ key: String, _ value: String) throws(StoreError) {
+        try db.run(
+            "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [.text(key), .text(value)])
+    }
+
+    /// Runs `body` in one write transaction (DESIGN.md invariant 3). Errors roll everything back.
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        try db.transaction(body)
+    }
+}

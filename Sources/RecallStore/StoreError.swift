@@ -1,0 +1,42 @@
+import Foundation
+
+/// Everything that can go wrong in the store, phrased for the person at the terminal.
+/// `description` is the one line `recall` prints after `recall: error:`.
+public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// SQLite said no. `code` is SQLite's extended result code, `sql` the statement that failed
+    /// (never the bound values, which may be card text).
+    case sqlite(code: Int32, message: String, sql: String?)
+    case notSQLite(path: String)
+    case notRecallStore(path: String)
+    case newerSchema(path: String, found: Int, supported: Int)
+    case cannotCreate(path: String, reason: String)
+    case migrationFailed(name: String, message: String)
+    case cardNotFound(String)
+    case deckNotFound(String)
+    case deckExists(String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case let .sqlite(code, message, _):
+            if code & 0xff == 5 || code & 0xff == 6 { return "the store is busy (another recall is writing): \(message)" }
+            return "database error: \(message)"
+        case let .notSQLite(path): return "\(path) is not a SQLite database; refusing to touch it"
+        case let .notRecallStore(path): return "\(path) is not a recall store (a SQLite database of another program); refusing to touch it"
+        case let .newerSchema(path, found, supported):
+            return "\(path) was made by a newer recall, schema \(found) > \(supported); upgrade recall to open it"
+        case let .cannotCreate(path, reason): return "cannot create the store at \(path): \(reason)"
+        case let .migrationFailed(name, message): return "migration \(name) failed: \(message); the store is unchanged"
+        case let .cardNotFound(id): return "card \(id) not found"
+        case let .deckNotFound(name): return "deck \"\(name)\" not found"
+        case let .deckExists(name): return "deck \"\(name)\" already exists"
+        case let .invalid(message): return message
+        }
+    }
+
+    /// The statement that failed, for debugging; not part of the user-facing line.
+    public var sql: String? {
+        if case let .sqlite(_, _, sql) = self { return sql }
+        return nil
+    }
+}
