@@ -79,7 +79,8 @@ CREATE TABLE review_log (
     prev_interval_days INTEGER NOT NULL,
     prev_ease          REAL,
     prev_suspended     INTEGER NOT NULL,
-    prev_tags          TEXT                      -- the note's tags, when this review changed them (leech)
+    prev_tags          TEXT,                     -- the note's tags, when this review changed them (leech)
+    buried_siblings    TEXT                      -- ids of sibling cards this answer buried, space-separated
 );
 CREATE INDEX review_log_by_card ON review_log(card_id, reviewed_at);
 CREATE INDEX review_log_by_time ON review_log(reviewed_at);

@@ -35,12 +35,16 @@ struct Context {
 
     /// The day clock in force: days start at the store's rollover hour (default 4) in local time.
     var dayClock: DayClock {
-        let hour = (try? store.setting("day_start_hour")).flatMap { $0.flatMap { Int($0) } } ?? 4
-        return DayClock(timeZone: clock.timeZone, rolloverHour: hour)
+        get throws { try store.dayClock(timeZone: clock.timeZone) }
     }
 
-    var today: Int { dayClock.dayNumber(at: now) }
-    var endOfToday: Millis { dayClock.startOfDay(today + 1) }
+    var today: Int {
+        get throws { try dayClock.dayNumber(at: now) }
+    }
+
+    var endOfToday: Millis {
+        get throws { try dayClock.startOfDay(today + 1) }
+    }
 }
 
 /// Card ids on the command line: the short number `recall` prints.

@@ -19,7 +19,8 @@ public struct RecallCommand: ParsableCommand {
         version: version,
         subcommands: [
             Init.self, Decks.self, Add.self, Edit.self, Remove.self, Suspend.self, Unsuspend.self,
-            List.self, Search.self, Show.self, DeckCommand.self,
+            List.self, Search.self, Show.self, DeckCommand.self, Next.self, Answer.self, Undo.self,
+            Check.self, Config.self,
         ]
     )
 

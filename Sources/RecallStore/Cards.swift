@@ -85,17 +85,25 @@ extension Store {
         try db.run("DELETE FROM tombstones WHERE kind = 'deck' AND id = ?", [.text(new)])
     }
 
-    /// Deletes a deck with all its cards and notes, leaving tombstones for sync.
-    /// Returns the number of cards deleted.
+    /// Deletes a deck and its sub-decks with all their cards and notes, leaving tombstones for
+    /// sync. Returns the number of cards deleted.
     @discardableResult
     public func deleteDeck(_ name: String, now: Millis) throws(StoreError) -> Int {
-        guard let deck = try deck(named: name) else { throw .deckNotFound(name) }
-        let cards = try db.rows("SELECT id FROM cards WHERE deck_id = ?", [.integer(deck.id)]) { $0.int64Value(0) }
-        try deleteCards(cards, now: now)
-        try db.run("DELETE FROM notes WHERE deck_id = ?", [.integer(deck.id)])
-        try db.run("DELETE FROM decks WHERE id = ?", [.integer(deck.id)])
-        try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(name), .integer(now)])
-        return cards.count
+        guard try deck(named: name) != nil else { throw .deckNotFound(name) }
+        let decks = try db.rows("SELECT id, name FROM decks WHERE name = ? OR substr(name, 1, ?) = ?",
+                                [.text(name), .integer(Int64(name.utf8.count + 2)), .text(name + "::")]) {
+            ($0.int64Value(0), $0.textValue(1))
+        }
+        var deleted = 0
+        for (deckID, deckName) in decks {
+            let cards = try db.rows("SELECT id FROM cards WHERE deck_id = ?", [.integer(deckID)]) { $0.int64Value(0) }
+            try deleteCards(cards, now: now)
+            deleted += cards.count
+            try db.run("DELETE FROM notes WHERE deck_id = ?", [.integer(deckID)])
+            try db.run("DELETE FROM decks WHERE id = ?", [.integer(deckID)])
+            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(deckName), .integer(now)])
+        }
+        return deleted
     }
 
     // MARK: Notes and cards
@@ -130,14 +138,15 @@ extension Store {
     static let cardColumns = """
         SELECT c.id, c.guid, n.id, n.guid, d.name, n.kind, c.ordinal, n.front, n.back, n.tags, n.source, n.source_line,
                c.created, max(c.modified, n.modified), c.suspended, c.buried_until, c.flag,
-               c.phase, c.due, c.stability, c.difficulty, c.reps, c.lapses, c.last_review, c.step, c.interval_days, c.ease
+               c.phase, c.due, c.stability, c.difficulty, c.reps, c.lapses, c.last_review, c.step, c.interval_days, c.ease,
+               c.deck_id
         FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = c.deck_id
         """
 
     static func readCard(_ row: Statement) -> CardRecord {
         CardRecord(
             id: row.int64Value(0), guid: row.textValue(1), noteID: row.int64Value(2), noteGUID: row.textValue(3),
-            deck: row.textValue(4), kind: NoteKind(rawValue: row.textValue(5)) ?? .basic, ordinal: row.intValue(6),
+            deckID: row.int64Value(27), deck: row.textValue(4), kind: NoteKind(rawValue: row.textValue(5)) ?? .basic, ordinal: row.intValue(6),
             front: row.textValue(7), back: row.textValue(8), tags: Tags.decode(row.textValue(9)),
             source: row.text(10), sourceLine: row.int(11), created: row.int64Value(12), modified: row.int64Value(13),
             suspended: row.intValue(14) != 0, buriedUntil: row.int(15), flag: row.intValue(16),

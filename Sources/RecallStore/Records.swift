@@ -39,6 +39,7 @@ public struct CardRecord: Sendable, Equatable {
     public var guid: String
     public var noteID: Int64
     public var noteGUID: String
+    public var deckID: Int64
     public var deck: String
     public var kind: NoteKind
     public var ordinal: Int

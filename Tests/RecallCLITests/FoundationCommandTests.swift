@@ -173,7 +173,11 @@ import Testing
         try sandbox.ok(["add", "--deck", "Old", "--front", "q", "--back", "a"])
         #expect(try sandbox.ok(["deck", "rename", "Old", "New"]) == "renamed deck \"Old\" to \"New\"\n")
         #expect(try sandbox.fails(["deck", "rename", "Old", "X"]) == "recall: error: deck \"Old\" not found")
-        #expect(try sandbox.ok(["deck", "delete", "New"]) == "deleted deck \"New\" and its 1 card\n")
+        try sandbox.ok(["add", "--deck", "New::Child", "--front", "q2", "--back", "a"])
+        try sandbox.ok(["add", "--deck", "Newer", "--front", "q3", "--back", "a"])
+        #expect(try sandbox.ok(["deck", "delete", "New"]) == "deleted deck \"New\" and its 2 cards\n")
+        let left = try #require(try sandbox.json(["decks", "--json"]) as? [[String: Any]])
+        #expect(left.map { $0["name"] as? String } == ["Newer"])
         #expect(try sandbox.fails(["deck", "delete", "New"]) == "recall: error: deck \"New\" not found")
     }
 
@@ -195,6 +199,23 @@ import Testing
         let error = try sandbox.fails(["decks", "--db", path])
         #expect(error == "recall: error: \(path) is not a SQLite database; refusing to touch it")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "hello\n")
+    }
+
+    @Test func theBinaryStandsAloneWithoutTheSourceTree() throws {
+        let sandbox = RecallSandbox()
+        let copy = sandbox.path("bin/recall")
+        try FileManager.default.createDirectory(atPath: sandbox.path("bin"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: RecallSandbox.binary.path, toPath: copy)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: copy)
+        process.arguments = ["init", "--empty"]
+        process.environment = sandbox.environment
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: sandbox.dbPath))
     }
 
     @Test func usageErrorsExitWith64() throws {

@@ -14,7 +14,7 @@ struct Decks: ParsableCommand {
 
     func run() throws {
         let context = try Context(storeOptions)
-        let summaries = try context.store.deckSummaries(now: context.now, today: context.today, endOfToday: context.endOfToday)
+        let summaries = try context.store.deckSummaries(now: context.now, today: try context.today, endOfToday: try context.endOfToday)
         if json {
             Output.json(.array(summaries.map { summary in
                 .object([

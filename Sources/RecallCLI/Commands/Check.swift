@@ -1,0 +1,43 @@
+import ArgumentParser
+import RecallScheduler
+import RecallStore
+
+/// `recall check`: verify that every card's state is what its review log replays to.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay every review log and report cards whose stored state differs.",
+        discussion: """
+            The review log is the truth; a card's schedule is a cache of its replay. \
+            With --fix, differing cards get the replayed state. Exit code 1 when differences remain.
+            Example:
+              recall check --fix
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Write the replayed state over the stored one.")
+    var fix = false
+
+    func run() throws {
+        let context = try Context(storeOptions)
+        let mismatches = try context.store.write {
+            try context.store.checkReplay(timeZone: context.clock.timeZone, fix: fix)
+        }
+        for mismatch in mismatches {
+            Output.line("card \(mismatch.cardID): stored \(describe(mismatch.stored)), log replays to \(describe(mismatch.replayed))"
+                + (fix ? " (fixed)" : ""))
+        }
+        if mismatches.isEmpty {
+            Output.line("all cards match their review logs")
+        } else if !fix {
+            throw CLIError.message("\(mismatches.count) card(s) differ from their review logs; run `recall check --fix`")
+        } else {
+            Output.line("fixed \(mismatches.count) card(s)")
+        }
+    }
+
+    private func describe(_ state: CardState) -> String {
+        "\(state.phase.rawValue) reps \(state.reps) lapses \(state.lapses) due \(state.due.map(String.init) ?? "-")"
+            + " S \(state.stability.map { String($0) } ?? "-") D \(state.difficulty.map { String($0) } ?? "-")"
+    }
+}

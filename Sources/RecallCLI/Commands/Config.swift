@@ -1,0 +1,65 @@
+import ArgumentParser
+import RecallScheduler
+import RecallStore
+
+/// `recall config`: scheduler options, store-wide or per deck.
+struct Config: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show or set scheduling options (store-wide, or for one deck with --deck).",
+        discussion: """
+            With no KEY, lists every option with its value. With KEY, prints its value; with KEY \
+            VALUE, sets it (validated). A deck inherits the store-wide value unless it sets its own; \
+            --unset removes a setting. Changing an option reschedules the affected cards from \
+            their review logs.
+            Examples:
+              recall config
+              recall config --deck 'Python interview' desired_retention 0.85
+              recall config learning_steps '1m 10m 1h'
+              recall config --deck 'Python interview' --unset desired_retention
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "The deck to configure (default: the whole store).")
+    var deck: String?
+
+    @Flag(help: "Remove the setting, going back to the inherited value.")
+    var unset = false
+
+    @Argument(help: "The option name.")
+    var key: String?
+
+    @Argument(help: "Its new value.")
+    var value: String?
+
+    func validate() throws {
+        if unset && (key == nil || value != nil) { throw ValidationError("--unset takes a KEY and no VALUE") }
+    }
+
+    func run() throws {
+        let context = try Context(storeOptions)
+        var deckID: Int64?
+        if let deck {
+            guard let record = try context.store.deck(named: deck) else { throw StoreError.deckNotFound(deck) }
+            deckID = record.id
+        }
+        guard let key else {
+            let options = try context.store.options(forDeckID: deckID)
+            let width = SchedulerOptions.keys.map(\.name.count).max() ?? 20
+            for entry in SchedulerOptions.keys {
+                Output.line(Output.column(entry.name, width) + "  " + (try options.value(forKey: entry.name)) + "    # " + entry.summary)
+            }
+            return
+        }
+        if value == nil && !unset {
+            Output.line(try context.store.options(forDeckID: deckID).value(forKey: key))
+            return
+        }
+        let shown = try context.store.write {
+            let shown = try context.store.setOption(key, to: value, deck: deck, now: context.now)
+            _ = try context.store.checkReplay(timeZone: context.clock.timeZone, fix: true)
+            return shown
+        }
+        Output.line("\(key.lowercased()) = \(shown)" + (deck.map { " for deck \"\($0)\"" } ?? ""))
+    }
+}

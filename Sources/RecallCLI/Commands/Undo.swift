@@ -1,0 +1,31 @@
+import ArgumentParser
+import RecallScheduler
+import RecallStore
+import RecallSync
+
+/// `recall undo`: take back the last answer.
+struct Undo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Take back the last answer given in this store (repeatable).",
+        discussion: "Restores the card exactly as it was and removes the answer from the review log.\nExample:\n  recall undo")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print JSON (see docs/json.md).")
+    var json = false
+
+    func run() throws {
+        let context = try Context(storeOptions)
+        guard let undone = try context.store.write({ try context.store.undoLastAnswer() }) else {
+            throw CLIError.message("nothing to undo")
+        }
+        if json {
+            Output.json(.object([
+                "card": .int(undone.cardID), "rating": .int(Int64(undone.rating.rawValue)),
+                "state": CardJSON.state(undone.restored),
+            ]))
+        } else {
+            Output.line("undid \(undone.rating.name) on card \(undone.cardID)")
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import RecallScheduler
+
+/// What one answer did, for the CLI to report and for undo.
+public struct AnswerResult: Sendable, Equatable {
+    public var card: CardRecord
+    public var rating: Rating
+    public var reviewID: String
+    public var after: CardState
+    public var becameLeech: Bool
+    public var buriedSiblings: [Int64]
+    /// The interval the answer gave, in ms: learning delay or review days (see `Scheduler.shownInterval`).
+    public var interval: Millis
+}
+
+/// What an undo took back.
+public struct UndoResult: Sendable, Equatable {
+    public var cardID: Int64
+    public var rating: Rating
+    public var restored: CardState
+}
+
+/// A card whose stored state is not what its review log replays to.
+public struct ReplayMismatch: Sendable, Equatable {
+    public var cardID: Int64
+    public var stored: CardState
+    public var replayed: CardState
+}
+
+/// The fuzz seed of a card: its global id read as a number, so that a replay on any machine
+/// fuzzes exactly as the original answer did.
+public func fuzzSeed(forGUID guid: String) -> UInt64 {
+    if let value = UInt64(guid, radix: 16) { return value }
+    // FNV-1a for ids that are not hex (never produced by recall, but possible in a hand-made file).
+    return guid.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+}
+
+/// A UUIDv7: 48 bits of Unix milliseconds, then random bits. Unique across machines and
+/// ordered by time, so review ids sort the way reviews happened.
+public func makeReviewID(at millis: Millis) -> String {
+    var generator = SystemRandomNumberGenerator()
+    var bytes = [UInt8](repeating: 0, count: 16)
+    let time = UInt64(max(0, millis))
+    for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: time >> (8 * (5 - index))) }
+    for index in 6..<16 { bytes[index] = generator.next() }
+    bytes[6] = 0x70 | (bytes[6] & 0x0F)
+    bytes[8] = 0x80 | (bytes[8] & 0x3F)
+    let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    let characters = Array(hex)
+    return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+}
+
+extension Store {
+    static let stateColumns = "phase, due, stability, difficulty, reps, lapses, last_review, step, interval_days, ease"
+
+    static func stateValues(_ state: CardState) -> [SQLValue] {
+        [.text(state.phase.rawValue), state.due.map { .integer($0) } ?? .null,
+         state.stability.map { .real($0) } ?? .null, state.difficulty.map { .real($0) } ?? .null,
+         .integer(Int64(state.reps)), .integer(Int64(state.lapses)), state.lastReview.map { .integer($0) } ?? .null,
+         .integer(Int64(state.step)), .integer(Int64(state.intervalDays)), state.ease.map { .real($0) } ?? .null]
+    }
+
+    func writeState(_ state: CardState, cardID: Int64) throws(StoreError) {
+        try db.run(
+            """
+            UPDATE cards SET phase = ?, due = ?, stability = ?, difficulty = ?, reps = ?, lapses = ?, last_review = ?,
+                             step = ?, interval_days = ?, ease = ?
+            WHERE id = ?
+            """, Self.stateValues(state) + [.integer(cardID)])
+    }
+
+    /// A scheduler for a deck, with the store's day clock.
+    public func scheduler(forDeckID deckID: Int64, timeZone: TimeZone) throws -> Scheduler {
+        let options = try options(forDeckID: deckID)
+        return try Scheduler(options: options, clock: DayClock(timeZone: timeZone, rolloverHour: options.rolloverHour))
+    }
+
+    /// Answers a card: appends one review-log row (with the state before, for undo) and updates
+    /// the card. Call inside `write { }` so both land together (DESIGN.md invariant 3).
+    public func answer(
+        cardID: Int64, rating: Rating, durationMS: Int64, now: Millis, timeZone: TimeZone
+    ) throws -> AnswerResult {
+        let card = try requireCard(cardID)
+        let scheduler = try scheduler(forDeckID: card.deckID, timeZone: timeZone)
+        let outcome = scheduler.answer(card.state, rating: rating, at: now, fuzzSeed: fuzzSeed(forGUID: card.guid))
+        let today = scheduler.clock.dayNumber(at: now)
+        var suspended = card.suspended
+        var previousTags: String?
+        if outcome.becameLeech {
+            previousTags = Tags.encode(card.tags)
+            try db.run("UPDATE notes SET tags = ? WHERE id = ?", [.text(Tags.encode(card.tags + ["leech"])), .integer(card.noteID)])
+            if scheduler.options.leechAction == .suspend {
+                suspended = true
+                try db.run("UPDATE cards SET suspended = 1 WHERE id = ?", [.integer(cardID)])
+            }
+        }
+        var buried: [Int64] = []
+        if scheduler.options.burySiblings {
+            buried = try db.rows(
+                """
+                SELECT id FROM cards WHERE note_id = ? AND id != ? AND suspended = 0
+                   AND phase IN ('new', 'review') AND coalesce(buried_until, -1) < ?
+                """, [.integer(card.noteID), .integer(cardID), .integer(Int64(today))]) { $0.int64Value(0) }
+            for sibling in buried {
+                try db.run("UPDATE cards SET buried_until = ? WHERE id = ?", [.integer(Int64(today)), .integer(sibling)])
+            }
+        }
+        let reviewID = makeReviewID(at: now)
+        try db.run(
+            """
+            INSERT INTO review_log(id, card_id, reviewed_at, rating, duration_ms, undoable,
+                prev_phase, prev_due, prev_stability, prev_difficulty, prev_reps, prev_lapses, prev_last_review,
+                prev_step, prev_interval_days, prev_ease, prev_suspended, prev_tags, buried_siblings)
+            VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(reviewID), .integer(cardID), .integer(now), .integer(Int64(rating.rawValue)), .integer(max(0, durationMS))]
+                + Self.stateValues(card.state)
+                + [.integer(card.suspended ? 1 : 0), previousTags.map { .text($0) } ?? .null,
+                   buried.isEmpty ? .null : .text(buried.map(String.init).joined(separator: " "))])
+        try writeState(outcome.state, cardID: cardID)
+        var after = card
+        after.state = outcome.state
+        after.suspended = suspended
+        return AnswerResult(
+            card: after, rating: rating, reviewID: reviewID, after: outcome.state, becameLeech: outcome.becameLeech,
+            buriedSiblings: buried, interval: scheduler.shownInterval(of: outcome.state, at: now))
+    }
+
+    /// Takes back the latest answer given in this store: restores the card exactly as it was
+    /// (state, suspension, tags, buried siblings) and deletes the log row. Nil when there is none.
+    public func undoLastAnswer() throws(StoreError) -> UndoResult? {
+        guard let row = try db.row(
+            """
+            SELECT rowid, card_id, rating, prev_phase, prev_due, prev_stability, prev_difficulty, prev_reps, prev_lapses,
+                   prev_last_review, prev_step, prev_interval_days, prev_ease, prev_suspended, prev_tags, buried_siblings
+            FROM review_log WHERE undoable = 1 ORDER BY rowid DESC LIMIT 1
+            """, [], { row in
+                (rowid: row.int64Value(0), cardID: row.int64Value(1), rating: Rating(rawValue: row.intValue(2)) ?? .again,
+                 state: Self.readState(row, from: 3), suspended: row.intValue(13) != 0, tags: row.text(14),
+                 buried: row.text(15))
+            })
+        else { return nil }
+        try writeState(row.state, cardID: row.cardID)
+        try db.run("UPDATE cards SET suspended = ? WHERE id = ?", [.integer(row.suspended ? 1 : 0), .integer(row.cardID)])
+        if let tags = row.tags {
+            try db.run("UPDATE notes SET tags = ? WHERE id = (SELECT note_id FROM cards WHERE id = ?)", [.text(tags), .integer(row.cardID)])
+        }
+        for sibling in (row.buried ?? "").split(separator: " ").compactMap({ Int64($0) }) {
+            try db.run("UPDATE cards SET buried_until = NULL WHERE id = ?", [.integer(sibling)])
+        }
+        try db.run("DELETE FROM review_log WHERE rowid = ?", [.integer(row.rowid)])
+        return UndoResult(cardID: row.cardID, rating: row.rating, restored: row.state)
+    }
+
+    /// Replays every card's review log and returns the cards whose stored state differs
+    /// (DESIGN.md invariant 1). With `fix`, the replayed state is written over the stored one.
+    public func checkReplay(timeZone: TimeZone, fix: Bool) throws -> [ReplayMismatch] {
+        var schedulers: [Int64: Scheduler] = [:]
+        var logs: [Int64: [(at: Millis, rating: Rating)]] = [:]
+        let statement = try db.prepare("SELECT card_id, reviewed_at, rating FROM review_log ORDER BY card_id, reviewed_at, id")
+        while try statement.step() {
+            logs[statement.int64Value(0), default: []].append(
+                (statement.int64Value(1), Rating(rawValue: statement.intValue(2)) ?? .again))
+        }
+        let cards = try db.rows("SELECT id, guid, deck_id, \(Self.stateColumns) FROM cards ORDER BY id") { row in
+            (id: row.int64Value(0), guid: row.textValue(1), deckID: row.int64Value(2), state: Self.readState(row, from: 3))
+        }
+        var mismatches: [ReplayMismatch] = []
+        for card in cards {
+            let scheduler: Scheduler
+            if let cached = schedulers[card.deckID] {
+                scheduler = cached
+            } else {
+                scheduler = try self.scheduler(forDeckID: card.deckID, timeZone: timeZone)
+                schedulers[card.deckID] = scheduler
+            }
+            let replayed = scheduler.replay(logs[card.id] ?? [], fuzzSeed: fuzzSeed(forGUID: card.guid))
+            if replayed != card.state {
+                mismatches.append(ReplayMismatch(cardID: card.id, stored: card.state, replayed: replayed))
+                if fix { try writeState(replayed, cardID: card.id) }
+            }
+        }
+        return mismatches
+    }
+}
