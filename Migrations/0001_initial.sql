@@ -57,8 +57,11 @@ CREATE TABLE cards (
     modified      INTEGER NOT NULL,
     UNIQUE (note_id, ordinal)
 );
-CREATE INDEX cards_by_deck_queue ON cards(deck_id, phase, due);
+-- The study queue counts and picks cards by deck, phase and due; carrying suspended and
+-- buried_until in the index lets those queries run on the index alone.
+CREATE INDEX cards_by_deck_queue ON cards(deck_id, phase, due, suspended, buried_until);
 CREATE INDEX cards_by_queue ON cards(phase, due);
+CREATE INDEX cards_by_note ON cards(note_id);
 
 CREATE TABLE review_log (
     id                 TEXT PRIMARY KEY,         -- UUIDv7: unique across machines, sorts by time

@@ -47,7 +47,7 @@ extension Store {
         for row in try db.rows(
             """
             SELECT c.deck_id, count(*) FILTER (WHERE r.prev_phase = 'new'), count(*) FILTER (WHERE r.prev_phase = 'review')
-            FROM review_log r JOIN cards c ON c.id = r.card_id
+            FROM review_log r CROSS JOIN cards c ON c.id = r.card_id  -- today's log drives: it is small
             WHERE r.reviewed_at >= ? AND r.reviewed_at < ? AND c.deck_id IN (\(scopeList)) GROUP BY c.deck_id
             """, [.integer(startOfToday), .integer(endOfToday)], { ($0.int64Value(0), $0.intValue(1), $0.intValue(2)) }) {
             studiedNew[row.0] = row.1
@@ -62,13 +62,17 @@ extension Store {
             let reviewLeft = max(0, options.reviewsPerDay - (studiedReview[deckID] ?? 0))
             studiedNewTotal += studiedNew[deckID] ?? 0
             studiedReviewTotal += studiedReview[deckID] ?? 0
+            // Each count stops at the deck's limit: the queue never needs more than that.
             let available = try db.row(
                 """
-                SELECT count(*) FILTER (WHERE phase = 'new' AND suspended = 0 AND coalesce(buried_until, -1) < :today),
-                       count(*) FILTER (WHERE phase = 'review' AND due < :end AND suspended = 0 AND coalesce(buried_until, -1) < :today),
-                       count(*) FILTER (WHERE phase IN ('learning', 'relearning') AND due < :end AND suspended = 0)
-                FROM cards WHERE deck_id = :deck
-                """, [.integer(Int64(today)), .integer(endOfToday), .integer(deckID)]) {
+                SELECT (SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = :deck AND phase = 'new' AND suspended = 0
+                                              AND coalesce(buried_until, -1) < :today LIMIT :newLeft)),
+                       (SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = :deck AND phase = 'review' AND due < :end
+                                              AND suspended = 0 AND coalesce(buried_until, -1) < :today LIMIT :reviewLeft)),
+                       (SELECT count(*) FROM cards WHERE deck_id = :deck AND phase IN ('learning', 'relearning')
+                                              AND due < :end AND suspended = 0)
+                """, [.integer(deckID), .integer(Int64(today)), .integer(Int64(newLeft)), .integer(endOfToday),
+                      .integer(Int64(reviewLeft))]) {
                 ($0.intValue(0), $0.intValue(1), $0.intValue(2))
             } ?? (0, 0, 0)
             let newCount = min(available.0, newLeft)
@@ -80,19 +84,25 @@ extension Store {
             if reviewCount > 0 { reviewDecks.append(deckID) }
         }
 
+        /// The first card in `order`: the id is found on the cards table alone (walking the
+        /// (phase, due) index in order, `+c.deck_id` keeps the planner off the deck index, which
+        /// would sort every candidate), then the one card is read whole.
         func first(_ condition: String, _ order: String, _ arguments: [SQLValue]) throws(StoreError) -> CardRecord? {
-            try db.row(Self.cardColumns + " WHERE " + condition + " ORDER BY " + order + " LIMIT 1", arguments, Self.readCard)
+            guard let id = try db.row("SELECT c.id FROM cards c WHERE " + condition + " ORDER BY " + order + " LIMIT 1",
+                                      arguments, { $0.int64Value(0) })
+            else { return nil }
+            return try card(id)
         }
-        let learningDue = "c.phase IN ('learning', 'relearning') AND c.suspended = 0 AND c.deck_id IN (\(scopeList)) AND c.due <= ?"
+        let learningDue = "c.phase IN ('learning', 'relearning') AND c.suspended = 0 AND +c.deck_id IN (\(scopeList)) AND c.due <= ?"
         if let card = try first(learningDue, "c.due, c.id", [.integer(now)]) {
             return StudyQueue(next: card, counts: counts, nextDue: nil)
         }
         let reviewCandidate = try reviewDecks.isEmpty ? nil : first(
-            "c.phase = 'review' AND c.suspended = 0 AND coalesce(c.buried_until, -1) < ? AND c.due < ? AND c.deck_id IN (\(reviewDecks.map(String.init).joined(separator: ",")))",
+            "c.phase = 'review' AND c.suspended = 0 AND coalesce(c.buried_until, -1) < ? AND c.due < ? AND +c.deck_id IN (\(reviewDecks.map(String.init).joined(separator: ",")))",
             "c.due, c.id", [.integer(Int64(today)), .integer(endOfToday)])
         let newCandidate = try newDecks.isEmpty ? nil : first(
-            "c.phase = 'new' AND c.suspended = 0 AND coalesce(c.buried_until, -1) < ? AND c.deck_id IN (\(newDecks.map(String.init).joined(separator: ",")))",
-            "c.note_id, c.ordinal, c.id", [.integer(Int64(today))])
+            "c.phase = 'new' AND c.suspended = 0 AND coalesce(c.buried_until, -1) < ? AND +c.deck_id IN (\(newDecks.map(String.init).joined(separator: ",")))",
+            "c.id", [.integer(Int64(today))])
         // Spread new cards evenly through the reviews: show a new card when the share of new
         // cards studied today is behind the share of new cards in what is left.
         if let newCandidate, let reviewCandidate {
