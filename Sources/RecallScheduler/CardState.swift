@@ -47,16 +47,21 @@ public struct CardState: Sendable, Equatable, Codable {
     /// When the card is next due. Learning cards are due at a moment; review cards are due
     /// on the day this instant falls in (see `DayClock`). `nil` for new cards.
     public var due: Millis?
-    /// FSRS stability in days (also kept for SM-2 cards, as the interval they would get).
+    /// FSRS stability in days, 0.001…36500 (FSRS6.md section 6), updated by every FSRS answer,
+    /// learning ones included. SM-2 answers leave it untouched (`nil` for cards only SM-2 saw);
+    /// replaying the log with FSRS recomputes it.
     public var stability: Double?
-    /// FSRS difficulty, 1...10.
+    /// FSRS difficulty, 1...10; like `stability`, untouched by SM-2.
     public var difficulty: Double?
+    /// Answers given, every rating and phase counted. Also feeds the fuzz factor (`Fuzz.factor`).
     public var reps: Int
+    /// Times the card was forgotten in review (Again on a review card); drives leech detection.
     public var lapses: Int
     public var lastReview: Millis?
     /// Index of the current (re)learning step; 0 outside learning.
     public var step: Int
-    /// The last scheduled interval in whole days (review cards); 0 otherwise.
+    /// The last scheduled interval in whole days (review cards); for relearning cards the interval
+    /// they return to after relearning (SM-2), as Anki keeps it; 0 for new and learning cards.
     public var intervalDays: Int
     /// SM-2 ease factor (2.5 = 250 %); `nil` for cards never scheduled by SM-2.
     public var ease: Double?
