@@ -9,7 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "recall", targets: ["recall"]),
-        // .executable(name: "recall-bench", targets: ["RecallBench"]),
+        .executable(name: "recall-bench", targets: ["RecallBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -76,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RecallCLITests",
-            dependencies: ["RecallStore", "RecallScheduler"]
+            dependencies: ["RecallStore", "RecallScheduler", "RecallSync", "RecallTerminal"]
         ),
     ]
 )

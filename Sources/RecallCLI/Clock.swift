@@ -4,12 +4,22 @@ import RecallScheduler
 /// The one clock of recall (DESIGN.md invariant 5): "now" is read here, once per command,
 /// from `RECALL_NOW` when set (so tests and simulations travel in time), else from the system.
 public struct Clock: Sendable {
+    /// The instant the command started: what every one-shot command uses as "now".
     public let now: Millis
     public let timeZone: TimeZone
+    /// Monotonic reading taken with `now`, so that long-running commands (the review screen)
+    /// can move forward from `now` by real elapsed time, even when `RECALL_NOW` fixed the start.
+    private let started: UInt64
 
     public init(now: Millis, timeZone: TimeZone) {
         self.now = now
         self.timeZone = timeZone
+        started = DispatchTime.now().uptimeNanoseconds
+    }
+
+    /// `now` plus the real time elapsed since the clock was read: for commands that run for a while.
+    public func current() -> Millis {
+        now + Millis((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
     }
 
     public static func fromEnvironment(_ environment: [String: String]) throws(CLIError) -> Clock {
