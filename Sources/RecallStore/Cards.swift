@@ -214,8 +214,9 @@ extension Store {
         return true
     }
 
-    /// Deletes cards, and each note left without cards, with tombstones for sync.
-    public func deleteCards(_ ids: [Int64], now: Millis) throws(StoreError) {
+    /// Deletes cards, and each note left without cards (unless `keepingEmptyNotes`, for a note
+    /// whose cards are about to be replaced), with tombstones for sync.
+    public func deleteCards(_ ids: [Int64], now: Millis, keepingEmptyNotes: Bool = false) throws(StoreError) {
         for id in ids {
             guard let row = try db.row("SELECT guid, note_id FROM cards WHERE id = ?", [.integer(id)], {
                 ($0.textValue(0), $0.int64Value(1))
@@ -223,7 +224,7 @@ extension Store {
             try db.run("DELETE FROM cards WHERE id = ?", [.integer(id)])
             try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'card', ?)", [.text(row.0), .integer(now)])
             let remaining = try db.scalarInt("SELECT count(*) FROM cards WHERE note_id = ?", [.integer(row.1)]) ?? 0
-            if remaining == 0, let noteGUID = try db.row("SELECT guid FROM notes WHERE id = ?", [.integer(row.1)], { $0.textValue(0) }) {
+            if remaining == 0, !keepingEmptyNotes, let noteGUID = try db.row("SELECT guid FROM notes WHERE id = ?", [.integer(row.1)], { $0.textValue(0) }) {
                 try db.run("DELETE FROM notes WHERE id = ?", [.integer(row.1)])
                 try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'note', ?)", [.text(noteGUID), .integer(now)])
             }

@@ -1,0 +1,87 @@
+import Foundation
+import RecallImport
+import RecallScheduler
+import RecallStore
+
+/// Turns source files into a plan against the store and applies it: shared by `recall import`
+/// and the bundled deck a new store gets.
+struct ImportRun {
+    /// One source that was read, with its notes.
+    struct Source {
+        var key: String
+        var deck: String
+        var drafts: [NoteDraft]
+    }
+
+    var sources: [Source] = []
+    var warnings: [ImportWarning] = []
+
+    /// Reads and parses `path` (a file or a folder). Notes are keyed by a source name that does
+    /// not depend on where the command runs: the file name, or for a folder, the folder's name
+    /// and the path below it. Re-importing the same bank from anywhere matches the same notes.
+    mutating func read(path: String, deck: String?) throws(ImportError) {
+        let reader = SourceReader()
+        let files = try reader.read(path, deck: deck)
+        let root = URL(fileURLWithPath: path).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
+        for file in files {
+            let key: String
+            if isDirectory.boolValue {
+                let full = URL(fileURLWithPath: file.path).standardizedFileURL.path
+                let base = root.deletingLastPathComponent().path
+                key = full.hasPrefix(base + "/") ? String(full.dropFirst(base.count + 1)) : file.path
+            } else {
+                key = root.lastPathComponent
+            }
+            try add(file, key: key)
+        }
+    }
+
+    /// Parses one file already in memory (the bundled seeds).
+    mutating func add(_ file: SourceFile, key: String) throws(ImportError) {
+        let parsed = try SourceReader().parse(file)
+        warnings += file.warnings + parsed.warnings
+        var drafts = parsed.notes
+        for index in drafts.indices {
+            drafts[index].source = key
+            if file.deckIsExplicit || drafts[index].deck == nil { drafts[index].deck = file.deckName }
+        }
+        sources.append(Source(key: key, deck: file.deckName, drafts: drafts))
+    }
+
+    /// What the import would do, and the counts once applied.
+    struct Outcome {
+        var plan: ImportPlan
+        var existing: [Int64: StoredNote]
+        var counts: ImportCounts?
+    }
+
+    /// Plans against the store and, unless `dryRun`, applies the plan in one transaction.
+    func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool) throws -> Outcome {
+        let keys = sources.map(\.key)
+        let stored = try store.notes(fromSources: Array(Set(keys)).sorted())
+        let existing = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let plan = ReimportPlanner.plan(
+            existing: stored.map {
+                ExistingNote(id: String($0.id), source: $0.source, front: $0.front, back: $0.back,
+                             kind: RecallImport.NoteKind(rawValue: $0.kind.rawValue) ?? .basic, tags: $0.tags)
+            },
+            drafts: sources.flatMap(\.drafts), sources: Set(keys))
+        guard !dryRun else { return Outcome(plan: plan, existing: existing, counts: nil) }
+        func imported(_ draft: NoteDraft) -> ImportedNote {
+            ImportedNote(
+                deck: draft.deck ?? "Default", kind: RecallStore.NoteKind(rawValue: draft.kind.rawValue) ?? .basic,
+                front: draft.front, back: draft.back, tags: draft.tags, ordinals: draft.ordinals, source: draft.source,
+                sourceLine: draft.line, identity: ReimportPlanner.key(draft.front), answerKey: ReimportPlanner.key(draft.back))
+        }
+        let counts = try store.write {
+            try store.applyImport(
+                added: plan.added.map(imported),
+                updated: plan.updated.compactMap { update in Int64(update.id).map { ($0, imported(update.draft)) } },
+                pruned: prune ? plan.missing.compactMap { Int64($0.id) } : [],
+                now: now)
+        }
+        return Outcome(plan: plan, existing: existing, counts: counts)
+    }
+}

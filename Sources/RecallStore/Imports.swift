@@ -1,0 +1,149 @@
+import Foundation
+import RecallScheduler
+
+/// A note as an import wants it stored.
+public struct ImportedNote: Sendable, Equatable {
+    public var deck: String
+    public var kind: NoteKind
+    public var front: String
+    public var back: String
+    public var tags: [String]
+    public var ordinals: [Int]
+    /// The source key (see `recall import`): the file name, or folder/relative path for a folder.
+    public var source: String
+    public var sourceLine: Int
+    /// Normalised question and answer, kept for matching.
+    public var identity: String
+    public var answerKey: String
+
+    public init(deck: String, kind: NoteKind, front: String, back: String, tags: [String], ordinals: [Int],
+                source: String, sourceLine: Int, identity: String, answerKey: String) {
+        self.deck = deck
+        self.kind = kind
+        self.front = front
+        self.back = back
+        self.tags = tags
+        self.ordinals = ordinals
+        self.source = source
+        self.sourceLine = sourceLine
+        self.identity = identity
+        self.answerKey = answerKey
+    }
+}
+
+/// A note already in the store that came from a source file.
+public struct StoredNote: Sendable, Equatable {
+    public var id: Int64
+    public var deck: String
+    public var kind: NoteKind
+    public var front: String
+    public var back: String
+    public var tags: [String]
+    public var source: String
+    public var sourceLine: Int?
+    /// Short ids of the note's cards.
+    public var cardIDs: [Int64]
+}
+
+/// What applying an import changed.
+public struct ImportCounts: Sendable, Equatable {
+    public var notesAdded = 0
+    public var cardsAdded = 0
+    public var notesUpdated = 0
+    public var cardsRemoved = 0
+    public var notesPruned = 0
+
+    public init() {}
+}
+
+extension Store {
+    /// The notes imported earlier from any of `sources`.
+    public func notes(fromSources sources: [String]) throws(StoreError) -> [StoredNote] {
+        var result: [StoredNote] = []
+        let statement = try db.prepare(
+            """
+            SELECT n.id, d.name, n.kind, n.front, n.back, n.tags, n.source, n.source_line,
+                   (SELECT group_concat(c.id, ' ') FROM cards c WHERE c.note_id = n.id)
+            FROM notes n JOIN decks d ON d.id = n.deck_id WHERE n.source = ? ORDER BY n.id
+            """)
+        for source in sources {
+            try statement.bind([.text(source)])
+            while try statement.step() {
+                result.append(StoredNote(
+                    id: statement.int64Value(0), deck: statement.textValue(1),
+                    kind: NoteKind(rawValue: statement.textValue(2)) ?? .basic, front: statement.textValue(3),
+                    back: statement.textValue(4), tags: Tags.decode(statement.textValue(5)),
+                    source: statement.textValue(6), sourceLine: statement.int(7),
+                    cardIDs: statement.textValue(8).split(separator: " ").compactMap { Int64($0) }))
+            }
+            statement.reset()
+        }
+        return result
+    }
+
+    /// Applies an import: adds, updates (keeping ids, history and state) and prunes notes.
+    /// Call inside `write { }`: one import is one transaction (DESIGN.md invariant 3).
+    public func applyImport(
+        added: [ImportedNote], updated: [(id: Int64, note: ImportedNote)], pruned: [Int64], now: Millis
+    ) throws -> ImportCounts {
+        var counts = ImportCounts()
+        var deckIDs: [String: Int64] = [:]
+        func deckID(_ name: String) throws(StoreError) -> Int64 {
+            if let id = deckIDs[name] { return id }
+            let id = try ensureDeck(name, now: now).id
+            deckIDs[name] = id
+            return id
+        }
+        let insertNote = try db.prepare(
+            """
+            INSERT INTO notes(deck_id, kind, identity, answer_key, source, source_line, front, back, tags, created, modified)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertCard = try db.prepare(
+            "INSERT INTO cards(note_id, deck_id, ordinal, created, modified) VALUES (?, ?, ?, ?, ?)")
+        for note in added {
+            let deck = try deckID(note.deck)
+            try insertNote.execute([
+                .integer(deck), .text(note.kind.rawValue), .text(note.identity), .text(note.answerKey),
+                .text(note.source), .integer(Int64(note.sourceLine)), .text(note.front), .text(note.back),
+                .text(Tags.encode(note.tags)), .integer(now), .integer(now),
+            ])
+            let noteID = db.lastInsertRowID
+            for ordinal in note.ordinals {
+                try insertCard.execute([.integer(noteID), .integer(deck), .integer(Int64(ordinal)), .integer(now), .integer(now)])
+                counts.cardsAdded += 1
+            }
+            counts.notesAdded += 1
+        }
+        for (noteID, note) in updated {
+            try db.run(
+                """
+                UPDATE notes SET kind = ?, identity = ?, answer_key = ?, source_line = ?, front = ?, back = ?, tags = ?,
+                                 modified = ? WHERE id = ?
+                """,
+                [.text(note.kind.rawValue), .text(note.identity), .text(note.answerKey), .integer(Int64(note.sourceLine)),
+                 .text(note.front), .text(note.back), .text(Tags.encode(note.tags)), .integer(now), .integer(noteID)])
+            let existing = try db.rows("SELECT id, ordinal, deck_id FROM cards WHERE note_id = ?", [.integer(noteID)]) {
+                (id: $0.int64Value(0), ordinal: $0.intValue(1), deck: $0.int64Value(2))
+            }
+            let wanted = Set(note.ordinals)
+            let stale = existing.filter { !wanted.contains($0.ordinal) }.map(\.id)
+            try deleteCards(stale, now: now, keepingEmptyNotes: true)
+            counts.cardsRemoved += stale.count
+            let have = Set(existing.map(\.ordinal))
+            let deck = try existing.first?.deck ?? deckID(note.deck)
+            for ordinal in note.ordinals where !have.contains(ordinal) {
+                try insertCard.execute([.integer(noteID), .integer(deck), .integer(Int64(ordinal)), .integer(now), .integer(now)])
+                counts.cardsAdded += 1
+            }
+            counts.notesUpdated += 1
+        }
+        for noteID in pruned {
+            let cards = try db.rows("SELECT id FROM cards WHERE note_id = ?", [.integer(noteID)]) { $0.int64Value(0) }
+            try deleteCards(cards, now: now)
+            counts.cardsRemoved += cards.count
+            counts.notesPruned += 1
+        }
+        return counts
+    }
+}

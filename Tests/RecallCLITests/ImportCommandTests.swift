@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+
+/// Issue 4 end to end: the bundled deck, re-import identity rules and the summary.
+@Suite struct ImportCommandTests {
+    func object(_ value: Any?) throws -> [String: Any] { try #require(value as? [String: Any]) }
+
+    func write(_ text: String, to path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func cards(_ sandbox: RecallSandbox) throws -> [[String: Any]] {
+        try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]])
+    }
+
+    static let bank = """
+        Q: What does the GIL protect?
+        A: Access to Python objects, one thread at a time.
+
+        Q: What is a generator?
+        A: A function that yields values lazily.
+
+        Q: Deep copy or shallow copy?
+        A: A deep copy also copies nested objects.
+        """
+
+    @Test func aNewStoreGetsTheBundledDeckAndEmptyDoesNot() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init"])
+        let decks = try #require(try sandbox.json(["decks", "--json"]) as? [[String: Any]])
+        #expect(decks.first?["name"] as? String == "Python interview")
+        #expect((decks.first?["total"] as? Int ?? 0) >= 60)
+        // First use of any command creates the store with the deck too.
+        let other = RecallSandbox()
+        #expect(try other.ok(["decks"]).contains("Python interview"))
+        let empty = RecallSandbox()
+        try empty.ok(["init", "--empty"])
+        #expect(try empty.ok(["decks"]).contains("no decks yet"))
+    }
+
+    @Test func importingPrintsASummaryAndReimportingChangesNothing() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("banks/python.md")
+        try write(Self.bank, to: path)
+        let first = try sandbox.ok(["import", path])
+        #expect(first.contains("imported python.md → deck \"python\": 3 notes"))
+        #expect(first.contains("3 added, 0 updated, 0 unchanged, 0 missing from source"))
+        let before = try sandbox.ok(["list", "--json"])
+        let again = try sandbox.ok(["import", path], environment: ["RECALL_NOW": "2027-01-01T00:00:00Z"])
+        #expect(again.contains("0 added, 0 updated, 3 unchanged, 0 missing from source"))
+        #expect(try sandbox.ok(["list", "--json"]) == before)
+    }
+
+    @Test func editingAnAnswerUpdatesTheCardInPlaceWithItsHistory() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("python.md")
+        try write(Self.bank, to: path)
+        try sandbox.ok(["import", path])
+        try sandbox.ok(["answer", "2", "good"])
+        try write(Self.bank.replacingOccurrences(of: "yields values lazily", with: "yields values lazily, one at a time"), to: path)
+        let out = try sandbox.ok(["import", path], environment: ["RECALL_NOW": "2026-11-26T12:00:00Z"])
+        #expect(out.contains("0 added, 1 updated, 2 unchanged"))
+        let card = try object(try sandbox.json(["show", "2", "--json"]))
+        #expect(card["back"] as? String == "A function that yields values lazily, one at a time.")
+        #expect((card["reviews"] as? [Any])?.count == 1)
+        #expect(try object(card["state"])["reps"] as? Int == 1)
+        #expect(card["modified"] as? String == "2026-11-26T12:00:00.000Z")
+    }
+
+    @Test func editingAQuestionKeepsTheCardWhenTheAnswerStays() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("python.md")
+        try write(Self.bank, to: path)
+        try sandbox.ok(["import", path])
+        try sandbox.ok(["answer", "1", "easy"])
+        try write(Self.bank.replacingOccurrences(of: "What does the GIL protect?", with: "Which objects does the GIL guard?"), to: path)
+        #expect(try sandbox.ok(["import", path]).contains("0 added, 1 updated, 2 unchanged"))
+        let card = try object(try sandbox.json(["show", "1", "--json"]))
+        #expect(card["front"] as? String == "Which objects does the GIL guard?")
+        #expect((card["reviews"] as? [Any])?.count == 1)
+    }
+
+    @Test func changingBothMakesANewCardAndPruneDeletesTheOld() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("python.md")
+        try write(Self.bank, to: path)
+        try sandbox.ok(["import", path])
+        try write(Self.bank.replacingOccurrences(of: "Q: What is a generator?\nA: A function that yields values lazily.",
+                                                 with: "Q: What is a coroutine?\nA: A function that can pause at await."), to: path)
+        let out = try sandbox.ok(["import", path])
+        #expect(out.contains("1 added, 0 updated, 2 unchanged, 1 missing from source"))
+        #expect(out.contains("missing from source (kept; --prune deletes them):"))
+        #expect(try cards(sandbox).count == 4)
+        let pruned = try sandbox.ok(["import", path, "--prune"])
+        #expect(pruned.contains("deleted (gone from their source):"))
+        #expect(try cards(sandbox).map { $0["front"] as? String } == ["What does the GIL protect?", "Deep copy or shallow copy?", "What is a coroutine?"])
+    }
+
+    @Test func formattingOnlyEditsKeepTheCard() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("python.md")
+        try write(Self.bank, to: path)
+        try sandbox.ok(["import", path])
+        try write(Self.bank.replacingOccurrences(of: "Q: What is a generator?\nA: A function that yields values lazily.",
+                                                 with: "Q: what is a   GENERATOR\nA: A function that *yields* values lazily!"), to: path)
+        #expect(try sandbox.ok(["import", path]).contains("0 added, 1 updated, 2 unchanged, 0 missing"))
+        #expect(try cards(sandbox).count == 3)
+    }
+
+    @Test func dryRunWritesNothingAndJSONSummarises() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("python.md")
+        try write(Self.bank, to: path)
+        let summary = try object(try sandbox.json(["import", path, "--dry-run", "--json"]))
+        #expect(summary["dry_run"] as? Bool == true)
+        #expect(summary["added"] as? Int == 3)
+        #expect(try cards(sandbox).isEmpty)
+        let real = try object(try sandbox.json(["import", path, "--json", "--deck", "Py"]))
+        #expect(real["cards_added"] as? Int == 3)
+        #expect(try cards(sandbox).allSatisfy { $0["deck"] as? String == "Py" })
+    }
+
+    @Test func aFolderGivesNestedDecks() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try write("Q: a?\nA: b\n", to: sandbox.path("banks/lang/go.md"))
+        try write("front\tback\n", to: sandbox.path("banks/words.tsv"))
+        try sandbox.ok(["import", sandbox.path("banks")])
+        let decks = try #require(try sandbox.json(["decks", "--json"]) as? [[String: Any]])
+        #expect(decks.map { $0["name"] as? String } == ["lang::go", "words"])
+    }
+
+    @Test func badInputFailsWithOneLineAndLeavesTheStoreAlone() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let good = sandbox.path("good.md")
+        try write(Self.bank, to: good)
+        let missing = sandbox.path("nope.md")
+        let error = try sandbox.fails(["import", good, missing])
+        #expect(error.hasPrefix("recall: error: "))
+        #expect(error.contains("nope.md"))
+        #expect(try cards(sandbox).isEmpty)
+        let binary = sandbox.path("blob.md")
+        FileManager.default.createFile(atPath: binary, contents: Data([0x51, 0x3A, 0x00, 0x01, 0x02]))
+        #expect(try sandbox.fails(["import", binary]).contains("blob.md"))
+        let csv = sandbox.path("bad.csv")
+        try write("front,back\n\"unclosed,quote\nnext,row\n", to: csv)
+        #expect(try sandbox.fails(["import", csv]).contains("bad.csv:2"))
+        #expect(try cards(sandbox).isEmpty)
+    }
+}
