@@ -60,6 +60,7 @@ extension Store {
 
     /// Sets (or with nil value, removes) an override, store-wide or for one deck. Validates through
     /// `SchedulerOptions.set`; the text stored is the normalised value it prints back.
+    @discardableResult
     public func setOption(_ key: String, to value: String?, deck: String?, now: Millis) throws -> String {
         var base = Self.apply(try storeOverrides(), to: SchedulerOptions())
         var overrides: [String: String]

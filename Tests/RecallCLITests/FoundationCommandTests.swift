@@ -5,6 +5,7 @@ import Testing
 @Suite struct FoundationCommandTests {
     @Test func versionHelpAndCompletionScriptsWork() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         #expect(try sandbox.ok(["--version"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
         let help = try sandbox.ok(["help", "add"])
         #expect(help.contains("--front"))
@@ -62,6 +63,7 @@ import Testing
 
     @Test func recallNowChangesCreatedAndABadValueIsAnError() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         try sandbox.ok(["add", "--front", "q", "--back", "a"], environment: ["RECALL_NOW": "2030-01-02T03:04:05.678+02:00"])
         let card = try #require(try sandbox.json(["show", "1", "--json"]) as? [String: Any])
         #expect(card["created"] as? String == "2030-01-02T01:04:05.678Z")
@@ -88,6 +90,7 @@ import Testing
 
     @Test func editChangesFieldsFromFlags() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         try sandbox.ok(["add", "--front", "q", "--back", "a", "--tag", "x"])
         #expect(try sandbox.ok(["edit", "1", "--back", "better answer", "--tags", "y, z"]) == "card 1 updated\n")
         let card = try #require(try sandbox.json(["show", "1", "--json"]) as? [String: Any])
@@ -100,6 +103,7 @@ import Testing
 
     @Test func editWithoutFlagsOpensTheEditor() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         try sandbox.ok(["add", "--front", "old question", "--back", "old answer"])
         let script = sandbox.path("editor.sh")
         try """
@@ -118,6 +122,7 @@ import Testing
 
     @Test func removeDeletesCardsAndUnknownIdsChangeNothing() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         try sandbox.ok(["add", "--front", "q1", "--back", "a"])
         try sandbox.ok(["add", "--front", "q2", "--back", "a"])
         #expect(try sandbox.fails(["rm", "1", "99"]) == "recall: error: card 99 not found")
@@ -129,6 +134,7 @@ import Testing
 
     @Test func suspendAndUnsuspendToggleTheCard() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         try sandbox.ok(["add", "--front", "q", "--back", "a"])
         #expect(try sandbox.ok(["suspend", "1"]) == "card 1 suspended\n")
         #expect(try sandbox.ok(["suspend", "1"]) == "card 1 was already suspended\n")
@@ -140,6 +146,7 @@ import Testing
 
     @Test func listFiltersByDeckAndDue() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         try sandbox.ok(["add", "--deck", "A", "--front", "alpha", "--back", "a"])
         try sandbox.ok(["add", "--deck", "A::Sub", "--front", "beta", "--back", "b"])
         try sandbox.ok(["add", "--deck", "B", "--front", "gamma", "--back", "c"])
@@ -153,6 +160,7 @@ import Testing
     @Test(arguments: ["\"foo", "AND", "c++", "*", "NEAR(x", "'); DROP TABLE cards;--"])
     func searchAcceptsAnyText(query: String) throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         try sandbox.ok(["add", "--front", "c++ and foo", "--back", "templates"])
         let result = try sandbox.run(["search", query, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -161,6 +169,7 @@ import Testing
 
     @Test func searchFindsCards() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         try sandbox.ok(["add", "--front", "What is a decorator?", "--back", "A function wrapping a function"])
         try sandbox.ok(["add", "--front", "What is the GIL?", "--back", "A mutex"])
         let found = try #require(try sandbox.json(["search", "wrapping", "--json"]) as? [[String: Any]])
@@ -170,6 +179,7 @@ import Testing
 
     @Test func deckRenameAndDelete() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         try sandbox.ok(["add", "--deck", "Old", "--front", "q", "--back", "a"])
         #expect(try sandbox.ok(["deck", "rename", "Old", "New"]) == "renamed deck \"Old\" to \"New\"\n")
         #expect(try sandbox.fails(["deck", "rename", "Old", "X"]) == "recall: error: deck \"Old\" not found")
@@ -183,6 +193,7 @@ import Testing
 
     @Test func hostileAndUnicodeTextIsStoredExactly() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         let front = "'); DROP TABLE cards;-- 👩‍💻 e\u{301} עברית"
         let big = String(repeating: "ü✓ back line\n", count: 80_000)  // ~1.2 MB, through stdin
         try sandbox.ok(["add", "--front", front, "--back", "-"], stdin: big)
@@ -194,6 +205,7 @@ import Testing
 
     @Test func foreignFilesAreRefusedByEveryCommand() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         let path = sandbox.path("notes.txt")
         try "hello\n".write(toFile: path, atomically: true, encoding: .utf8)
         let error = try sandbox.fails(["decks", "--db", path])
@@ -203,6 +215,7 @@ import Testing
 
     @Test func theBinaryStandsAloneWithoutTheSourceTree() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         let copy = sandbox.path("bin/recall")
         try FileManager.default.createDirectory(atPath: sandbox.path("bin"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: RecallSandbox.binary.path, toPath: copy)
@@ -220,6 +233,7 @@ import Testing
 
     @Test func usageErrorsExitWith64() throws {
         let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
         let result = try sandbox.run(["add", "--front", "q"])
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("recall: error: Missing expected argument '--back <back>'"))

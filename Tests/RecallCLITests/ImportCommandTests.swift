@@ -148,7 +148,7 @@ import Testing
         #expect(error.contains("nope.md"))
         #expect(try cards(sandbox).isEmpty)
         let binary = sandbox.path("blob.md")
-        FileManager.default.createFile(atPath: binary, contents: Data([0x51, 0x3A, 0x00, 0x01, 0x02]))
+        _ = FileManager.default.createFile(atPath: binary, contents: Data([0x51, 0x3A, 0x00, 0x01, 0x02]))
         #expect(try sandbox.fails(["import", binary]).contains("blob.md"))
         let csv = sandbox.path("bad.csv")
         try write("front,back\n\"unclosed,quote\nnext,row\n", to: csv)

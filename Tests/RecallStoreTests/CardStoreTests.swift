@@ -12,7 +12,8 @@ import Testing
     }
 
     @Test func cardIdsAreNeverReusedAfterDeletion() throws {
-        let (_, store) = try makeStore()
+        let (folder, store) = try makeStore()
+        defer { withExtendedLifetime(folder) {} }
         let first = try store.addNote(deck: "D", front: "a", back: "b", now: now)
         try store.deleteCards(first, now: now)
         let second = try store.addNote(deck: "D", front: "c", back: "d", now: now)
@@ -20,7 +21,8 @@ import Testing
     }
 
     @Test func deletingACardLeavesTombstonesForItAndItsNote() throws {
-        let (_, store) = try makeStore()
+        let (folder, store) = try makeStore()
+        defer { withExtendedLifetime(folder) {} }
         let ids = try store.addNote(deck: "D", kind: .reversed, front: "a", back: "b", ordinals: [1, 2], now: now)
         let card = try store.requireCard(ids[0])
         try store.deleteCards([ids[0]], now: now + 5)
@@ -32,13 +34,15 @@ import Testing
 
     @Test(arguments: ["\"foo", "AND", "c++", "*", "NEAR(", "a:b", "-x", "'", "(", "\"\"", "OR NOT"])
     func anyTextIsAValidSearchQuery(query: String) throws {
-        let (_, store) = try makeStore()
+        let (folder, store) = try makeStore()
+        defer { withExtendedLifetime(folder) {} }
         try store.addNote(deck: "D", front: "c++ templates", back: "AND gates, NEAR misses", now: now)
         _ = try store.search(query)
     }
 
     @Test func searchFindsWordsInFrontsBacksAndTags() throws {
-        let (_, store) = try makeStore()
+        let (folder, store) = try makeStore()
+        defer { withExtendedLifetime(folder) {} }
         let gil = try store.addNote(deck: "D", front: "What is the GIL?", back: "A mutex in CPython", tags: ["threads"], now: now)
         try store.addNote(deck: "D", front: "Decorators", back: "wrap functions", now: now)
         #expect(try store.search("mutex").map(\.id) == gil)
@@ -49,7 +53,8 @@ import Testing
     }
 
     @Test func searchFollowsEditsAndDeletions() throws {
-        let (_, store) = try makeStore()
+        let (folder, store) = try makeStore()
+        defer { withExtendedLifetime(folder) {} }
         let ids = try store.addNote(deck: "D", front: "alpha", back: "beta", now: now)
         try store.editNote(ofCard: ids[0], front: "gamma", back: nil, tags: nil, now: now + 1)
         #expect(try store.search("alpha").isEmpty)
@@ -59,7 +64,8 @@ import Testing
     }
 
     @Test func deckSummariesCountNewLearningDueAndTotal() throws {
-        let (_, store) = try makeStore()
+        let (folder, store) = try makeStore()
+        defer { withExtendedLifetime(folder) {} }
         let ids = (0..<4).map { _ in 0 }.enumerated().compactMap { index, _ in
             try? store.addNote(deck: "D", front: "q\(index)", back: "a", now: now)[0]
         }
@@ -72,7 +78,8 @@ import Testing
     }
 
     @Test func renamingADeckRenamesItsSubDecksAndRefusesClashes() throws {
-        let (_, store) = try makeStore()
+        let (folder, store) = try makeStore()
+        defer { withExtendedLifetime(folder) {} }
         try store.addNote(deck: "Lang", front: "a", back: "b", now: now)
         try store.addNote(deck: "Lang::Go", front: "c", back: "d", now: now)
         try store.addNote(deck: "Other", front: "e", back: "f", now: now)
@@ -83,7 +90,8 @@ import Testing
     }
 
     @Test func unicodeAndHostileTextRoundTripExactly() throws {
-        let (_, store) = try makeStore()
+        let (folder, store) = try makeStore()
+        defer { withExtendedLifetime(folder) {} }
         let texts = [
             "'); DROP TABLE cards;--",
             "emoji 👩‍💻🇫🇷 combining e\u{301} Zalgo a\u{300}\u{301}\u{302}",

@@ -5,6 +5,7 @@ import Testing
 @Suite struct DatabaseTests {
     @Test func transactionRollsBackWhenItsBodyThrows() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let db = try Database(path: folder.path("t.sqlite"))
         try db.execute("CREATE TABLE t(x INTEGER)")
         struct Boom: Error, Equatable {}
@@ -21,6 +22,7 @@ import Testing
 
     @Test func errorsCarryResultCodeMessageAndSQL() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let db = try Database(path: folder.path("t.sqlite"))
         let sql = "SELECT * FROM missing_table"
         do {
@@ -40,6 +42,7 @@ import Testing
 
     @Test func boundValuesRoundTripWithTheirTypes() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let db = try Database(path: folder.path("t.sqlite"))
         try db.execute("CREATE TABLE t(a, b, c, d)")
         let text = "'); DROP TABLE t;-- é 👩‍👩‍👧 \u{202E}"

@@ -7,6 +7,7 @@ import Testing
 @Suite struct ReplayTests {
     @Test func replayEqualsStoredStateForThousandsOfRandomHistories() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let store = try Store(path: folder.path("recall.sqlite"))
         let zone = try #require(TimeZone(identifier: "Europe/Berlin"))
         var generator = SeededGenerator(seed: 20261125)
@@ -34,6 +35,7 @@ import Testing
 
     @Test func undoingEveryAnswerGivesBackTheNewCards() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let store = try Store(path: folder.path("recall.sqlite"))
         let zone = TimeZone(identifier: "UTC") ?? .current
         let ids = try store.addNote(deck: "D", front: "q", back: "a", now: 0)

@@ -12,6 +12,7 @@ import Testing
 
     @Test func openingCreatesTheFileAndMissingFolders() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.path("a/b/c/recall.sqlite")
         let store = try Store(path: path)
         #expect(store.isNew)
@@ -27,6 +28,7 @@ import Testing
 
     @Test func reopeningKeepsTheStoreAndDoesNotMigrateAgain() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.path("recall.sqlite")
         let deviceID = try Store(path: path).setting("device_id")
         let again = try Store(path: path)
@@ -36,6 +38,7 @@ import Testing
 
     @Test func anEmptyFileIsInitialised() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.path("empty.sqlite")
         _ = FileManager.default.createFile(atPath: path, contents: Data())
         let store = try Store(path: path)
@@ -45,6 +48,7 @@ import Testing
 
     @Test func aSQLiteDatabaseOfAnotherProgramIsRefusedUntouched() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.path("other.db")
         do {
             let other = try Database(path: path)
@@ -61,6 +65,7 @@ import Testing
 
     @Test func aStoreWithANewerSchemaIsRefusedUntouched() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.path("future.sqlite")
         do {
             let store = try Store(path: path)
@@ -84,6 +89,7 @@ import Testing
     ])
     func aFileThatIsNotSQLiteIsRefusedUntouched(contents: Data) throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let path = folder.path("notes.txt")
         _ = FileManager.default.createFile(atPath: path, contents: contents)
         let before = try FileFingerprint(path)
@@ -95,6 +101,7 @@ import Testing
 
     @Test func aDirectoryIsRefused() throws {
         let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         #expect(throws: StoreError.cannotCreate(path: folder.url.path, reason: "it is a directory")) {
             try Store(path: folder.url.path)
         }

@@ -1,6 +1,8 @@
 import Foundation
 
 /// A fresh folder under the system temporary directory, removed when the value goes away.
+/// Swift may end a local's lifetime at its last use, so tests that keep a store open in the
+/// folder extend it with `defer { withExtendedLifetime(folder) {} }`.
 final class TemporaryFolder {
     let url: URL
 
