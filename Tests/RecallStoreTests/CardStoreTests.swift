@@ -66,9 +66,8 @@ import Testing
     @Test func deckSummariesCountNewLearningDueAndTotal() throws {
         let (folder, store) = try makeStore()
         defer { withExtendedLifetime(folder) {} }
-        let ids = (0..<4).map { _ in 0 }.enumerated().compactMap { index, _ in
-            try? store.addNote(deck: "D", front: "q\(index)", back: "a", now: now)[0]
-        }
+        var ids: [Int64] = []
+        for index in 0..<4 { ids += try store.addNote(deck: "D", front: "q\(index)", back: "a", now: now) }
         try store.db.run("UPDATE cards SET phase = 'learning', due = ? WHERE id = ?", [.integer(now + 60_000), .integer(ids[0])])
         try store.db.run("UPDATE cards SET phase = 'review', due = ? WHERE id = ?", [.integer(now - 1), .integer(ids[1])])
         try store.db.run("UPDATE cards SET phase = 'review', due = ? WHERE id = ?", [.integer(now + 10 * millisPerDay), .integer(ids[2])])
