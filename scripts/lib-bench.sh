@@ -1,4 +1,5 @@
 # Shared by the benchmark scripts: a release build of recall and a wall-clock timer.
+shopt -s inherit_errexit
 
 # Builds recall in release mode with the Swift runtime linked in statically (as shipped:
 # a fresh process starts in ~4 ms instead of ~10 ms) and prints the binary's path.
