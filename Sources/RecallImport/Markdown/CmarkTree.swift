@@ -1,0 +1,189 @@
+import CCmark
+
+/// The one owner of a cmark document: parses on `init`, frees in `deinit`. Nothing else
+/// in RecallImport creates or frees cmark nodes.
+final class CmarkDocument {
+    let root: OpaquePointer
+
+    init?(_ text: String) {
+        func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> OpaquePointer? {
+            guard let base = buffer.baseAddress else { return cmark_parse_document("", 0, CMARK_OPT_DEFAULT) }
+            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT)
+            }
+        }
+        // The string's own UTF-8 storage when it has one (no copy of a 25 MB file).
+        let node = text.utf8.withContiguousStorageIfAvailable(parse) ?? Array(text.utf8).withUnsafeBufferPointer(parse)
+        guard let node else { return nil }
+        root = node
+    }
+
+    deinit { cmark_node_free(root) }
+
+    /// The document's blocks as Swift values. Inline content stays in cmark and is read
+    /// through `Block.node` while this document is alive.
+    func blocks() -> [Block] {
+        Block.children(of: root)
+    }
+}
+
+/// A block of the cmark tree with its 1-based source lines.
+struct Block {
+    enum Kind: Equatable {
+        case paragraph
+        case heading(level: Int)
+        case list(ordered: Bool, start: Int)
+        case item
+        case code(info: String)
+        case blockQuote
+        case html
+        case thematicBreak
+        case other
+    }
+
+    var kind: Kind
+    var startLine: Int
+    /// The last line with content (cmark reports some blocks as ending on the blank line after).
+    var endLine: Int
+    var children: [Block]
+    /// The cmark node, for reading inline content; valid while its `CmarkDocument` lives.
+    var node: OpaquePointer
+
+    var isHeading: Bool { if case .heading = kind { true } else { false } }
+    var headingLevel: Int? { if case .heading(let l) = kind { l } else { nil } }
+    var isList: Bool { if case .list = kind { true } else { false } }
+    var isCode: Bool { if case .code = kind { true } else { false } }
+
+    static func children(of parent: OpaquePointer) -> [Block] {
+        var result: [Block] = []
+        var child = cmark_node_first_child(parent)
+        while let node = child {
+            result.append(Block(node: node))
+            child = cmark_node_next(node)
+        }
+        return result
+    }
+
+    init(node: OpaquePointer) {
+        self.node = node
+        let type = cmark_node_get_type(node)
+        var descend = false
+        switch type {
+        case CMARK_NODE_PARAGRAPH: kind = .paragraph
+        case CMARK_NODE_HEADING: kind = .heading(level: Int(cmark_node_get_heading_level(node)))
+        case CMARK_NODE_LIST:
+            kind = .list(ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
+                         start: Int(cmark_node_get_list_start(node)))
+            descend = true
+        case CMARK_NODE_ITEM: kind = .item; descend = true
+        case CMARK_NODE_CODE_BLOCK:
+            kind = .code(info: cmark_node_get_fence_info(node).map { String(cString: $0) } ?? "")
+        case CMARK_NODE_BLOCK_QUOTE: kind = .blockQuote; descend = true
+        case CMARK_NODE_HTML_BLOCK: kind = .html
+        case CMARK_NODE_THEMATIC_BREAK: kind = .thematicBreak
+        default: kind = .other
+        }
+        startLine = Int(cmark_node_get_start_line(node))
+        var end = Int(cmark_node_get_end_line(node))
+        if cmark_node_get_end_column(node) == 0, end > startLine { end -= 1 }
+        endLine = max(end, startLine)
+        children = descend ? Block.children(of: node) : []
+        if case .heading = kind { endLine = startLine }
+    }
+
+    /// The literal content of a code block (already without fence and indentation).
+    var literal: String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+}
+
+/// Inline content rendered back to Markdown, or to plain text for analysis.
+enum Inlines {
+    /// Markdown for a paragraph's or heading's inline children. `dropStrong` removes `**`
+    /// (fronts show questions without their bold markers); soft breaks become spaces.
+    static func markdown(_ parent: OpaquePointer, dropStrong: Bool = false) -> String {
+        var out = ""
+        render(parent, into: &out, dropStrong: dropStrong, plain: false)
+        return out
+    }
+
+    /// The text a reader sees: no markers, code spans as their content.
+    static func plain(_ parent: OpaquePointer) -> String {
+        var out = ""
+        render(parent, into: &out, dropStrong: true, plain: true)
+        return out
+    }
+
+    static func render(_ parent: OpaquePointer, into out: inout String, dropStrong: Bool, plain: Bool) {
+        var child = cmark_node_first_child(parent)
+        while let node = child {
+            renderNode(node, into: &out, dropStrong: dropStrong, plain: plain)
+            child = cmark_node_next(node)
+        }
+    }
+
+    static func literal(_ node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    private static func renderNode(_ node: OpaquePointer, into out: inout String, dropStrong: Bool, plain: Bool) {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_TEXT:
+            out += literal(node)
+        case CMARK_NODE_CODE:
+            let code = literal(node)
+            if plain { out += code; return }
+            var longest = 0
+            var run = 0
+            for c in code.utf8 {
+                if c == UInt8(ascii: "`") { run += 1; longest = max(longest, run) } else { run = 0 }
+            }
+            let fence = String(repeating: "`", count: longest + 1)
+            let pad = code.hasPrefix("`") || code.hasSuffix("`") ? " " : ""
+            out += fence + pad + code + pad + fence
+        case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+            out += " "
+        case CMARK_NODE_EMPH:
+            if !plain { out += "*" }
+            render(node, into: &out, dropStrong: dropStrong, plain: plain)
+            if !plain { out += "*" }
+        case CMARK_NODE_STRONG:
+            let marker = plain || dropStrong ? "" : "**"
+            out += marker
+            render(node, into: &out, dropStrong: dropStrong, plain: plain)
+            out += marker
+        case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+            if plain { render(node, into: &out, dropStrong: dropStrong, plain: plain); return }
+            let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+            let bang = cmark_node_get_type(node) == CMARK_NODE_IMAGE ? "!" : ""
+            out += bang + "["
+            render(node, into: &out, dropStrong: dropStrong, plain: plain)
+            out += "](" + url + ")"
+        case CMARK_NODE_HTML_INLINE:
+            if !plain { out += literal(node) }
+        default:
+            render(node, into: &out, dropStrong: dropStrong, plain: plain)
+        }
+    }
+
+    /// If the paragraph starts with strong text, that text (Markdown, without the `**`) and
+    /// whether anything but punctuation follows it in the paragraph.
+    static func leadingStrong(_ paragraph: OpaquePointer) -> (label: String, hasRest: Bool)? {
+        guard let first = cmark_node_first_child(paragraph), cmark_node_get_type(first) == CMARK_NODE_STRONG else {
+            return nil
+        }
+        var label = ""
+        render(first, into: &label, dropStrong: true, plain: false)
+        var rest = ""
+        var next = cmark_node_next(first)
+        while let node = next {
+            renderNode(node, into: &rest, dropStrong: true, plain: true)
+            next = cmark_node_next(node)
+        }
+        let meaningful = rest.contains { !$0.isWhitespace && !$0.isPunctuation }
+        if !meaningful, rest.containsBytes(":") || rest.containsBytes("?") {
+            label += rest.trimmed
+        }
+        return (label.trimmed, meaningful)
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// How a file is parsed.
+public enum SourceFormat: String, Sendable, Equatable, Codable {
+    /// `.md`, `.markdown`, `.txt`: explicit card syntaxes, else the document heuristics.
+    case markdown
+    /// `.csv`, `.tsv` (and `.txt` that starts with Anki's `#separator:`-style headers).
+    case delimited
+}
+
+/// One file ready to parse: decoded, line endings normalised, mojibake repaired.
+public struct SourceFile: Sendable, Equatable {
+    /// The path as the user gave it, or the directory they gave joined with the path below it.
+    public var path: String
+    /// `--deck` if given, else the file name without extension, with sub-folders as `parent::child`.
+    public var deckName: String
+    /// True when `deckName` came from `--deck`, which then wins over a `#deck:` header.
+    public var deckIsExplicit: Bool
+    public var text: String
+    public var format: SourceFormat
+    /// Things noticed while reading (e.g. decoded as Windows-1252).
+    public var warnings: [ImportWarning]
+
+    public init(
+        path: String, deckName: String, deckIsExplicit: Bool = false, text: String,
+        format: SourceFormat, warnings: [ImportWarning] = []
+    ) {
+        self.path = path
+        self.deckName = deckName
+        self.deckIsExplicit = deckIsExplicit
+        self.text = text
+        self.format = format
+        self.warnings = warnings
+    }
+
+    /// A file whose text is already in memory (the bundled seeds, tests): normalised and
+    /// repaired like a file read from disk; format and deck from its name.
+    public init(path: String, contents: String, deck: String? = nil) {
+        let text = TextDecoding.normalize(contents)
+        self.init(
+            path: path, deckName: deck ?? SourceReader.deckName(relativePath: SourceReader.lastComponent(path)),
+            deckIsExplicit: deck != nil, text: text,
+            format: SourceReader.format(path: path, text: text) ?? .markdown)
+    }
+}
+
+/// The cards of one file, and what was skipped or noticed on the way.
+public struct ParsedSource: Sendable, Equatable {
+    public var notes: [NoteDraft]
+    public var warnings: [ImportWarning]
+
+    public init(notes: [NoteDraft], warnings: [ImportWarning]) {
+        self.notes = notes
+        self.warnings = warnings
+    }
+}
+
+/// Reads paths into `SourceFile`s and parses them. No store, no clock: the CLI decides what to
+/// do with the drafts.
+public struct SourceReader: Sendable {
+    public static let extensions: Set<String> = ["md", "markdown", "txt", "csv", "tsv"]
+
+    public init() {}
+
+    /// Reads every path in order; directories recursively. `deck` (from `--deck`) names the deck
+    /// of every file when given.
+    public func read(_ paths: [String], deck: String? = nil) throws(ImportError) -> [SourceFile] {
+        var files: [SourceFile] = []
+        for path in paths { files += try read(path, deck: deck) }
+        return files
+    }
+
+    /// A file, or every `.md`/`.markdown`/`.txt`/`.csv`/`.tsv` below a directory (hidden
+    /// files and folders skipped), sorted by path so imports are deterministic.
+    public func read(_ path: String, deck: String? = nil) throws(ImportError) -> [SourceFile] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .missingFile(path: path)
+        }
+        if !isDirectory.boolValue {
+            let ext = (SourceReader.lastComponent(path) as NSString).pathExtension.lowercased()
+            guard SourceReader.extensions.contains(ext) else { throw .unsupportedFileType(path: path) }
+            return [try readFile(path, deckName: deck ?? SourceReader.deckName(relativePath: SourceReader.lastComponent(path)),
+                                 explicit: deck != nil)]
+        }
+        let relativePaths = SourceReader.filesBelow(path)
+        guard !relativePaths.isEmpty else { throw .emptyDirectory(path: path) }
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        var files: [SourceFile] = []
+        for relative in relativePaths {
+            files.append(try readFile(prefix + relative,
+                                      deckName: deck ?? SourceReader.deckName(relativePath: relative),
+                                      explicit: deck != nil))
+        }
+        return files
+    }
+
+    /// Parses one file by its format.
+    public func parse(_ file: SourceFile) throws(ImportError) -> ParsedSource {
+        var parsed: ParsedSource
+        switch file.format {
+        case .markdown: parsed = try MarkdownParser.parse(file)
+        case .delimited: parsed = try DelimitedParser.parse(file)
+        }
+        parsed.warnings = file.warnings + parsed.warnings
+        if parsed.notes.isEmpty {
+            parsed.warnings.append(ImportWarning(path: file.path, line: nil, message: "no cards found"))
+        }
+        return parsed
+    }
+
+    /// Parses every file; throws `noCards` when none of them gave a card.
+    public func parse(_ files: [SourceFile]) throws(ImportError) -> ParsedSource {
+        var all = ParsedSource(notes: [], warnings: [])
+        for file in files {
+            let parsed = try parse(file)
+            all.notes += parsed.notes
+            all.warnings += parsed.warnings
+        }
+        if all.notes.isEmpty, let first = files.first {
+            throw .noCards(path: files.count == 1 ? first.path : SourceReader.commonDirectory(files.map(\.path)))
+        }
+        return all
+    }
+
+    // MARK: - Files
+
+    private func readFile(_ path: String, deckName: String, explicit: Bool) throws(ImportError) -> SourceFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .unreadable(path: path, reason: "permission denied or not a regular file")
+        }
+        let bytes = [UInt8](data)
+        if TextDecoding.containsNUL(bytes) { throw .binaryFile(path: path) }
+        let decoded = TextDecoding.decode(bytes)
+        var warnings: [ImportWarning] = []
+        if let line = decoded.windows1252AtLine {
+            warnings.append(ImportWarning(path: path, line: nil,
+                                          message: "decoded as Windows-1252 (invalid UTF-8 at line \(line))"))
+        }
+        let format = SourceReader.format(path: path, text: decoded.text) ?? .markdown
+        return SourceFile(path: path, deckName: deckName, deckIsExplicit: explicit, text: decoded.text,
+                          format: format, warnings: warnings)
+    }
+
+    /// `.csv`/`.tsv` are delimited; `.txt` is Markdown unless it starts with Anki's text
+    /// export headers (`#separator:`, `#html:`, …); other extensions give `nil`.
+    static func format(path: String, text: String) -> SourceFormat? {
+        switch (lastComponent(path) as NSString).pathExtension.lowercased() {
+        case "md", "markdown": return .markdown
+        case "csv", "tsv": return .delimited
+        case "txt":
+            let firstLine = text.prefix(while: { $0 != "\n" }).lowercased()
+            for header in DelimitedParser.headerNames where firstLine.hasPrefix("#" + header + ":") {
+                return .delimited
+            }
+            return .markdown
+        default: return nil
+        }
+    }
+
+    static func lastComponent(_ path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+        if let slash = p.lastIndex(of: "/") { return String(p[p.index(after: slash)...]) }
+        return String(p)
+    }
+
+    /// `lang/rust.md` → `lang::rust`.
+    static func deckName(relativePath: String) -> String {
+        var parts = relativePath.split(separator: "/").map(String.init)
+        if let last = parts.popLast() {
+            let base = (last as NSString).deletingPathExtension
+            parts.append(base.isEmpty ? last : base)
+        }
+        return parts.joined(separator: "::")
+    }
+
+    /// Relative paths of importable files below `directory`, sorted.
+    static func filesBelow(_ directory: String) -> [String] {
+        let url = URL(fileURLWithPath: directory)
+        guard let enumerator = FileManager.default.enumerator(
+            at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        else { return [] }
+        let base = url.standardizedFileURL.resolvingSymlinksInPath().path
+        var result: [String] = []
+        for case let file as URL in enumerator {
+            guard extensions.contains(file.pathExtension.lowercased()),
+                  (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            let full = file.standardizedFileURL.resolvingSymlinksInPath().path
+            guard full.hasPrefix(base + "/") else { continue }
+            result.append(String(full.dropFirst(base.count + 1)))
+        }
+        return result.sorted()
+    }
+
+    static func commonDirectory(_ paths: [String]) -> String {
+        guard var common = paths.first?.split(separator: "/", omittingEmptySubsequences: false) else { return "." }
+        for path in paths.dropFirst() {
+            let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+            var n = 0
+            while n < min(common.count, parts.count), common[n] == parts[n] { n += 1 }
+            common = Array(common.prefix(n))
+        }
+        let joined = common.joined(separator: "/")
+        return joined.isEmpty ? "." : joined + "/"
+    }
+}

@@ -1,0 +1,86 @@
+import Testing
+@testable import RecallImport
+
+@Suite struct DelimitedTests {
+    @Test func ankiHeadersSetSeparatorHtmlTagsDeckAndColumns() throws {
+        let parsed = try parseFixture("anki-export.txt")
+        let notes = parsed.notes
+        #expect(notes.map(\.front) == ["Capital of **France**?", "Multi-line", "2 < 3?"])
+        #expect(notes.map(\.back) == ["Paris\non the Seine", "first line\nsecond & last", "*yes*, see `cmp`"])
+        #expect(notes.map(\.tags) == [["anki", "imported", "europe"], ["anki", "imported"], ["anki", "imported", "math"]])
+        #expect(notes.allSatisfy { $0.deck == "Geography" })
+        #expect(notes.map(\.line) == [6, 7, 9])
+        #expect(parsed.warnings.isEmpty)
+    }
+
+    @Test func explicitDeckWinsOverTheDeckHeader() throws {
+        let files = try SourceReader().read(Fixtures.path("anki-export.txt"), deck: "Mine")
+        let notes = try SourceReader().parse(files[0]).notes
+        #expect(notes.allSatisfy { $0.deck == "Mine" })
+    }
+
+    @Test func quotedFieldsHoldSeparatorsQuotesAndNewlines() throws {
+        let notes = try parseFixture("quoted.csv").notes
+        #expect(notes.map(\.front) == ["What is 1,000 in words?", "Say \"hi\"", "plain front"])
+        #expect(notes.map(\.back) == ["one thousand", "A greeting\non two lines", "plain back"])
+        #expect(notes.map(\.tags) == [["numbers"], [], []])
+        #expect(notes.map(\.line) == [2, 3, 5])
+    }
+
+    @Test func separatorIsSniffedWhenNotDeclared() throws {
+        let notes = try parseFixture("semicolon.csv").notes
+        #expect(notes.map(\.front) == ["What is 1,5 in English notation?", "Decimal comma countries"])
+        #expect(notes.map(\.back) == ["1.5", "Germany, France"])
+    }
+
+    @Test func rowsWithoutABackAreSkippedWithAWarning() throws {
+        let parsed = try parseFixture("plain.tsv")
+        #expect(parsed.notes.map(\.front) == ["keine", "third"])
+        #expect(parsed.warnings.map(\.description) == ["\(Fixtures.path("plain.tsv")):3: skipped row without a back"])
+    }
+
+    @Test func columnsHeaderMapsFieldsByName() throws {
+        let text = "#separator:Pipe\n#columns:Back|Front|Deck\nParis|Capital of France?|Geo::Europe\n"
+        let notes = try parseText(text, name: "x.csv").notes
+        #expect(notes.map(\.front) == ["Capital of France?"])
+        #expect(notes.map(\.back) == ["Paris"])
+        #expect(notes.map(\.deck) == ["Geo::Europe"])
+    }
+
+    @Test func notetypeHeaderMakesReversedOrClozeNotes() throws {
+        let reversed = try parseText("#separator:Comma\n#notetype:Basic (and reversed card)\nchat,cat\n", name: "fr.csv").notes
+        #expect(reversed.map(\.kind) == [.reversed])
+        #expect(reversed.map(\.ordinals) == [[1, 2]])
+        let cloze = try parseText("#separator:Tab\n{{c1::Paris}} is in {{c2::France}}\textra\n", name: "c.tsv").notes
+        #expect(cloze.map(\.kind) == [.cloze])
+        #expect(cloze.map(\.ordinals) == [[1, 2]])
+        #expect(cloze.map(\.back) == ["extra"])
+    }
+
+    @Test func htmlIsLeftAloneWhenHtmlIsFalse() throws {
+        let notes = try parseText("#separator:Tab\n#html:false\na<b>c\t1 &amp; 2\n", name: "x.tsv").notes
+        #expect(notes.map(\.front) == ["a<b>c"])
+        #expect(notes.map(\.back) == ["1 &amp; 2"])
+    }
+
+    @Test(arguments: [
+        ("a<br>b<br/>c<br />d", "a\nb\nc\nd"),
+        ("<div>one</div><div>two</div>", "one\ntwo"),
+        ("<b>bold</b> <strong>x</strong> <i>it</i> <em>y</em>", "**bold** **x** *it* *y*"),
+        ("<code>let x</code>", "`let x`"),
+        ("<a href=\"https://x.org\">site</a>", "[site](https://x.org)"),
+        ("&lt;tag&gt; &amp; &quot;q&quot; &#39;s&#39; &#x263A; &nbsp;x", "<tag> & \"q\" 's' ☺  x"),
+        ("<span style=\"color:red\">red</span>", "red"),
+        ("<ul><li>a</li><li>b</li></ul>", "- a\n- b"),
+        ("a < b and c > d", "a < b and c > d"),
+    ])
+    func htmlBecomesMarkdown(_ html: String, _ markdown: String) {
+        #expect(HTMLText.markdown(html) == markdown)
+    }
+
+    @Test func crlfLineEndingsAndTrailingSeparatorWork() throws {
+        let notes = try parseText("q1,a1,\r\nq2,\"a\r\n2\"\r\n", name: "x.csv").notes
+        #expect(notes.map(\.front) == ["q1", "q2"])
+        #expect(notes.map(\.back) == ["a1", "a\n2"])
+    }
+}
