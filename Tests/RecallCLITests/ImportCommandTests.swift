@@ -131,7 +131,7 @@ import Testing
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
         try write("Q: a?\nA: b\n", to: sandbox.path("banks/lang/go.md"))
-        try write("front\tback\n", to: sandbox.path("banks/words.tsv"))
+        try write("perro\tdog\ngato\tcat\n", to: sandbox.path("banks/words.tsv"))
         try sandbox.ok(["import", sandbox.path("banks")])
         let decks = try #require(try sandbox.json(["decks", "--json"]) as? [[String: Any]])
         #expect(decks.map { $0["name"] as? String } == ["lang::go", "words"])
