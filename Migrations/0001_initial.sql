@@ -21,8 +21,8 @@ CREATE TABLE notes (
     guid        TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(8)))),
     deck_id     INTEGER NOT NULL REFERENCES decks(id) ON DELETE CASCADE,
     kind        TEXT NOT NULL DEFAULT 'basic' CHECK (kind IN ('basic', 'reversed', 'cloze')),
-    identity    TEXT NOT NULL DEFAULT '',  -- normalised question: import matching key
-    answer_key  TEXT NOT NULL DEFAULT '',  -- normalised answer: second import matching key
+    identity    TEXT NOT NULL DEFAULT '',  -- hash of the normalised question: import matching key
+    answer_key  TEXT NOT NULL DEFAULT '',  -- hash of the normalised answer: second matching key
     source      TEXT,                      -- file the note was imported from
     source_line INTEGER,                   -- 1-based line in that file
     front       TEXT NOT NULL,
@@ -32,7 +32,7 @@ CREATE TABLE notes (
     modified    INTEGER NOT NULL
 );
 CREATE INDEX notes_by_deck ON notes(deck_id);
-CREATE INDEX notes_by_source ON notes(source, identity);
+CREATE INDEX notes_by_source ON notes(source);
 
 CREATE TABLE cards (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -61,7 +61,6 @@ CREATE TABLE cards (
 -- buried_until in the index lets those queries run on the index alone.
 CREATE INDEX cards_by_deck_queue ON cards(deck_id, phase, due, suspended, buried_until);
 CREATE INDEX cards_by_queue ON cards(phase, due);
-CREATE INDEX cards_by_note ON cards(note_id);
 
 CREATE TABLE review_log (
     id                 TEXT PRIMARY KEY,         -- UUIDv7: unique across machines, sorts by time

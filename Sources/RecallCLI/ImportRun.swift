@@ -54,34 +54,53 @@ struct ImportRun {
     struct Outcome {
         var plan: ImportPlan
         var existing: [Int64: StoredNote]
+        /// Card ids of the notes missing from their source, read before any prune.
+        var missingCardIDs: [Int64: [Int64]]
         var counts: ImportCounts?
     }
 
     /// Plans against the store and, unless `dryRun`, applies the plan in one transaction.
     func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool) throws -> Outcome {
+        var phases = PhaseTimer(environment: [:])
+        return try apply(to: store, now: now, prune: prune, dryRun: dryRun, phases: &phases)
+    }
+
+    func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool, phases: inout PhaseTimer) throws -> Outcome {
         let keys = sources.map(\.key)
         let stored = try store.notes(fromSources: Array(Set(keys)).sorted())
         let existing = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let drafts = sources.flatMap(\.drafts)
         let plan = ReimportPlanner.plan(
             existing: stored.map {
                 ExistingNote(id: String($0.id), source: $0.source, front: $0.front, back: $0.back,
-                             kind: RecallImport.NoteKind(rawValue: $0.kind.rawValue) ?? .basic, tags: $0.tags)
+                             kind: RecallImport.NoteKind(rawValue: $0.kind.rawValue) ?? .basic, tags: $0.tags,
+                             frontKey: $0.identity, backKey: $0.answerKey)
             },
-            drafts: sources.flatMap(\.drafts), sources: Set(keys))
-        guard !dryRun else { return Outcome(plan: plan, existing: existing, counts: nil) }
-        func imported(_ draft: NoteDraft) -> ImportedNote {
-            ImportedNote(
+            drafts: drafts, sources: Set(keys))
+        var missingCardIDs: [Int64: [Int64]] = [:]
+        for note in plan.missing {
+            if let id = Int64(note.id) { missingCardIDs[id] = try store.cardIDs(ofNote: id) }
+        }
+        phases.mark("plan")
+        guard !dryRun else { return Outcome(plan: plan, existing: existing, missingCardIDs: missingCardIDs, counts: nil) }
+        func imported(_ index: Int) -> ImportedNote {
+            let draft = drafts[index]
+            let keys = plan.draftKeys[index]
+            return ImportedNote(
                 deck: draft.deck ?? "Default", kind: RecallStore.NoteKind(rawValue: draft.kind.rawValue) ?? .basic,
                 front: draft.front, back: draft.back, tags: draft.tags, ordinals: draft.ordinals, source: draft.source,
-                sourceLine: draft.line, identity: ReimportPlanner.key(draft.front), answerKey: ReimportPlanner.key(draft.back))
+                sourceLine: draft.line, identity: keys.front, answerKey: keys.back)
         }
         let counts = try store.write {
             try store.applyImport(
-                added: plan.added.map(imported),
-                updated: plan.updated.compactMap { update in Int64(update.id).map { ($0, imported(update.draft)) } },
+                added: plan.addedIndices.map(imported),
+                updated: zip(plan.updated, plan.updatedIndices).compactMap { update, index in
+                    Int64(update.id).map { ($0, imported(index)) }
+                },
                 pruned: prune ? plan.missing.compactMap { Int64($0.id) } : [],
                 now: now)
         }
-        return Outcome(plan: plan, existing: existing, counts: counts)
+        phases.mark("write")
+        return Outcome(plan: plan, existing: existing, missingCardIDs: missingCardIDs, counts: counts)
     }
 }

@@ -41,8 +41,9 @@ public struct StoredNote: Sendable, Equatable {
     public var tags: [String]
     public var source: String
     public var sourceLine: Int?
-    /// Short ids of the note's cards.
-    public var cardIDs: [Int64]
+    /// The matching keys stored with the note (`ImportedNote.identity` / `answerKey`).
+    public var identity: String
+    public var answerKey: String
 }
 
 /// What applying an import changed.
@@ -57,13 +58,15 @@ public struct ImportCounts: Sendable, Equatable {
 }
 
 extension Store {
+    /// From this many new notes on, an import indexes them for search in bulk.
+    static let bulkIndexThreshold = 500
+
     /// The notes imported earlier from any of `sources`.
     public func notes(fromSources sources: [String]) throws(StoreError) -> [StoredNote] {
         var result: [StoredNote] = []
         let statement = try db.prepare(
             """
-            SELECT n.id, d.name, n.kind, n.front, n.back, n.tags, n.source, n.source_line,
-                   (SELECT group_concat(c.id, ' ') FROM cards c WHERE c.note_id = n.id)
+            SELECT n.id, d.name, n.kind, n.front, n.back, n.tags, n.source, n.source_line, n.identity, n.answer_key
             FROM notes n JOIN decks d ON d.id = n.deck_id WHERE n.source = ? ORDER BY n.id
             """)
         for source in sources {
@@ -74,11 +77,16 @@ extension Store {
                     kind: NoteKind(rawValue: statement.textValue(2)) ?? .basic, front: statement.textValue(3),
                     back: statement.textValue(4), tags: Tags.decode(statement.textValue(5)),
                     source: statement.textValue(6), sourceLine: statement.int(7),
-                    cardIDs: statement.textValue(8).split(separator: " ").compactMap { Int64($0) }))
+                    identity: statement.textValue(8), answerKey: statement.textValue(9)))
             }
             statement.reset()
         }
         return result
+    }
+
+    /// Short ids of a note's cards, in ordinal order.
+    public func cardIDs(ofNote noteID: Int64) throws(StoreError) -> [Int64] {
+        try db.rows("SELECT id FROM cards WHERE note_id = ? ORDER BY ordinal", [.integer(noteID)]) { $0.int64Value(0) }
     }
 
     /// Applies an import: adds, updates (keeping ids, history and state) and prunes notes.
@@ -94,26 +102,46 @@ extension Store {
             deckIDs[name] = id
             return id
         }
-        let insertNote = try db.prepare(
-            """
-            INSERT INTO notes(deck_id, kind, identity, answer_key, source, source_line, front, back, tags, created, modified)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
         let insertCard = try db.prepare(
             "INSERT INTO cards(note_id, deck_id, ordinal, created, modified) VALUES (?, ?, ?, ?, ?)")
+        // The full-text index is filled in one statement after the notes, not row by row by
+        // the insert trigger: FTS5 flushes its pending terms at every statement boundary, so
+        // per-row indexing of a large bank costs several times more than one bulk insert.
+        let ftsTrigger = added.count < Self.bulkIndexThreshold ? nil : try db.row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'notes_fts_insert'", []) { $0.textValue(0) }
+        let firstNewNote = (try db.scalarInt("SELECT max(id) FROM notes") ?? 0) + 1
+        if ftsTrigger != nil { try db.execute("DROP TRIGGER notes_fts_insert") }
+        let notes = BatchInsert(
+            db, "INSERT INTO notes(deck_id, kind, identity, answer_key, source, source_line, front, back, tags, created, modified) VALUES",
+            columns: 11)
+        let cards = BatchInsert(db, "INSERT INTO cards(note_id, deck_id, ordinal, created, modified) VALUES", columns: 5)
+        var noteDecks: [Int64] = []
+        noteDecks.reserveCapacity(added.count)
         for note in added {
             let deck = try deckID(note.deck)
-            try insertNote.execute([
+            noteDecks.append(deck)
+            try notes.add([
                 .integer(deck), .text(note.kind.rawValue), .text(note.identity), .text(note.answerKey),
                 .text(note.source), .integer(Int64(note.sourceLine)), .text(note.front), .text(note.back),
                 .text(Tags.encode(note.tags)), .integer(now), .integer(now),
             ])
-            let noteID = db.lastInsertRowID
+        }
+        try notes.flush()
+        // The notes got consecutive ids from `firstNewNote` on; their cards follow in order.
+        let firstID = added.isEmpty ? firstNewNote : notes.lastRowID - Int64(added.count) + 1
+        for (offset, note) in added.enumerated() {
             for ordinal in note.ordinals {
-                try insertCard.execute([.integer(noteID), .integer(deck), .integer(Int64(ordinal)), .integer(now), .integer(now)])
+                try cards.add([.integer(firstID + Int64(offset)), .integer(noteDecks[offset]), .integer(Int64(ordinal)),
+                               .integer(now), .integer(now)])
                 counts.cardsAdded += 1
             }
             counts.notesAdded += 1
+        }
+        try cards.flush()
+        if let ftsTrigger {
+            try db.run("INSERT INTO notes_fts(rowid, front, back, tags) SELECT id, front, back, tags FROM notes WHERE id >= ?",
+                       [.integer(firstNewNote)])
+            try db.execute(ftsTrigger)
         }
         for (noteID, note) in updated {
             try db.run(

@@ -87,7 +87,7 @@ public final class Store {
         }
         // Reads go through a memory map instead of one pread per page: most commands touch
         // few pages, and a process that starts fresh each time should not pay per-page syscalls.
-        try db.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824")
+        try db.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536")
         if version == 0 {
             // A new file gets its first schema (and the application id) in rollback-journal mode, so
             // the header on disk always says "recall" even if a later WAL is never checkpointed.

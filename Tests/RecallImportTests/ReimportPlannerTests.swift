@@ -101,7 +101,10 @@ import Testing
     @Test func identityKeyIgnoresCaseSpacePunctuationAndMarkers() {
         #expect(IdentityKey.normalize("What is **`defer`**?  ") == "whatisdefer")
         #expect(IdentityKey.normalize("Ça   va, Élodie?") == "çavaélodie")
-        #expect(ReimportPlanner.key("# Heading_1") == "heading1")
+        #expect(ReimportPlanner.key("# Heading_1") == ReimportPlanner.key("heading 1"))
+        #expect(ReimportPlanner.key("# Heading_1").count == 16)
+        #expect(ReimportPlanner.key("# Heading_1") != ReimportPlanner.key("Heading 2"))
+        #expect(ReimportPlanner.key("** -- !") == "")
     }
 
     @Test func planningTwentyThousandNotesIsLinear() {

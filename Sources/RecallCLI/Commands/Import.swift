@@ -42,10 +42,13 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
+        var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         var importRun = ImportRun()
         for path in paths { try importRun.read(path: path, deck: deck) }
+        phases.mark("read and parse")
         let context = try Context(storeOptions)
-        let outcome = try importRun.apply(to: context.store, now: context.now, prune: prune, dryRun: dryRun)
+        let outcome = try importRun.apply(to: context.store, now: context.now, prune: prune, dryRun: dryRun, phases: &phases)
         ImportSummary(run: importRun, outcome: outcome, pruned: prune && !dryRun, dryRun: dryRun).print(json: json)
+        phases.mark("summary")
     }
 }

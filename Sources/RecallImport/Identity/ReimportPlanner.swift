@@ -6,14 +6,21 @@ public struct ExistingNote: Sendable, Equatable {
     public var back: String
     public var kind: NoteKind
     public var tags: [String]
+    /// `ReimportPlanner.key` of `front` and `back` as the store kept them, so a re-import of a
+    /// large bank does not normalise every stored note again; computed when nil.
+    public var frontKey: String?
+    public var backKey: String?
 
-    public init(id: String, source: String, front: String, back: String, kind: NoteKind = .basic, tags: [String] = []) {
+    public init(id: String, source: String, front: String, back: String, kind: NoteKind = .basic, tags: [String] = [],
+                frontKey: String? = nil, backKey: String? = nil) {
         self.id = id
         self.source = source
         self.front = front
         self.back = back
         self.kind = kind
         self.tags = tags
+        self.frontKey = frontKey
+        self.backKey = backKey
     }
 }
 
@@ -37,6 +44,17 @@ public struct ImportPlan: Sendable, Equatable {
     public var unchanged: [String] = []
     /// Notes of the imported sources that the sources no longer contain (`--prune` deletes them).
     public var missing: [ExistingNote] = []
+    /// The matching keys (`ReimportPlanner.key`) of every draft's front and back, in draft
+    /// order, computed once here so the store can keep them without normalising again.
+    public var draftKeys: [(front: String, back: String)] = []
+    /// Positions in the drafts of `added` and `updated`, parallel to them.
+    public var addedIndices: [Int] = []
+    public var updatedIndices: [Int] = []
+
+    public static func == (lhs: ImportPlan, rhs: ImportPlan) -> Bool {
+        lhs.added == rhs.added && lhs.updated == rhs.updated && lhs.unchanged == rhs.unchanged
+            && lhs.missing == rhs.missing
+    }
 
     public init(added: [NoteDraft] = [], updated: [NoteUpdate] = [], unchanged: [String] = [],
                 missing: [ExistingNote] = []) {
@@ -55,8 +73,18 @@ public struct ImportPlan: Sendable, Equatable {
 /// has another candidate (so a question can be reworded while its answer stays). Otherwise
 /// it is new. Pure, deterministic (draft order, then existing order) and O(n) in notes.
 public enum ReimportPlanner {
-    /// The key stored with each note for matching (see `IdentityKey`).
-    public static func key(_ text: String) -> String { IdentityKey.normalize(text) }
+    /// The key stored with each note for matching: a 64-bit FNV-1a hash of the normalised text
+    /// (see `IdentityKey`), as 16 hex digits; empty for text with no letters or digits.
+    /// A hash keeps the store's key columns small; two different texts share one with
+    /// probability 2⁻⁶⁴.
+    public static func key(_ text: String) -> String {
+        let normalized = IdentityKey.normalize(text)
+        if normalized.isEmpty { return "" }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in normalized.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
 
     /// - Parameter sources: the sources this import read; their notes that no draft matches
     ///   are `missing`. Defaults to the sources of `drafts` (pass it so that a file that now
@@ -70,15 +98,23 @@ public enum ReimportPlanner {
 
         var byFront: [Key: [Int]] = [:]
         for (i, note) in existing.enumerated() where imported.contains(note.source) {
-            byFront[Key(source: note.source, text: key(note.front)), default: []].append(i)
+            byFront[Key(source: note.source, text: note.frontKey ?? key(note.front)), default: []].append(i)
         }
         var claimed = Array(repeating: false, count: existing.count)
         var match: [Int?] = Array(repeating: nil, count: drafts.count)
+        let frontKeys = drafts.map { key($0.front) }
+        var backKeys: [String?] = Array(repeating: nil, count: drafts.count)
+        func backKey(_ j: Int) -> String {
+            if let known = backKeys[j] { return known }
+            let computed = key(drafts[j].back)
+            backKeys[j] = computed
+            return computed
+        }
 
         // 1. Same question.
         var cursor: [Key: Int] = [:]
         for (j, draft) in drafts.enumerated() {
-            let k = Key(source: draft.source, text: key(draft.front))
+            let k = Key(source: draft.source, text: frontKeys[j])
             guard let candidates = byFront[k] else { continue }
             var c = cursor[k] ?? 0
             while c < candidates.count, claimed[candidates[c]] { c += 1 }
@@ -93,7 +129,7 @@ public enum ReimportPlanner {
         // 2. Same answer, where it is the only candidate on both sides.
         var unclaimedByBack: [Key: (count: Int, index: Int)] = [:]
         for (i, note) in existing.enumerated() where imported.contains(note.source) && !claimed[i] {
-            let b = key(note.back)
+            let b = note.backKey ?? key(note.back)
             guard !b.isEmpty else { continue }
             let k = Key(source: note.source, text: b)
             let seen = unclaimedByBack[k]?.count ?? 0
@@ -101,8 +137,9 @@ public enum ReimportPlanner {
         }
         var draftBackKeys: [Key?] = Array(repeating: nil, count: drafts.count)
         var draftsByBack: [Key: Int] = [:]
-        for (j, draft) in drafts.enumerated() where match[j] == nil {
-            let b = key(draft.back)
+        // Only worth doing when some existing note is still unclaimed (not on a first import).
+        for (j, draft) in drafts.enumerated() where match[j] == nil && !unclaimedByBack.isEmpty {
+            let b = backKey(j)
             guard !b.isEmpty else { continue }
             let k = Key(source: draft.source, text: b)
             draftBackKeys[j] = k
@@ -119,6 +156,7 @@ public enum ReimportPlanner {
         for (j, draft) in drafts.enumerated() {
             guard let i = match[j] else {
                 plan.added.append(draft)
+                plan.addedIndices.append(j)
                 continue
             }
             let old = existing[i]
@@ -126,11 +164,13 @@ public enum ReimportPlanner {
                 plan.unchanged.append(old.id)
             } else {
                 plan.updated.append(NoteUpdate(id: old.id, draft: draft))
+                plan.updatedIndices.append(j)
             }
         }
         for (i, note) in existing.enumerated() where imported.contains(note.source) && !claimed[i] {
             plan.missing.append(note)
         }
+        plan.draftKeys = drafts.indices.map { (frontKeys[$0], backKey($0)) }
         return plan
     }
 }
