@@ -93,7 +93,8 @@ extension Store {
             else { return nil }
             return try card(id)
         }
-        let learningDue = "c.phase IN ('learning', 'relearning') AND c.suspended = 0 AND +c.deck_id IN (\(scopeList)) AND c.due <= ?"
+        let learningDue = "c.phase IN ('learning', 'relearning') AND c.suspended = 0 AND +c.deck_id IN (\(scopeList))"
+            + " AND coalesce(c.buried_until, -1) < \(today) AND c.due <= ?"
         if let card = try first(learningDue, "c.due, c.id", [.integer(now)]) {
             return StudyQueue(next: card, counts: counts, nextDue: nil)
         }
@@ -102,7 +103,7 @@ extension Store {
             "c.due, c.id", [.integer(Int64(today)), .integer(endOfToday)])
         let newCandidate = try newDecks.isEmpty ? nil : first(
             "c.phase = 'new' AND c.suspended = 0 AND coalesce(c.buried_until, -1) < ? AND +c.deck_id IN (\(newDecks.map(String.init).joined(separator: ",")))",
-            "c.id", [.integer(Int64(today))])
+            "c.due, c.id", [.integer(Int64(today))])  // due is NULL for new cards: walks the (phase, due) index
         // Spread new cards evenly through the reviews: show a new card when the share of new
         // cards studied today is behind the share of new cards in what is left.
         if let newCandidate, let reviewCandidate {
