@@ -62,12 +62,14 @@ import Testing
         #expect(try sandbox.openStore().requireCard(1).buriedUntil == nil)
     }
 
-    @Test func aLearningCardTheQueueWouldShowAgainIsNotBuried() throws {
+    @Test func aBuriedLearningCardWaitsUntilTomorrow() throws {
         let sandbox = try RecallSandbox.withNumberedCards(1)
         try sandbox.ok(["answer", "1", "again"])
         let result = try sandbox.run(["review"], stdin: "b\nq\n")
-        #expect(result.stdout.contains("card 1 is in learning and comes back today: it cannot be buried"))
-        #expect(try sandbox.openStore().requireCard(1).buriedUntil == nil)
+        #expect(result.stdout.contains("card 1 buried until tomorrow"))
+        #expect(try sandbox.openStore().requireCard(1).buriedUntil != nil)
+        let next = try sandbox.ok(["next", "--json"], environment: ["RECALL_NOW": "2026-11-25T12:30:00Z"])
+        #expect(next.contains("\"card\": null"))
     }
 
     @Test func aHostileCardIsPrintedAsPlaceholders() throws {

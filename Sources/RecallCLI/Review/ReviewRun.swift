@@ -77,15 +77,8 @@ struct ReviewRun {
         case .bury:
             guard let card = session.card else { return .stay }
             let undo = try engine.bury(card)
-            let next = try engine.next()
-            if case .card(let same) = next, same.record.id == card.record.id {
-                // The queue still shows it: learning cards are not kept out by burial (yet).
-                _ = try engine.undo(undo)
-                session.message = "card \(card.record.id) is in learning and comes back today: it cannot be buried"
-                return .stay
-            }
             session.removed(undo, message: "card \(card.record.id) buried until tomorrow · u undoes")
-            return advance(to: next)
+            return try advance()
         case .toggleFlag:
             guard let card = session.card else { return .stay }
             let flagged = try engine.toggleFlag(card)
