@@ -24,5 +24,5 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 scripts/make-bench-store.sh "$recall" "$work/bench.sqlite" 100000 20000 1764072000000 >/dev/null
 export RECALL_DB="$work/bench.sqlite" RECALL_NOW=2025-11-25T12:00:00Z
-"$recall" next | head -1
+"$recall" next | sed -n 1p
 echo "recall next median: $(median_ms 30 "$recall" next) ms (target <= 15 ms)"
