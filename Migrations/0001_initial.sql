@@ -23,6 +23,7 @@ CREATE TABLE notes (
     kind        TEXT NOT NULL DEFAULT 'basic' CHECK (kind IN ('basic', 'reversed', 'cloze')),
     identity    TEXT NOT NULL DEFAULT '',  -- hash of the normalised question: import matching key
     answer_key  TEXT NOT NULL DEFAULT '',  -- hash of the normalised answer: second matching key
+    source_hash TEXT NOT NULL DEFAULT '',  -- hash of the note as its source last gave it (re-import)
     source      TEXT,                      -- file the note was imported from
     source_line INTEGER,                   -- 1-based line in that file
     front       TEXT NOT NULL,

@@ -53,9 +53,8 @@ struct ImportRun {
     /// What the import would do, and the counts once applied.
     struct Outcome {
         var plan: ImportPlan
-        var existing: [Int64: StoredNote]
-        /// Card ids of the notes missing from their source, read before any prune.
-        var missingCardIDs: [Int64: [Int64]]
+        /// The notes missing from their source, with their question and card ids, read before any prune.
+        var missingNotes: [(id: Int64, source: String, front: String, cards: [Int64])]
         var counts: ImportCounts?
     }
 
@@ -68,28 +67,29 @@ struct ImportRun {
     func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool, phases: inout PhaseTimer) throws -> Outcome {
         let keys = sources.map(\.key)
         let stored = try store.notes(fromSources: Array(Set(keys)).sorted())
-        let existing = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        phases.mark("load stored keys")
         let drafts = sources.flatMap(\.drafts)
         let plan = ReimportPlanner.plan(
             existing: stored.map {
-                ExistingNote(id: String($0.id), source: $0.source, front: $0.front, back: $0.back,
-                             kind: RecallImport.NoteKind(rawValue: $0.kind.rawValue) ?? .basic, tags: $0.tags,
-                             frontKey: $0.identity, backKey: $0.answerKey)
+                ExistingNote(id: String($0.id), source: $0.source, front: "", back: "",
+                             frontKey: $0.identity, backKey: $0.answerKey, contentKey: $0.sourceHash)
             },
             drafts: drafts, sources: Set(keys))
-        var missingCardIDs: [Int64: [Int64]] = [:]
+        var missingNotes: [(id: Int64, source: String, front: String, cards: [Int64])] = []
         for note in plan.missing {
-            if let id = Int64(note.id) { missingCardIDs[id] = try store.cardIDs(ofNote: id) }
+            guard let id = Int64(note.id) else { continue }
+            missingNotes.append((id, note.source, try store.noteFront(id) ?? "", try store.cardIDs(ofNote: id)))
         }
         phases.mark("plan")
-        guard !dryRun else { return Outcome(plan: plan, existing: existing, missingCardIDs: missingCardIDs, counts: nil) }
+        guard !dryRun else { return Outcome(plan: plan, missingNotes: missingNotes, counts: nil) }
         func imported(_ index: Int) -> ImportedNote {
             let draft = drafts[index]
-            let keys = plan.draftKeys[index]
+            let keys = plan.draftKeys[index] ?? (ReimportPlanner.key(draft.front), ReimportPlanner.key(draft.back))
             return ImportedNote(
                 deck: draft.deck ?? "Default", kind: RecallStore.NoteKind(rawValue: draft.kind.rawValue) ?? .basic,
                 front: draft.front, back: draft.back, tags: draft.tags, ordinals: draft.ordinals, source: draft.source,
-                sourceLine: draft.line, identity: keys.front, answerKey: keys.back)
+                sourceLine: draft.line, identity: keys.front, answerKey: keys.back,
+                sourceHash: ReimportPlanner.contentKey(draft))
         }
         let counts = try store.write {
             try store.applyImport(
@@ -101,6 +101,6 @@ struct ImportRun {
                 now: now)
         }
         phases.mark("write")
-        return Outcome(plan: plan, existing: existing, missingCardIDs: missingCardIDs, counts: counts)
+        return Outcome(plan: plan, missingNotes: missingNotes, counts: counts)
     }
 }

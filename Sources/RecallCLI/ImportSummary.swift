@@ -12,8 +12,7 @@ struct ImportSummary {
 
     func print(json: Bool) {
         let plan = outcome.plan
-        let missing = plan.missing.compactMap { Int64($0.id).flatMap { outcome.existing[$0] } }
-        let missingCards = missing.map { outcome.missingCardIDs[$0.id] ?? [] }
+        let missing = outcome.missingNotes
         if json {
             Output.json(.object([
                 "dry_run": .bool(dryRun),
@@ -21,9 +20,9 @@ struct ImportSummary {
                 "updated": .int(Int64(plan.updated.count)),
                 "unchanged": .int(Int64(plan.unchanged.count)),
                 "cards_added": .int(Int64(outcome.counts?.cardsAdded ?? plan.added.reduce(0) { $0 + $1.ordinals.count })),
-                "missing": .array(zip(missing, missingCards).map { note, cards in
+                "missing": .array(missing.map { note in
                     .object([
-                        "cards": .array(cards.map { .int($0) }), "front": .string(note.front),
+                        "cards": .array(note.cards.map { .int($0) }), "front": .string(note.front),
                         "source": .string(note.source), "pruned": .bool(pruned),
                     ])
                 }),
@@ -41,8 +40,8 @@ struct ImportSummary {
             + "\(missing.count) missing from source" + (dryRun ? " (dry run: nothing written)" : ""))
         if !missing.isEmpty {
             Output.line(pruned ? "deleted (gone from their source):" : "missing from source (kept; --prune deletes them):")
-            for (note, cards) in zip(missing, missingCards) {
-                Output.line("  " + cards.map(String.init).joined(separator: ",") + "  " + Output.summary(note.front, width: 70))
+            for note in missing {
+                Output.line("  " + note.cards.map(String.init).joined(separator: ",") + "  " + Output.summary(note.front, width: 70))
             }
         }
         for warning in run.warnings {

@@ -15,9 +15,11 @@ public struct ImportedNote: Sendable, Equatable {
     /// Normalised question and answer, kept for matching.
     public var identity: String
     public var answerKey: String
+    /// Hash of the note's content as the source gives it; an unchanged source is recognised by it.
+    public var sourceHash: String
 
     public init(deck: String, kind: NoteKind, front: String, back: String, tags: [String], ordinals: [Int],
-                source: String, sourceLine: Int, identity: String, answerKey: String) {
+                source: String, sourceLine: Int, identity: String, answerKey: String, sourceHash: String) {
         self.deck = deck
         self.kind = kind
         self.front = front
@@ -28,22 +30,19 @@ public struct ImportedNote: Sendable, Equatable {
         self.sourceLine = sourceLine
         self.identity = identity
         self.answerKey = answerKey
+        self.sourceHash = sourceHash
     }
 }
 
-/// A note already in the store that came from a source file.
+/// A note already in the store that came from a source file: its keys, not its text, so a
+/// re-import of a large bank reads little.
 public struct StoredNote: Sendable, Equatable {
     public var id: Int64
-    public var deck: String
-    public var kind: NoteKind
-    public var front: String
-    public var back: String
-    public var tags: [String]
     public var source: String
-    public var sourceLine: Int?
-    /// The matching keys stored with the note (`ImportedNote.identity` / `answerKey`).
+    /// The matching keys stored with the note (`ImportedNote.identity`, `answerKey`, `sourceHash`).
     public var identity: String
     public var answerKey: String
+    public var sourceHash: String
 }
 
 /// What applying an import changed.
@@ -65,23 +64,22 @@ extension Store {
     public func notes(fromSources sources: [String]) throws(StoreError) -> [StoredNote] {
         var result: [StoredNote] = []
         let statement = try db.prepare(
-            """
-            SELECT n.id, d.name, n.kind, n.front, n.back, n.tags, n.source, n.source_line, n.identity, n.answer_key
-            FROM notes n JOIN decks d ON d.id = n.deck_id WHERE n.source = ? ORDER BY n.id
-            """)
+            "SELECT id, source, identity, answer_key, source_hash FROM notes WHERE source = ? ORDER BY id")
         for source in sources {
             try statement.bind([.text(source)])
             while try statement.step() {
                 result.append(StoredNote(
-                    id: statement.int64Value(0), deck: statement.textValue(1),
-                    kind: NoteKind(rawValue: statement.textValue(2)) ?? .basic, front: statement.textValue(3),
-                    back: statement.textValue(4), tags: Tags.decode(statement.textValue(5)),
-                    source: statement.textValue(6), sourceLine: statement.int(7),
-                    identity: statement.textValue(8), answerKey: statement.textValue(9)))
+                    id: statement.int64Value(0), source: statement.textValue(1), identity: statement.textValue(2),
+                    answerKey: statement.textValue(3), sourceHash: statement.textValue(4)))
             }
             statement.reset()
         }
         return result
+    }
+
+    /// A note's question, for reports.
+    public func noteFront(_ noteID: Int64) throws(StoreError) -> String? {
+        try db.row("SELECT front FROM notes WHERE id = ?", [.integer(noteID)]) { $0.textValue(0) }
     }
 
     /// Short ids of a note's cards, in ordinal order.
@@ -112,8 +110,8 @@ extension Store {
         let firstNewNote = (try db.scalarInt("SELECT max(id) FROM notes") ?? 0) + 1
         if ftsTrigger != nil { try db.execute("DROP TRIGGER notes_fts_insert") }
         let notes = BatchInsert(
-            db, "INSERT INTO notes(deck_id, kind, identity, answer_key, source, source_line, front, back, tags, created, modified) VALUES",
-            columns: 11)
+            db, "INSERT INTO notes(deck_id, kind, identity, answer_key, source_hash, source, source_line, front, back, tags, created, modified) VALUES",
+            columns: 12)
         let cards = BatchInsert(db, "INSERT INTO cards(note_id, deck_id, ordinal, created, modified) VALUES", columns: 5)
         var noteDecks: [Int64] = []
         noteDecks.reserveCapacity(added.count)
@@ -121,7 +119,7 @@ extension Store {
             let deck = try deckID(note.deck)
             noteDecks.append(deck)
             try notes.add([
-                .integer(deck), .text(note.kind.rawValue), .text(note.identity), .text(note.answerKey),
+                .integer(deck), .text(note.kind.rawValue), .text(note.identity), .text(note.answerKey), .text(note.sourceHash),
                 .text(note.source), .integer(Int64(note.sourceLine)), .text(note.front), .text(note.back),
                 .text(Tags.encode(note.tags)), .integer(now), .integer(now),
             ])
@@ -146,10 +144,11 @@ extension Store {
         for (noteID, note) in updated {
             try db.run(
                 """
-                UPDATE notes SET kind = ?, identity = ?, answer_key = ?, source_line = ?, front = ?, back = ?, tags = ?,
-                                 modified = ? WHERE id = ?
+                UPDATE notes SET kind = ?, identity = ?, answer_key = ?, source_hash = ?, source_line = ?, front = ?, back = ?,
+                                 tags = ?, modified = ? WHERE id = ?
                 """,
-                [.text(note.kind.rawValue), .text(note.identity), .text(note.answerKey), .integer(Int64(note.sourceLine)),
+                [.text(note.kind.rawValue), .text(note.identity), .text(note.answerKey), .text(note.sourceHash),
+                 .integer(Int64(note.sourceLine)),
                  .text(note.front), .text(note.back), .text(Tags.encode(note.tags)), .integer(now), .integer(noteID)])
             let existing = try db.rows("SELECT id, ordinal, deck_id FROM cards WHERE note_id = ?", [.integer(noteID)]) {
                 (id: $0.int64Value(0), ordinal: $0.intValue(1), deck: $0.int64Value(2))

@@ -113,6 +113,21 @@ import Testing
         #expect(try cards(sandbox).count == 3)
     }
 
+    @Test func anEditMadeInRecallSurvivesReimportingAnUnchangedSource() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("python.md")
+        try write(Self.bank, to: path)
+        try sandbox.ok(["import", path])
+        try sandbox.ok(["edit", "3", "--back", "My own words about deep copies."])
+        #expect(try sandbox.ok(["import", path]).contains("0 added, 0 updated, 3 unchanged"))
+        #expect(try object(try sandbox.json(["show", "3", "--json"]))["back"] as? String == "My own words about deep copies.")
+        // Once the source itself changes that answer, the source's version comes in.
+        try write(Self.bank.replacingOccurrences(of: "also copies nested objects", with: "copies nested objects too"), to: path)
+        #expect(try sandbox.ok(["import", path]).contains("0 added, 1 updated, 2 unchanged"))
+        #expect(try object(try sandbox.json(["show", "3", "--json"]))["back"] as? String == "A deep copy copies nested objects too.")
+    }
+
     @Test func dryRunWritesNothingAndJSONSummarises() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])

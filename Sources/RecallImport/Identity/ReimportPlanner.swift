@@ -10,9 +10,13 @@ public struct ExistingNote: Sendable, Equatable {
     /// large bank does not normalise every stored note again; computed when nil.
     public var frontKey: String?
     public var backKey: String?
+    /// `ReimportPlanner.contentKey` of the note as its source last gave it. When present, a
+    /// draft with the same content key is unchanged whatever the stored text says, so a card
+    /// edited in recall keeps the edit until its source changes; `front`/`back` may then be empty.
+    public var contentKey: String?
 
     public init(id: String, source: String, front: String, back: String, kind: NoteKind = .basic, tags: [String] = [],
-                frontKey: String? = nil, backKey: String? = nil) {
+                frontKey: String? = nil, backKey: String? = nil, contentKey: String? = nil) {
         self.id = id
         self.source = source
         self.front = front
@@ -21,6 +25,7 @@ public struct ExistingNote: Sendable, Equatable {
         self.tags = tags
         self.frontKey = frontKey
         self.backKey = backKey
+        self.contentKey = contentKey
     }
 }
 
@@ -44,9 +49,9 @@ public struct ImportPlan: Sendable, Equatable {
     public var unchanged: [String] = []
     /// Notes of the imported sources that the sources no longer contain (`--prune` deletes them).
     public var missing: [ExistingNote] = []
-    /// The matching keys (`ReimportPlanner.key`) of every draft's front and back, in draft
-    /// order, computed once here so the store can keep them without normalising again.
-    public var draftKeys: [(front: String, back: String)] = []
+    /// The matching keys (`ReimportPlanner.key`) of the front and back of each added or updated
+    /// draft, by draft position: computed once here so the store keeps them without normalising again.
+    public var draftKeys: [Int: (front: String, back: String)] = [:]
     /// Positions in the drafts of `added` and `updated`, parallel to them.
     public var addedIndices: [Int] = []
     public var updatedIndices: [Int] = []
@@ -73,17 +78,29 @@ public struct ImportPlan: Sendable, Equatable {
 /// has another candidate (so a question can be reworded while its answer stays). Otherwise
 /// it is new. Pure, deterministic (draft order, then existing order) and O(n) in notes.
 public enum ReimportPlanner {
+    /// A hash of everything a re-import compares (front, back, kind, tags), as 16 hex digits.
+    public static func contentKey(_ draft: NoteDraft) -> String {
+        var hash = FNV64()
+        for part in [draft.front, draft.back, draft.kind.rawValue] + draft.tags {
+            hash.add(part)
+            hash.add(0x1F)
+        }
+        return hash.hex
+    }
+
+    static func hash(_ text: String) -> String {
+        var hash = FNV64()
+        hash.add(text)
+        return hash.hex
+    }
+
     /// The key stored with each note for matching: a 64-bit FNV-1a hash of the normalised text
     /// (see `IdentityKey`), as 16 hex digits; empty for text with no letters or digits.
     /// A hash keeps the store's key columns small; two different texts share one with
     /// probability 2⁻⁶⁴.
     public static func key(_ text: String) -> String {
         let normalized = IdentityKey.normalize(text)
-        if normalized.isEmpty { return "" }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in normalized.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return normalized.isEmpty ? "" : hash(normalized)
     }
 
     /// - Parameter sources: the sources this import read; their notes that no draft matches
@@ -96,9 +113,15 @@ public enum ReimportPlanner {
         }
         let imported = sources ?? Set(drafts.map(\.source))
 
-        var byFront: [Key: [Int]] = [:]
-        for (i, note) in existing.enumerated() where imported.contains(note.source) {
-            byFront[Key(source: note.source, text: note.frontKey ?? key(note.front)), default: []].append(i)
+        // Existing notes with the same (source, question key), in existing order: the first in
+        // `firstByFront`, each one's successor in `nextSameFront` (-1 ends the chain). Flat arrays
+        // rather than an array per key, which would mean 100k small allocations on a re-import.
+        var firstByFront: [Key: Int] = [:]
+        var nextSameFront = Array(repeating: -1, count: existing.count)
+        for i in existing.indices.reversed() where imported.contains(existing[i].source) {
+            let note = existing[i]
+            let k = Key(source: note.source, text: note.frontKey ?? key(note.front))
+            nextSameFront[i] = firstByFront.updateValue(i, forKey: k) ?? -1
         }
         var claimed = Array(repeating: false, count: existing.count)
         var match: [Int?] = Array(repeating: nil, count: drafts.count)
@@ -111,19 +134,18 @@ public enum ReimportPlanner {
             return computed
         }
 
-        // 1. Same question.
-        var cursor: [Key: Int] = [:]
+        // 1. Same question: each draft takes the first unclaimed note of its chain.
         for (j, draft) in drafts.enumerated() {
             let k = Key(source: draft.source, text: frontKeys[j])
-            guard let candidates = byFront[k] else { continue }
-            var c = cursor[k] ?? 0
-            while c < candidates.count, claimed[candidates[c]] { c += 1 }
-            if c < candidates.count {
-                claimed[candidates[c]] = true
-                match[j] = candidates[c]
-                c += 1
+            guard var c = firstByFront[k], c != -1 else { continue }
+            while c != -1, claimed[c] { c = nextSameFront[c] }
+            if c != -1 {
+                claimed[c] = true
+                match[j] = c
+                firstByFront[k] = nextSameFront[c]
+            } else {
+                firstByFront[k] = -1
             }
-            cursor[k] = c
         }
 
         // 2. Same answer, where it is the only candidate on both sides.
@@ -160,7 +182,9 @@ public enum ReimportPlanner {
                 continue
             }
             let old = existing[i]
-            if old.front == draft.front, old.back == draft.back, old.kind == draft.kind, old.tags == draft.tags {
+            let same = old.contentKey.map { $0 == contentKey(draft) }
+                ?? (old.front == draft.front && old.back == draft.back && old.kind == draft.kind && old.tags == draft.tags)
+            if same {
                 plan.unchanged.append(old.id)
             } else {
                 plan.updated.append(NoteUpdate(id: old.id, draft: draft))
@@ -170,7 +194,32 @@ public enum ReimportPlanner {
         for (i, note) in existing.enumerated() where imported.contains(note.source) && !claimed[i] {
             plan.missing.append(note)
         }
-        plan.draftKeys = drafts.indices.map { (frontKeys[$0], backKey($0)) }
+        for j in plan.addedIndices + plan.updatedIndices { plan.draftKeys[j] = (frontKeys[j], backKey(j)) }
         return plan
     }
 }
+
+/// 64-bit FNV-1a over UTF-8 bytes: small, stable across platforms and versions (unlike
+/// `Hasher`, which is seeded per process), so keys written by one recall match in another.
+struct FNV64 {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+
+    mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var hash = value
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            value = hash
+        }
+    }
+
+    var hex: String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
