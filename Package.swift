@@ -71,6 +71,10 @@ let package = Package(
             dependencies: ["RecallImport", "RecallScheduler"]
         ),
         .testTarget(
+            name: "RecallSyncTests",
+            dependencies: ["RecallSync", "RecallStore", "RecallScheduler"]
+        ),
+        .testTarget(
             name: "RecallTerminalTests",
             dependencies: ["RecallTerminal"]
         ),

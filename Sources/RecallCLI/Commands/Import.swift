@@ -3,6 +3,7 @@ import Foundation
 import RecallImport
 import RecallScheduler
 import RecallStore
+import RecallSync
 
 /// `recall import`: question banks become cards; importing again keeps progress.
 struct Import: ParsableCommand {
@@ -13,11 +14,13 @@ struct Import: ParsableCommand {
             the file name (sub-folders give parent::child). Importing an edited bank again updates \
             cards in place: a card keeps its id and history when its answer or its question \
             changes (not both). Cards whose source disappeared are reported; --prune deletes them. \
-            One import is one transaction. Card syntax: docs/cards.md.
+            One import is one transaction. Card syntax: docs/cards.md. A file written by \
+            `recall export` is merged instead: cards by id, reviews by id, schedules replayed.
             Examples:
               recall import python-interview.md
               recall import ~/banks --dry-run
               recall import deck.tsv --deck Spanish --prune --json
+              recall import backup.json
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -42,6 +45,14 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
+        let deckFiles = paths.filter(DeckReader.recognizes)
+        guard deckFiles.isEmpty else {
+            guard deckFiles.count == paths.count else {
+                throw CLIError.message("import recall-deck JSON files on their own, not together with question banks")
+            }
+            try importDeckFiles(deckFiles)
+            return
+        }
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         var importRun = ImportRun()
         for path in paths { try importRun.read(path: path, deck: deck) }
@@ -50,5 +61,25 @@ struct Import: ParsableCommand {
         let outcome = try importRun.apply(to: context.store, now: context.now, prune: prune, dryRun: dryRun, phases: &phases)
         ImportSummary(run: importRun, outcome: outcome, pruned: prune && !dryRun, dryRun: dryRun).print(json: json)
         phases.mark("summary")
+    }
+
+    /// `recall export` files: cards matched by id, reviews merged by id, every touched card
+    /// replayed from its whole log (docs/json.md, "Deck files"). All files in one transaction.
+    private func importDeckFiles(_ files: [String]) throws {
+        if deck != nil || prune || dryRun {
+            throw CLIError.message("--deck, --prune and --dry-run apply to question banks, not to recall-deck JSON files")
+        }
+        let decks = try files.map { try DeckReader.read(path: $0) }
+        // A store made by this import stays without the bundled deck, so that export → import
+        // into an empty store → export gives the same file.
+        let context = try Context(storeOptions, bundledDeck: false)
+        let report = try context.store.write {
+            try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone)
+        }
+        if json {
+            Output.json(.object(["summary": .string(report.summary)]))
+        } else {
+            Output.line(report.summary)
+        }
     }
 }

@@ -1,0 +1,330 @@
+import Foundation
+import RecallScheduler
+import RecallStore
+
+/// Writes deck files (docs/json.md, "Deck files"). The layout is fixed so that two exports of
+/// stores that hold the same cards are byte-identical and a diff of two exports shows exactly
+/// what changed: keys sorted, two-space indentation, decks by name, cards by id, each card a
+/// block of one member per line, reviews by time. A review, a tombstone, a card's state and its
+/// tags are each one line, written compact (no spaces, as `JSONValue.compact()`): a million
+/// reviews make most of a big file, and the spaces would add 7 MB to it.
+public enum DeckExporter {
+    /// What to export.
+    public struct Selection: Sendable, Equatable {
+        /// Deck names (each with its sub-decks); empty for every deck.
+        public var decks: [String]
+        /// False leaves out each card's state and reviews, for sharing a deck with other people.
+        public var history: Bool
+
+        public init(decks: [String] = [], history: Bool = true) {
+            self.decks = decks
+            self.history = history
+        }
+    }
+
+    /// How much an export holds.
+    public struct Counts: Sendable, Equatable {
+        public var decks = 0
+        public var cards = 0
+        public var reviews = 0
+    }
+
+    /// Exports to a file, atomically (readers see the old file or the new one, never a mix).
+    @discardableResult
+    public static func export(_ store: Store, _ selection: Selection = Selection(), toFile path: String) throws -> Counts {
+        var file = try AtomicFile(path: path)
+        do {
+            var writer = ByteWriter(sink: file.sink)
+            let counts = try write(store, selection, to: &writer)
+            try writer.flush()
+            try file.commit()
+            return counts
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
+    /// Exports to an open file descriptor (standard output), in chunks.
+    @discardableResult
+    public static func export(
+        _ store: Store, _ selection: Selection = Selection(), toDescriptor descriptor: Int32, name: String
+    ) throws -> Counts {
+        var writer = ByteWriter(sink: FileDescriptorSink(descriptor: descriptor, name: name))
+        let counts = try write(store, selection, to: &writer)
+        try writer.flush()
+        return counts
+    }
+
+    /// The export as bytes in memory.
+    public static func exportBytes(_ store: Store, _ selection: Selection = Selection()) throws -> [UInt8] {
+        var writer = ByteWriter(sink: MemorySink())
+        try write(store, selection, to: &writer)
+        try writer.flush()
+        return writer.sink.bytes
+    }
+
+    // MARK: The file
+
+    /// One review held for the export: 40 bytes, so a million fit in 40 MB.
+    struct HeldReview {
+        var at: Millis
+        var durationMS: Int64
+        var id: ReviewID
+        var card: Int32
+        var rating: Int8
+    }
+
+    /// The reviews of the chosen cards, read in one pass over the log (table order, the
+    /// cheapest read) and grouped by card with a counting sort: `order[start[c]..<start[c + 1]]`
+    /// are card `c`'s reviews, oldest first.
+    struct ReviewTable {
+        var reviews: [HeldReview] = []
+        var order: [Int32] = []
+        var start: [Int] = [0]
+
+        /// No reviews (an export without history).
+        init(cards: Int) {
+            start = [Int](repeating: 0, count: cards + 1)
+        }
+
+        init(store: Store, cards: [SyncCard]) throws {
+            var indexByID: [Int64: Int32] = [:]
+            indexByID.reserveCapacity(cards.count)
+            for (index, card) in cards.enumerated() { indexByID[card.id] = Int32(index) }
+            reviews.reserveCapacity(Int(try store.db.scalarInt("SELECT count(*) FROM review_log") ?? 0))
+            var lastID: Int64 = -1
+            var lastIndex: Int32?
+            var counts = [Int](repeating: 0, count: cards.count + 1)
+            try store.forEachReviewUnordered { cardID, id, at, rating, duration in
+                if cardID != lastID {
+                    lastID = cardID
+                    lastIndex = indexByID[cardID]
+                }
+                guard let card = lastIndex else { return }
+                counts[Int(card)] += 1
+                reviews.append(HeldReview(at: at, durationMS: duration, id: ReviewID(bytes: id), card: card, rating: Int8(truncatingIfNeeded: rating)))
+            }
+            start = [Int](repeating: 0, count: cards.count + 1)
+            for index in 0..<cards.count { start[index + 1] = start[index] + counts[index] }
+            var next = start
+            order = [Int32](repeating: 0, count: reviews.count)
+            for (index, review) in reviews.enumerated() {
+                order[next[Int(review.card)]] = Int32(index)
+                next[Int(review.card)] += 1
+            }
+            // Table order is usually time order already; sort the cards where it is not.
+            for card in 0..<cards.count where start[card + 1] - start[card] > 1 {
+                let range = start[card]..<start[card + 1]
+                let inOrder = zip(order[range], order[range].dropFirst()).allSatisfy { a, b in
+                    let x = reviews[Int(a)], y = reviews[Int(b)]
+                    return (x.at, x.id) < (y.at, y.id)
+                }
+                if !inOrder {
+                    order[range].sort { a, b in
+                        let x = reviews[Int(a)], y = reviews[Int(b)]
+                        return (x.at, x.id) < (y.at, y.id)
+                    }
+                }
+            }
+        }
+    }
+
+    @discardableResult
+    static func write<S: ByteSink>(_ store: Store, _ selection: Selection, to out: inout ByteWriter<S>) throws -> Counts {
+        var counts = Counts()
+        try store.prepareForBulkWork(cacheMegabytes: 8)
+        let allDecks = try store.syncDecks()
+        var chosen = allDecks
+        if !selection.decks.isEmpty {
+            for name in selection.decks where !allDecks.contains(where: { $0.name == name }) {
+                throw StoreError.deckNotFound(name)
+            }
+            chosen = allDecks.filter { deck in selection.decks.contains { Self.isDeck(deck.name, within: $0) } }
+        }
+        let chosenIDs = Set(chosen.map(\.id))
+        let cards = try store.syncCards().filter { chosenIDs.contains($0.deckID) }
+        let table = selection.history ? try ReviewTable(store: store, cards: cards) : ReviewTable(cards: cards.count)
+        counts.reviews = table.reviews.count
+
+        var cardsByDeck: [Int64: [Int]] = [:]
+        for (index, card) in cards.enumerated() { cardsByDeck[card.deckID, default: []].append(index) }
+        let decks = chosen.sorted { utf8Less($0.name, $1.name) }
+
+        out.raw("{")
+        out.newline(indent: 2)
+        out.raw("\"decks\": [")
+        for (deckNumber, deck) in decks.enumerated() {
+            out.raw(deckNumber == 0 ? "" : ",")
+            out.newline(indent: 4)
+            out.raw("{")
+            out.newline(indent: 6)
+            out.raw("\"cards\": [")
+            let members = cardsByDeck[deck.id] ?? []  // by guid, as `syncCards` reads them
+            for (cardNumber, index) in members.enumerated() {
+                out.raw(cardNumber == 0 ? "" : ",")
+                writeCard(cards[index], history: selection.history, reviews: table, index: index, to: &out)
+                try out.flushIfFull()
+            }
+            if !members.isEmpty { out.newline(indent: 6) }
+            out.raw("],")
+            out.newline(indent: 6)
+            out.raw("\"config\": ")
+            writeConfig(deck.config, to: &out)
+            out.raw(",")
+            out.newline(indent: 6)
+            out.raw("\"modified\": ")
+            out.time(deck.modified)
+            out.raw(",")
+            out.newline(indent: 6)
+            out.raw("\"name\": ")
+            out.string(deck.name)
+            out.newline(indent: 4)
+            out.raw("}")
+        }
+        if !decks.isEmpty { out.newline(indent: 2) }
+        out.raw("],")
+        out.newline(indent: 2)
+        out.raw("\"format\": \"recall-deck\",")
+        out.newline(indent: 2)
+        out.raw("\"tombstones\": [")
+        let chosenNames = selection.decks
+        let tombstones = try store.syncTombstones()
+            .filter { tombstone in
+                tombstone.kind != .deck || chosenNames.isEmpty || chosenNames.contains { isDeck(tombstone.id, within: $0) }
+            }
+            .sorted { utf8Less($0.id, $1.id) }
+        for (number, tombstone) in tombstones.enumerated() {
+            out.raw(number == 0 ? "" : ",")
+            out.newline(indent: 4)
+            out.raw("{\"deleted\":")
+            out.time(tombstone.deleted)
+            out.raw(",\"id\":")
+            out.string(tombstone.id)
+            out.raw(",\"kind\":")
+            out.string(tombstone.kind.rawValue)
+            out.raw("}")
+        }
+        if !tombstones.isEmpty { out.newline(indent: 2) }
+        out.raw("],")
+        out.newline(indent: 2)
+        out.raw("\"version\": ")
+        out.int(Int64(DeckFile.version))
+        out.newline(indent: 0)
+        out.raw("}")
+        out.newline(indent: 0)
+        counts.decks = decks.count
+        counts.cards = cards.count
+        return counts
+    }
+
+    /// `name` is `deck` or one of its sub-decks (`deck::child`).
+    static func isDeck(_ name: String, within deck: String) -> Bool {
+        name == deck || name.hasPrefix(deck + "::")
+    }
+
+    private static func writeCard<S: ByteSink>(
+        _ card: borrowing SyncCard, history: Bool, reviews table: ReviewTable, index: Int, to out: inout ByteWriter<S>
+    ) {
+        out.newline(indent: 8)
+        out.raw("{")
+        out.newline(indent: 10)
+        out.raw("\"back\": ")
+        out.string(card.back)
+        out.raw(",")
+        out.newline(indent: 10)
+        out.raw("\"created\": ")
+        out.time(card.created)
+        out.raw(",")
+        out.newline(indent: 10)
+        out.raw("\"front\": ")
+        out.string(card.front)
+        out.raw(",")
+        out.newline(indent: 10)
+        out.raw("\"id\": ")
+        out.string(card.guid)
+        out.raw(",")
+        out.newline(indent: 10)
+        out.raw("\"kind\": ")
+        out.string(card.kind.rawValue)
+        out.raw(",")
+        out.newline(indent: 10)
+        out.raw("\"modified\": ")
+        out.time(card.modified)
+        out.raw(",")
+        out.newline(indent: 10)
+        out.raw("\"note\": ")
+        out.string(card.noteGUID)
+        out.raw(",")
+        out.newline(indent: 10)
+        out.raw("\"ordinal\": ")
+        out.int(Int64(card.ordinal))
+        out.raw(",")
+        if history {
+            out.newline(indent: 10)
+            out.raw("\"reviews\": [")
+            let range = table.start[index]..<table.start[index + 1]
+            for position in range {
+                if position > range.lowerBound { out.byte(UInt8(ascii: ",")) }
+                let review = table.reviews[Int(table.order[position])]
+                out.reviewLine(indent: 12, at: review.at, durationMS: review.durationMS, id: review.id, rating: Int(review.rating))
+            }
+            if !range.isEmpty { out.newline(indent: 10) }
+            out.raw("],")
+            out.newline(indent: 10)
+            out.raw("\"state\": ")
+            writeState(card.state, to: &out)
+            out.raw(",")
+        }
+        out.newline(indent: 10)
+        out.raw("\"suspended\": ")
+        out.bool(card.suspended)
+        out.raw(",")
+        out.newline(indent: 10)
+        out.raw("\"tags\": [")
+        for (number, tag) in card.tags.enumerated() {
+            if number > 0 { out.raw(",") }
+            out.string(tag)
+        }
+        out.raw("]")
+        out.newline(indent: 8)
+        out.raw("}")
+    }
+
+    /// The state on one line, compact, members sorted, as `CardJSON.state` has them.
+    private static func writeState<S: ByteSink>(_ state: CardState, to out: inout ByteWriter<S>) {
+        out.raw("{\"difficulty\":")
+        if let difficulty = state.difficulty { out.double(difficulty) } else { out.raw("null") }
+        out.raw(",\"due\":")
+        if let due = state.due { out.time(due) } else { out.raw("null") }
+        out.raw(",\"lapses\":")
+        out.int(Int64(state.lapses))
+        out.raw(",\"last_review\":")
+        if let last = state.lastReview { out.time(last) } else { out.raw("null") }
+        out.raw(",\"phase\":")
+        out.string(state.phase.rawValue)
+        out.raw(",\"reps\":")
+        out.int(Int64(state.reps))
+        out.raw(",\"stability\":")
+        if let stability = state.stability { out.double(stability) } else { out.raw("null") }
+        out.raw("}")
+    }
+
+    private static func writeConfig<S: ByteSink>(_ config: [String: String], to out: inout ByteWriter<S>) {
+        if config.isEmpty {
+            out.raw("{}")
+            return
+        }
+        out.raw("{")
+        let keys = config.keys.sorted(by: utf8Less)
+        for (number, key) in keys.enumerated() {
+            out.raw(number == 0 ? "" : ",")
+            out.newline(indent: 8)
+            out.string(key)
+            out.raw(": ")
+            out.string(config[key] ?? "")
+        }
+        out.newline(indent: 6)
+        out.raw("}")
+    }
+}

@@ -1,0 +1,780 @@
+import Foundation
+import RecallScheduler
+import RecallStore
+
+/// What a merge changed in the store.
+public struct MergeReport: Sendable, Equatable {
+    public var decksAdded = 0
+    public var decksUpdated = 0
+    public var decksDeleted = 0
+    public var cardsAdded = 0
+    public var cardsUpdated = 0
+    public var cardsDeleted = 0
+    public var reviewsAdded = 0
+
+    public init() {}
+
+    public var changedAnything: Bool { self != MergeReport() }
+
+    /// Adds the counts of another merge (of the next file in one sync).
+    public mutating func add(_ other: MergeReport) {
+        decksAdded += other.decksAdded
+        decksUpdated += other.decksUpdated
+        decksDeleted += other.decksDeleted
+        cardsAdded += other.cardsAdded
+        cardsUpdated += other.cardsUpdated
+        cardsDeleted += other.cardsDeleted
+        reviewsAdded += other.reviewsAdded
+    }
+
+    /// "12 cards added, 3 updated, 1 deleted; 240 reviews added" (or "no changes").
+    public var summary: String {
+        var parts: [String] = []
+        func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+        var cards: [String] = []
+        if cardsAdded > 0 { cards.append(count(cardsAdded, "card", "cards") + " added") }
+        if cardsUpdated > 0 { cards.append((cards.isEmpty ? count(cardsUpdated, "card", "cards") : "\(cardsUpdated)") + " updated") }
+        if cardsDeleted > 0 { cards.append((cards.isEmpty ? count(cardsDeleted, "card", "cards") : "\(cardsDeleted)") + " deleted") }
+        if !cards.isEmpty { parts.append(cards.joined(separator: ", ")) }
+        if reviewsAdded > 0 { parts.append(count(reviewsAdded, "review", "reviews") + " added") }
+        var decks: [String] = []
+        if decksAdded > 0 { decks.append(count(decksAdded, "deck", "decks") + " added") }
+        if decksUpdated > 0 { decks.append((decks.isEmpty ? count(decksUpdated, "deck", "decks") : "\(decksUpdated)") + " updated") }
+        if decksDeleted > 0 { decks.append((decks.isEmpty ? count(decksDeleted, "deck", "decks") : "\(decksDeleted)") + " deleted") }
+        if !decks.isEmpty { parts.append(decks.joined(separator: ", ")) }
+        return parts.isEmpty ? "no changes" : parts.joined(separator: "; ")
+    }
+}
+
+/// Merges deck files into a store (DESIGN.md invariant 4). The rules, chosen so that stores that
+/// have seen the same files end in the same state whatever the order (docs/json.md, "Merging"):
+///
+/// - Reviews: the union of the logs, by review id. A review is never added twice.
+/// - Decks: the version with the newest `modified` wins (ties: the larger config text).
+/// - Cards: the version with the newest `modified` wins, ties broken by comparing the content, so
+///   every store picks the same one. A version in a deleted deck (a deck tombstone at or after
+///   the deck's last change, as a rename leaves) loses to one in a live deck. Sibling cards share
+///   their note's text: it comes from the sibling whose version ranks highest.
+/// - Deletions: a card or note tombstone deletes the card when its time is at or after the
+///   card's `modified`; a later edit survives it. Tombstones are kept (the latest per id).
+/// - State: every card whose log or options changed is replayed from its whole log (invariant 1).
+///
+/// Call `merge` inside `Store.write { }`: the whole merge is one transaction (invariant 3).
+public enum DeckMerge {
+    public static func merge(_ files: [DeckFile], into store: Store, timeZone: TimeZone) throws -> MergeReport {
+        // A big merge inserts into the review log's indexes all over; with them in the cache,
+        // pages are written once at commit instead of spilling again and again.
+        try store.prepareForBulkWork(cacheMegabytes: 64)
+        var merger = try Merger(store: store, files: files, timeZone: timeZone)
+        return try merger.run()
+    }
+
+    /// Reads a deck file and merges it into `store` in one transaction: the `recall import
+    /// FILE.json` path. The whole file is checked before anything is written; on any error
+    /// the store is unchanged.
+    public static func importFile(
+        path: String, into store: Store, timeZone: TimeZone, sizeLimit: Int = DeckFile.defaultSizeLimit
+    ) throws -> MergeReport {
+        let file = try DeckReader.read(path: path, sizeLimit: sizeLimit)
+        return try store.write { try merge([file], into: store, timeZone: timeZone) }
+    }
+}
+
+/// Byte order of UTF-8 text: the order of ids and names in files, the same on every machine
+/// (String's own `<` follows Unicode canonical equivalence instead).
+func utf8Less(_ a: String, _ b: String) -> Bool {
+    var a = a, b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in
+            let common = min(x.count, y.count)
+            if common > 0, let p = x.baseAddress, let q = y.baseAddress {
+                let order = memcmp(p, q, common)
+                if order != 0 { return order < 0 }
+            }
+            return x.count < y.count
+        }
+    }
+}
+
+/// One side's version of a card: what a file says, or what the store has.
+struct CardVersion {
+    var guid: String
+    var note: String
+    var deck: String
+    var kind: NoteKind
+    var ordinal: Int
+    var front: String
+    var back: String
+    var tags: [String]
+    var created: Millis
+    var modified: Millis
+    var suspended: Bool
+
+    init(_ card: DeckFile.Card, deck: String) {
+        guid = card.id
+        note = card.note
+        self.deck = deck
+        kind = card.kind
+        ordinal = card.ordinal
+        front = card.front
+        back = card.back
+        tags = card.tags
+        created = card.created
+        modified = card.modified
+        suspended = card.suspended
+    }
+
+    init(_ card: SyncCard, deck: String) {
+        guid = card.guid
+        note = card.noteGUID
+        self.deck = deck
+        kind = card.kind
+        ordinal = card.ordinal
+        front = card.front
+        back = card.back
+        tags = card.tags
+        created = card.created
+        modified = card.modified
+        suspended = card.suspended
+    }
+
+    /// Orders versions with the same `modified` by content, field by field, comparing text as
+    /// UTF-8 bytes: any order works as long as every store uses the same one.
+    static func contentOrder(_ a: CardVersion, _ b: CardVersion) -> Int {
+        func text(_ x: String, _ y: String) -> Int {
+            x == y ? 0 : utf8Less(x, y) ? -1 : 1
+        }
+        func number<T: Comparable>(_ x: T, _ y: T) -> Int { x == y ? 0 : x < y ? -1 : 1 }
+        for order in [
+            text(a.deck, b.deck), text(a.note, b.note), text(a.kind.rawValue, b.kind.rawValue), number(a.ordinal, b.ordinal),
+            text(a.front, b.front), text(a.back, b.back), text(a.tags.joined(separator: " "), b.tags.joined(separator: " ")),
+            number(a.created, b.created), number(a.suspended ? 1 : 0, b.suspended ? 1 : 0),
+        ] where order != 0 { return order }
+        return 0
+    }
+}
+
+/// The work of one merge, in the order it is done: gather versions, pick winners, write.
+private struct Merger {
+    let store: Store
+    let files: [DeckFile]
+    let timeZone: TimeZone
+    var report = MergeReport()
+
+    /// Where a card sits in the input files.
+    struct Reference {
+        var file: Int
+        var deck: Int
+        var card: Int
+    }
+
+    struct DeckVersion {
+        var config: [String: String]
+        var configText: String
+        var modified: Millis
+    }
+
+    var localDecks: [String: SyncDeck] = [:]
+    var localCards: [String: SyncCard] = [:]
+    var localDeckNames: [Int64: String] = [:]
+    var decks: [String: DeckVersion] = [:]
+    var tombstones: [String: SyncTombstone] = [:]
+    var localTombstones: [String: SyncTombstone] = [:]
+    /// Winning version of every card seen, and whether it came from the store.
+    var winners: [String: (version: CardVersion, local: Bool)] = [:]
+    /// Every file version of each card, for its reviews.
+    var references: [String: [Reference]] = [:]
+
+    init(store: Store, files: [DeckFile], timeZone: TimeZone) throws {
+        self.store = store
+        self.files = files
+        self.timeZone = timeZone
+    }
+
+    mutating func run() throws -> MergeReport {
+        try gather()
+        let survivors = pickWinners()
+        try write(survivors)
+        return report
+    }
+
+    // MARK: Gathering
+
+    private mutating func gather() throws {
+        for deck in try store.syncDecks() {
+            localDecks[deck.name] = deck
+            localDeckNames[deck.id] = deck.name
+            decks[deck.name] = DeckVersion(config: deck.config, configText: Store.configText(deck.config), modified: deck.modified)
+        }
+        for tombstone in try store.syncTombstones() {
+            localTombstones[tombstone.id] = tombstone
+            tombstones[tombstone.id] = tombstone
+        }
+        for card in try store.syncCards() {
+            localCards[card.guid] = card
+            winners[card.guid] = (CardVersion(card, deck: localDeckNames[card.deckID] ?? ""), true)
+        }
+        for file in files {
+            for deck in file.decks {
+                let version = DeckVersion(config: deck.config, configText: Store.configText(deck.config), modified: deck.modified)
+                if let current = decks[deck.name] {
+                    if version.modified > current.modified
+                        || (version.modified == current.modified && utf8Less(current.configText, version.configText)) {
+                        decks[deck.name] = version
+                    }
+                } else {
+                    decks[deck.name] = version
+                }
+            }
+            for tombstone in file.tombstones {
+                if let current = tombstones[tombstone.id] {
+                    if tombstone.deleted > current.deleted
+                        || (tombstone.deleted == current.deleted && utf8Less(current.kind.rawValue, tombstone.kind.rawValue)) {
+                        tombstones[tombstone.id] = tombstone
+                    }
+                } else {
+                    tombstones[tombstone.id] = tombstone
+                }
+            }
+        }
+    }
+
+    /// A deck is live unless a deck tombstone at or after its last change says it was deleted
+    /// or renamed away.
+    func isLive(_ deck: String) -> Bool {
+        guard let version = decks[deck] else { return false }
+        guard let tombstone = tombstones[deck], tombstone.kind == .deck else { return true }
+        return tombstone.deleted < version.modified
+    }
+
+    func outranks(_ a: CardVersion, _ b: CardVersion) -> Bool {
+        let liveA = isLive(a.deck), liveB = isLive(b.deck)
+        if liveA != liveB { return liveA }
+        if a.modified != b.modified { return a.modified > b.modified }
+        return CardVersion.contentOrder(a, b) > 0
+    }
+
+    func isDeleted(_ version: CardVersion) -> Bool {
+        if let tombstone = tombstones[version.guid], tombstone.kind == .card, tombstone.deleted >= version.modified { return true }
+        if let tombstone = tombstones[version.note], tombstone.kind == .note, tombstone.deleted >= version.modified { return true }
+        return false
+    }
+
+    // MARK: Winners
+
+    /// Picks each card's winning version and returns the guids of the cards that survive,
+    /// by note; folds sibling cards that claim the same (note, ordinal) into one.
+    private mutating func pickWinners() -> [String] {
+        // Every card once, in an order that does not depend on hashing: the store's cards by
+        // id, then the files' new ones as the files list them.
+        var order = localCards.values.sorted { $0.id < $1.id }.map(\.guid)
+        for (f, file) in files.enumerated() {
+            for (d, deck) in file.decks.enumerated() {
+                for (c, card) in deck.cards.enumerated() {
+                    references[card.id, default: []].append(Reference(file: f, deck: d, card: c))
+                    let version = CardVersion(card, deck: deck.name)
+                    if let current = winners[card.id] {
+                        if outranks(version, current.version) { winners[card.id] = (version, false) }
+                    } else {
+                        winners[card.id] = (version, false)
+                        order.append(card.id)
+                    }
+                }
+            }
+        }
+        let survivors = order.filter { guid in winners[guid].map { !isDeleted($0.version) } ?? false }
+        // Two stores that each added the same sibling (say, cloze 3 of one note) made two cards
+        // for one place. The smaller id (as UTF-8 bytes) keeps it and takes the other's reviews;
+        // the other goes, with a tombstone at its own last change, which every store derives alike.
+        struct Seat: Hashable {
+            var note: String
+            var ordinal: Int
+        }
+        var owner: [Seat: String] = [:]
+        var crowded = false
+        for guid in survivors {
+            guard let version = winners[guid]?.version else { continue }
+            let seat = Seat(note: version.note, ordinal: version.ordinal)
+            if let holder = owner[seat] {
+                crowded = true
+                if utf8Less(guid, holder) { owner[seat] = guid }
+            } else {
+                owner[seat] = guid
+            }
+        }
+        guard crowded else { return survivors }
+        var kept: [String] = []
+        for guid in survivors {
+            guard let version = winners[guid]?.version, let keeper = owner[Seat(note: version.note, ordinal: version.ordinal)] else { continue }
+            if keeper == guid {
+                kept.append(guid)
+            } else {
+                folded[guid] = keeper
+                let tombstone = SyncTombstone(id: guid, kind: .card, deleted: version.modified)
+                if tombstones[guid].map({ $0.deleted < tombstone.deleted }) ?? true { tombstones[guid] = tombstone }
+            }
+        }
+        return kept
+    }
+
+    /// Cards folded into a sibling: loser guid → keeper guid.
+    var folded: [String: String] = [:]
+
+    // MARK: Writing
+
+    /// One entry of a card's merged log.
+    struct LogEntry {
+        var id: ReviewID
+        var at: Millis
+        var rating: Rating
+        var durationMS: Int64
+        var isNew: Bool
+    }
+
+    private mutating func write(_ survivors: [String]) throws {
+        let writer = try SyncWriter(store: store)
+        let survivorSet = Set(survivors)
+
+        // Decks: every live deck, and any deleted one that still holds a surviving card.
+        var neededDecks = Set(decks.keys.filter { isLive($0) })
+        for guid in survivors { if let deck = winners[guid]?.version.deck { neededDecks.insert(deck) } }
+        var deckIDs: [String: Int64] = [:]
+        var optionsChanged = Set<String>()
+        for name in neededDecks.sorted(by: utf8Less) {
+            guard let version = decks[name] else { continue }
+            if let local = localDecks[name] {
+                deckIDs[name] = local.id
+                if local.modified != version.modified || Store.configText(local.config) != version.configText {
+                    try writer.updateDeck(id: local.id, config: version.config, modified: version.modified)
+                    if Store.configText(local.config) != version.configText { optionsChanged.insert(name) }
+                    report.decksUpdated += 1
+                }
+            } else {
+                deckIDs[name] = try writer.insertDeck(name: name, config: version.config, created: version.modified, modified: version.modified)
+                report.decksAdded += 1
+            }
+        }
+
+        // Which cards need their log replayed, and which local logs must be read for that.
+        var replay = Set<String>()
+        var incomingReviews: [String: [DeckFile.Review]] = [:]
+        var toCompare: [Int64: String] = [:]
+        for guid in survivors {
+            guard let winner = winners[guid] else { continue }
+            var reviews = fileReviews(of: guid)
+            for loser in loserGuids(of: guid) { reviews = union(reviews, fileReviews(of: loser)) }
+            let local = localCards[guid]
+            if local == nil || optionsChanged.contains(winner.version.deck)
+                || local.map({ localDeckNames[$0.deckID] != winner.version.deck }) ?? false || !loserGuids(of: guid).isEmpty {
+                replay.insert(guid)
+            } else if let local, !reviews.isEmpty {
+                // Usually the store already has them all (it sent them, or merged them before).
+                toCompare[local.id] = guid
+            }
+            if !reviews.isEmpty { incomingReviews[guid] = reviews }
+        }
+        for guid in try cardsWithNewReviews(toCompare, incoming: incomingReviews) { replay.insert(guid) }
+        var localIDs: [Int64] = []
+        for guid in replay {
+            if let local = localCards[guid] { localIDs.append(local.id) }
+            for loser in loserGuids(of: guid) { if let local = localCards[loser] { localIDs.append(local.id) } }
+        }
+        let localLogs = try readLocalLogs(localIDs)
+
+        // Notes: the text of each note comes from its best-ranked surviving card.
+        var byNote: [String: [String]] = [:]
+        var noteOrder: [String] = []
+        for guid in survivors {
+            guard let note = winners[guid]?.version.note else { continue }
+            if byNote[note] == nil { noteOrder.append(note) }
+            byNote[note, default: []].append(guid)
+        }
+        // New notes are numbered in the order of their cards' first review, like the cards
+        // (below): cards are then near their notes in the cards' note index.
+        let firstReview = noteOrder.map { note in
+            (byNote[note] ?? []).compactMap { incomingReviews[$0]?.first?.at }.min() ?? .max
+        }
+        noteOrder = noteOrder.indices.sorted { (firstReview[$0], $0) < (firstReview[$1], $1) }.map { noteOrder[$0] }
+        var noteIDs: [String: Int64] = [:]
+        for card in localCards.values { noteIDs[card.noteGUID] = card.noteID }
+        var touchedNotes = Set<String>()
+        for guid in survivors {
+            guard let winner = winners[guid] else { continue }
+            if !winner.local { touchedNotes.insert(winner.version.note) }
+            if let local = localCards[guid], local.noteGUID != winner.version.note { touchedNotes.insert(local.noteGUID) }
+        }
+        var removedLocal: [SyncCard] = []
+        for card in localCards.values where !survivorSet.contains(card.guid) {
+            removedLocal.append(card)
+            touchedNotes.insert(card.noteGUID)
+        }
+
+        // Cards folded into a sibling hand their local reviews over before they go; when the
+        // sibling is new here, they are inserted for it below instead.
+        for (loser, keeper) in folded {
+            if let loserCard = localCards[loser], let keeperCard = localCards[keeper] {
+                try writer.moveReviews(fromCard: loserCard.id, toCard: keeperCard.id)
+            }
+        }
+        // Local cards that lost (deleted, or folded into a sibling) go, with their remaining reviews.
+        removedLocal.sort { $0.id < $1.id }
+        for card in removedLocal {
+            try writer.deleteCard(id: card.id)
+            report.cardsDeleted += 1
+        }
+
+        // Notes and cards. A card whose log is replayed gets a slot; the reviews of all slots are
+        // then written in one pass in time order (below), which also gives each card its state.
+        var slots: [Slot] = []
+        var schedulerIndex: [Int64: Int] = [:]
+        var schedulerList: [Scheduler] = []
+        for note in noteOrder {
+            guard let cards = byNote[note] else { continue }
+            let versions = cards.compactMap { winners[$0]?.version }
+            guard var best = versions.first else { continue }
+            for version in versions.dropFirst() where outranks(version, best) { best = version }
+            guard let noteDeckID = deckIDs[best.deck] else { continue }
+            let noteModified = versions.map(\.modified).min() ?? best.modified
+            let noteID: Int64
+            let noteTouched = touchedNotes.contains(note) || noteIDs[note] == nil
+            if let existing = noteIDs[note] {
+                noteID = existing
+                let local = cards.compactMap { localCards[$0] }.first { $0.noteGUID == note }
+                if noteTouched || local.map({ $0.front != best.front || $0.back != best.back || $0.tags != best.tags || $0.kind != best.kind }) ?? true {
+                    try writer.updateNote(id: noteID, deckID: noteDeckID, kind: best.kind, front: best.front, back: best.back,
+                                          tags: best.tags, modified: noteModified)
+                }
+            } else {
+                noteID = try writer.insertNote(
+                    guid: note, deckID: noteDeckID, kind: best.kind, front: best.front, back: best.back, tags: best.tags,
+                    created: versions.map(\.created).min() ?? best.created, modified: noteModified)
+                noteIDs[note] = noteID
+            }
+            // Park moving siblings first, so that renumbering never collides on (note, ordinal).
+            for guid in cards {
+                if let local = localCards[guid], let version = winners[guid]?.version,
+                   local.noteID != noteID || local.ordinal != version.ordinal {
+                    try writer.parkCard(id: local.id)
+                }
+            }
+            for guid in cards {
+                guard let winner = winners[guid], let deckID = deckIDs[winner.version.deck] else { continue }
+                let version = winner.version
+                var slot: Slot?
+                if replay.contains(guid) {
+                    let index: Int
+                    if let known = schedulerIndex[deckID] {
+                        index = known
+                    } else {
+                        index = schedulerList.count
+                        schedulerList.append(try store.scheduler(forDeckID: deckID, timeZone: timeZone))
+                        schedulerIndex[deckID] = index
+                    }
+                    let incoming = incomingReviews[guid] ?? []
+                    let hasLocal = localCards[guid] != nil || !loserGuids(of: guid).isEmpty
+                    let merged = hasLocal ? mergedLog(guid: guid, incoming: incoming, localLogs: localLogs) : []
+                    slot = Slot(cardID: 0, seed: fuzzSeed(forGUID: guid), scheduler: index, suspended: version.suspended,
+                                fileReviews: merged.isEmpty ? incoming : [], merged: merged)
+                }
+                if let local = localCards[guid] {
+                    if !winner.local || noteTouched || local.noteID != noteID || local.ordinal != version.ordinal || local.deckID != deckID {
+                        if local.noteID != noteID || local.ordinal != version.ordinal || local.deckID != deckID
+                            || local.suspended != version.suspended || local.created != version.created
+                            || local.cardModified != version.modified {
+                            try writer.updateCard(id: local.id, noteID: noteID, deckID: deckID, ordinal: version.ordinal,
+                                                  suspended: version.suspended, created: version.created, modified: version.modified)
+                        }
+                        if !winner.local { report.cardsUpdated += 1 }
+                    }
+                    if var slot {
+                        slot.cardID = local.id
+                        slot.localState = local.state
+                        slots.append(slot)
+                    }
+                } else {
+                    let pending = PendingCard(guid: guid, noteID: noteID, deckID: deckID, ordinal: version.ordinal,
+                                              suspended: version.suspended, created: version.created, modified: version.modified)
+                    if var slot {
+                        slot.pending = pending
+                        slots.append(slot)
+                    } else {
+                        try writer.insertCard(id: writer.reserveCardID(), pending.guid, noteID: noteID, deckID: deckID,
+                                              ordinal: pending.ordinal, suspended: pending.suspended, created: pending.created,
+                                              modified: pending.modified, state: .new)
+                    }
+                    report.cardsAdded += 1
+                }
+            }
+        }
+        // New cards with reviews are numbered in the order of their first review. Reviews are
+        // written in time order (`writeReviews`), and cards studied together are then near each
+        // other in the review log's card index too, instead of all over it.
+        let newSlots = slots.indices.filter { slots[$0].pending != nil }
+            .map { (index: $0, first: slots[$0].firstReview) }
+            .sorted { ($0.first, $0.index) < ($1.first, $1.index) }
+        for entry in newSlots { slots[entry.index].cardID = writer.reserveCardID() }
+        try writeReviews(slots: &slots, schedulers: schedulerList, writer: writer)
+        // Cards last, with their replayed state (foreign keys are checked at commit).
+        for index in slots.indices.sorted(by: { slots[$0].cardID < slots[$1].cardID }) {
+            let slot = slots[index]
+            if let pending = slot.pending {
+                try writer.insertCard(id: slot.cardID, pending.guid, noteID: pending.noteID, deckID: pending.deckID,
+                                      ordinal: pending.ordinal, suspended: pending.suspended, created: pending.created,
+                                      modified: pending.modified, state: slot.state)
+            } else {
+                if slot.state != slot.localState { try writer.setState(slot.state, cardID: slot.cardID) }
+                if slot.addedReviews { try writer.endUndo(cardID: slot.cardID) }
+            }
+        }
+        try writer.flush()
+        report.reviewsAdded = writer.reviewsInserted
+        // A review id already used by another card stays with that card; a card that missed one
+        // is replayed from what its log really holds.
+        let needsDatabaseReplay = writer.cardsWithSkippedReviews
+        var schedulers: [Int64: Scheduler] = [:]
+        func scheduler(_ deckID: Int64) throws -> Scheduler {
+            if let cached = schedulers[deckID] { return cached }
+            let made = try store.scheduler(forDeckID: deckID, timeZone: timeZone)
+            schedulers[deckID] = made
+            return made
+        }
+
+        // Local notes left without cards (all deleted, or moved to another note) go too.
+        let movedAway = localCards.values.filter { card in winners[card.guid].map { $0.version.note != card.noteGUID } ?? false }
+        for card in removedLocal + movedAway {
+            if noteIDs[card.noteGUID] == card.noteID, byNote[card.noteGUID] == nil, try writer.noteIsEmpty(id: card.noteID) {
+                try writer.deleteNote(id: card.noteID)
+                noteIDs[card.noteGUID] = nil
+            }
+        }
+        if !needsDatabaseReplay.isEmpty {
+            let logs = try store.syncReviews(ofCards: Array(needsDatabaseReplay))
+            let cards = try store.syncCards()
+            for card in cards where needsDatabaseReplay.contains(card.id) {
+                let log = (logs[card.id] ?? []).map { (at: $0.at, rating: $0.rating) }
+                let state = try scheduler(card.deckID).replay(log, fuzzSeed: fuzzSeed(forGUID: card.guid))
+                try writer.setState(state, cardID: card.id)
+            }
+        }
+
+        // Decks that are neither live nor needed by a card.
+        for (name, local) in localDecks where !neededDecks.contains(name) {
+            try writer.deleteDeck(id: local.id)
+            report.decksDeleted += 1
+        }
+        // Tombstones: the latest per id, kept so that they reach every store.
+        for (id, tombstone) in tombstones where localTombstones[id] != tombstone {
+            try writer.recordTombstone(tombstone)
+        }
+    }
+
+    /// A card new to the store, inserted once its state is known.
+    struct PendingCard {
+        var guid: String
+        var noteID: Int64
+        var deckID: Int64
+        var ordinal: Int
+        var suspended: Bool
+        var created: Millis
+        var modified: Millis
+    }
+
+    /// A card being replayed: where it is, how it is scheduled, and its state so far.
+    struct Slot {
+        var cardID: Int64
+        var seed: UInt64
+        var scheduler: Int
+        var suspended: Bool
+        /// The card's log: the file's reviews as they are (a card new here), or, when the store
+        /// has reviews of it too, the merged log (`mergedLog`) with `fileReviews` empty.
+        var fileReviews: [DeckFile.Review]
+        var merged: [LogEntry]
+        var state = CardState.new
+        var localState: CardState?
+        var pending: PendingCard?
+        var addedReviews = false
+
+        init(cardID: Int64, seed: UInt64, scheduler: Int, suspended: Bool, fileReviews: [DeckFile.Review], merged: [LogEntry]) {
+            self.cardID = cardID
+            self.seed = seed
+            self.scheduler = scheduler
+            self.suspended = suspended
+            self.fileReviews = fileReviews
+            self.merged = merged
+        }
+
+        var count: Int { merged.isEmpty ? fileReviews.count : merged.count }
+
+        /// When the card was first reviewed (`Int64.max` for none).
+        var firstReview: Millis { (merged.isEmpty ? fileReviews.first?.at : merged.first?.at) ?? .max }
+    }
+
+    /// Replays every slot's log and inserts the new reviews, all cards' reviews together in
+    /// time order. One card after another would put each card's reviews all over the review
+    /// log's indexes (ids and times are spread over years); in time order every index but one
+    /// grows at its end, which makes inserting a million reviews several times faster.
+    /// Each card's own reviews still come in their order (time, then id), so each replay is
+    /// exactly `Scheduler.replay` of the log (DESIGN.md invariant 1).
+    private func writeReviews(slots: inout [Slot], schedulers: [Scheduler], writer: SyncWriter) throws {
+        /// One review to replay, with what the loop needs, so that the loop reads one array
+        /// in order and touches nothing reference-counted.
+        struct Step {
+            var at: Millis
+            var id: ReviewID
+            var durationMS: Int64
+            var slot: Int32
+            var index: Int32
+            var rating: Rating
+            var isNew: Bool
+        }
+        var steps: [Step] = []
+        steps.reserveCapacity(slots.reduce(0) { $0 + $1.count })
+        for (slot, entry) in slots.enumerated() {
+            if entry.merged.isEmpty {
+                for (index, review) in entry.fileReviews.enumerated() {
+                    steps.append(Step(at: review.at, id: review.id, durationMS: review.durationMS, slot: Int32(slot),
+                                      index: Int32(index), rating: review.rating, isNew: true))
+                }
+            } else {
+                for (index, review) in entry.merged.enumerated() {
+                    steps.append(Step(at: review.at, id: review.id, durationMS: review.durationMS, slot: Int32(slot),
+                                      index: Int32(index), rating: review.rating, isNew: review.isNew))
+                }
+            }
+        }
+        // Equal times keep each card's own order: slot, then index.
+        steps.sort { ($0.at, $0.slot, $0.index) < ($1.at, $1.slot, $1.index) }
+        var states = slots.map(\.state)
+        let seeds = slots.map(\.seed)
+        let schedulerOf = slots.map(\.scheduler)
+        let cardIDs = slots.map(\.cardID)
+        let suspended = slots.map(\.suspended)
+        var added = [Bool](repeating: false, count: slots.count)
+        try schedulers.withUnsafeBufferPointer { schedulers in
+            for step in steps {
+                let slot = Int(step.slot)
+                let before = states[slot]
+                states[slot] = schedulers[schedulerOf[slot]].answer(before, rating: step.rating, at: step.at, fuzzSeed: seeds[slot]).state
+                guard step.isNew else { continue }
+                try step.id.withUTF8 { id in
+                    try writer.insertReview(id: id, cardID: cardIDs[slot], at: step.at, rating: step.rating,
+                                            durationMS: step.durationMS, before: before, suspended: suspended[slot])
+                }
+                added[slot] = true
+            }
+        }
+        for index in slots.indices {
+            slots[index].state = states[index]
+            slots[index].addedReviews = added[index]
+        }
+    }
+
+    /// Guids folded into `keeper`.
+    private func loserGuids(of keeper: String) -> [String] {
+        folded.isEmpty ? [] : folded.filter { $0.value == keeper }.map(\.key).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The reviews every file has for a card, each id once, by time.
+    private func fileReviews(of guid: String) -> [DeckFile.Review] {
+        guard let references = references[guid] else { return [] }
+        var result: [DeckFile.Review] = []
+        for reference in references {
+            let reviews = files[reference.file].decks[reference.deck].cards[reference.card].reviews
+            result = result.isEmpty ? reviews : union(result, reviews)
+        }
+        return result
+    }
+
+    /// Two logs (each by time, ids unique) as one, by time then id, each id once.
+    private func union(_ a: [DeckFile.Review], _ b: [DeckFile.Review]) -> [DeckFile.Review] {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        var seen = Set(a.map(\.id))
+        var merged = a
+        for review in b where seen.insert(review.id).inserted { merged.append(review) }
+        merged.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        return merged
+    }
+
+    /// A card's log after the merge: its local reviews (and those of siblings folded into it)
+    /// plus the files' reviews it does not have, by time then id.
+    private func mergedLog(guid: String, incoming: [DeckFile.Review], localLogs: [Int64: [SyncReview]]) -> [LogEntry] {
+        var log: [LogEntry] = []
+        var have = Set<ReviewID>()
+        var sources: [SyncCard] = []
+        if let local = localCards[guid] { sources.append(local) }
+        for loser in loserGuids(of: guid) { if let local = localCards[loser] { sources.append(local) } }
+        for source in sources {
+            // A folded sibling's reviews were moved to this card when it exists here; when it is
+            // new, they went with the sibling and are inserted again.
+            let isNew = source.guid != guid && localCards[guid] == nil
+            for review in localLogs[source.id] ?? [] {
+                let id = ReviewID(review.id)
+                if have.insert(id).inserted {
+                    log.append(LogEntry(id: id, at: review.at, rating: review.rating, durationMS: review.durationMS, isNew: isNew))
+                }
+            }
+        }
+        if log.isEmpty {
+            return incoming.map { LogEntry(id: $0.id, at: $0.at, rating: $0.rating, durationMS: $0.durationMS, isNew: true) }
+        }
+        for review in incoming where have.insert(review.id).inserted {
+            log.append(LogEntry(id: review.id, at: review.at, rating: review.rating, durationMS: review.durationMS, isNew: true))
+        }
+        log.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        return log
+    }
+
+    /// Which of the given local cards (id → guid) the files bring reviews for that the store does
+    /// not have. The store's review ids are read compactly (16 bytes each), by one indexed query
+    /// per card when they are few, else by one pass over the log.
+    private func cardsWithNewReviews(_ cards: [Int64: String], incoming: [String: [DeckFile.Review]]) throws -> [String] {
+        if cards.isEmpty { return [] }
+        var known: [Int64: [ReviewID]] = [:]
+        known.reserveCapacity(cards.count)
+        if cards.count < 2000 {
+            for (id, reviews) in try store.syncReviews(ofCards: Array(cards.keys)) { known[id] = reviews.map { ReviewID($0.id) } }
+        } else {
+            try store.forEachReviewUnordered { cardID, id, _, _, _ in
+                guard cards[cardID] != nil else { return }
+                known[cardID, default: []].append(ReviewID(bytes: id))
+            }
+        }
+        var result: [String] = []
+        for (id, guid) in cards {
+            let have = known[id] ?? []
+            let brought = incoming[guid] ?? []
+            if brought.count > have.count {
+                result.append(guid)
+                continue
+            }
+            let haveSorted = have.sorted()
+            if brought.contains(where: { review in
+                var low = 0, high = haveSorted.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if haveSorted[middle] < review.id { low = middle + 1 } else { high = middle }
+                }
+                return low == haveSorted.count || haveSorted[low] != review.id
+            }) {
+                result.append(guid)
+            }
+        }
+        return result
+    }
+
+    /// The local logs of some cards: by one indexed query per card when they are few, else by
+    /// one pass over the whole log.
+    private func readLocalLogs(_ ids: [Int64]) throws -> [Int64: [SyncReview]] {
+        if ids.isEmpty { return [:] }
+        if ids.count < 2000 { return try store.syncReviews(ofCards: ids) }
+        let wanted = Set(ids)
+        var logs: [Int64: [SyncReview]] = [:]
+        try store.forEachReview { cardID, id, at, rating, duration in
+            guard wanted.contains(cardID) else { return }
+            logs[cardID, default: []].append(SyncReview(
+                id: String(decoding: id, as: UTF8.self), at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
+        }
+        return logs
+    }
+}

@@ -1,0 +1,499 @@
+import Foundation
+import RecallScheduler
+import RecallStore
+
+/// Reads and checks a deck file. Either the whole file is valid and comes back as a `DeckFile`,
+/// or nothing does and a `SyncError` says what is wrong and where: nothing is ever half-read,
+/// so an import or sync can check every file before it writes anything (DESIGN.md invariant 3).
+public enum DeckReader {
+    /// Reads the file at `path`, refusing files over `sizeLimit` bytes before loading them.
+    /// `name` is how messages call the file (default: `path`).
+    public static func read(path: String, name: String? = nil, sizeLimit: Int = DeckFile.defaultSizeLimit) throws(SyncError) -> DeckFile {
+        let contents = try FileContents.read(path: path, name: name ?? path, sizeLimit: sizeLimit)
+        return try parse(contents.bytes, file: name ?? path)
+    }
+
+    /// Parses a deck file's bytes. `file` names it in messages.
+    public static func parse(_ bytes: [UInt8], file: String) throws(SyncError) -> DeckFile {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(SyncError) in
+                var reader = Reader(scanner: JSONScanner(bytes: buffer, file: file))
+                return try reader.file()
+            }
+        }
+        let deckFile = try result.get()
+        try checkUnique(deckFile, file: file)
+        return deckFile
+    }
+
+    /// Whether a file looks like a deck file, for an importer choosing how to read a `.json`
+    /// file without reading all of it: `"recall-deck"` in its first 8 KB (a hand-made file), or
+    /// an export's shape, which starts with `{"decks": [` and ends with `"version": 1}` (its
+    /// `format` member comes after all the decks, keys being sorted).
+    public static func recognizes(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 8192)) ?? Data()
+        if head.range(of: Data("\"recall-deck\"".utf8)) != nil { return true }
+        let compact = head.prefix(64).filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
+        guard compact.starts(with: Data("{\"decks\":[".utf8)), let size = try? handle.seekToEnd() else { return false }
+        try? handle.seek(toOffset: size > 64 ? size - 64 : 0)
+        let tail = ((try? handle.read(upToCount: 64)) ?? Data()).filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
+        return tail.range(of: Data("\"version\":1}".utf8)) != nil
+    }
+
+    // MARK: Whole-file checks
+
+    /// Ids that must be unique within a file: deck names, card ids, (note, ordinal) pairs,
+    /// review ids and tombstone ids.
+    static func checkUnique(_ deckFile: DeckFile, file: String) throws(SyncError) {
+        struct Sibling: Hashable {
+            var note: String
+            var ordinal: Int
+        }
+        var cardCount = 0
+        var reviewCount = 0
+        for deck in deckFile.decks {
+            cardCount += deck.cards.count
+            for card in deck.cards { reviewCount += card.reviews.count }
+        }
+        var deckNames: [String: Int] = [:]
+        var cardIDs: [String: (Int, Int)] = Dictionary(minimumCapacity: cardCount)
+        var siblings: [Sibling: (Int, Int)] = Dictionary(minimumCapacity: cardCount)
+        var reviewIDs = ReviewIDSet(capacity: reviewCount)
+        for (d, deck) in deckFile.decks.enumerated() {
+            if let other = deckNames.updateValue(d, forKey: deck.name) {
+                throw .invalid(file: file, path: "decks[\(d)].name", message: "deck \(quoted(deck.name)) appears twice (also decks[\(other)])")
+            }
+            for (c, card) in deck.cards.enumerated() {
+                if let other = cardIDs.updateValue((d, c), forKey: card.id) {
+                    throw .invalid(file: file, path: "decks[\(d)].cards[\(c)].id",
+                                   message: "card \(quoted(card.id)) appears twice (also decks[\(other.0)].cards[\(other.1)])")
+                }
+                if let other = siblings.updateValue((d, c), forKey: Sibling(note: card.note, ordinal: card.ordinal)) {
+                    throw .invalid(file: file, path: "decks[\(d)].cards[\(c)].ordinal",
+                                   message: "note \(quoted(card.note)) has two cards with ordinal \(card.ordinal) (also decks[\(other.0)].cards[\(other.1)])")
+                }
+                for (r, review) in card.reviews.enumerated() where !reviewIDs.insert(review.id) {
+                    let first = firstReview(review.id, in: deckFile)
+                    throw .invalid(file: file, path: "decks[\(d)].cards[\(c)].reviews[\(r)].id",
+                                   message: "review id \(quoted(review.id.description)) appears twice (also \(first))")
+                }
+            }
+        }
+        var tombstones: [String: Int] = [:]
+        for (t, tombstone) in deckFile.tombstones.enumerated() {
+            if let other = tombstones.updateValue(t, forKey: tombstone.id) {
+                throw .invalid(file: file, path: "tombstones[\(t)].id",
+                               message: "\(quoted(tombstone.id)) appears twice (also tombstones[\(other)])")
+            }
+        }
+    }
+
+    private static func firstReview(_ id: ReviewID, in deckFile: DeckFile) -> String {
+        for (d, deck) in deckFile.decks.enumerated() {
+            for (c, card) in deck.cards.enumerated() {
+                if let r = card.reviews.firstIndex(where: { $0.id == id }) { return "decks[\(d)].cards[\(c)].reviews[\(r)]" }
+            }
+        }
+        return "?"
+    }
+}
+
+/// The schema of a deck file, read member by member (docs/recall-deck.schema.json).
+private struct Reader {
+    var scanner: JSONScanner
+
+    /// Option names a deck may set: every option but the store-wide ones.
+    static let deckOptionNames: Set<String> = Set(SchedulerOptions.keys.map(\.name)).subtracting(Store.storeWideKeys)
+
+    mutating func file() throws(SyncError) -> DeckFile {
+        scanner.skipWhitespace()
+        if scanner.atEnd { throw scanner.syntax("the file is empty") }
+        if try scanner.kind() != .object {
+            let found = try scanner.skipValue()
+            try endOfFile()
+            throw .notDeckFile(file: scanner.file, reason: "it holds \(found), not an object with \"format\": \"recall-deck\"")
+        }
+        var format: String?
+        var version: Int64?
+        var versionText: String?
+        var decks: [DeckFile.Deck]?
+        var tombstones: [SyncTombstone] = []
+        var seen = Set<String>()
+        try scanner.beginObject()
+        var first = true
+        while let key = try scanner.nextKey(first: &first) {
+            let name = try scanner.string(key)
+            if !seen.insert(name).inserted { scanner.report("appears twice", key: name) }
+            switch name {
+            case "format":
+                format = try scanner.readString("format")
+            case "version":
+                if try scanner.kind() == .number {
+                    let number = try scanner.numberToken()
+                    versionText = scanner.text(number.start, number.end)
+                    version = number.integer ? Int64(versionText ?? "") : nil
+                } else {
+                    versionText = try scanner.skipValue()
+                }
+            case "decks":
+                scanner.path.append(.key("decks"))
+                decks = try array { (reader: inout Reader) throws(SyncError) in try reader.deck() }
+                scanner.path.removeLast()
+            case "tombstones":
+                scanner.path.append(.key("tombstones"))
+                tombstones = try array { (reader: inout Reader) throws(SyncError) in try reader.tombstone() }.compactMap { $0 }
+                scanner.path.removeLast()
+            default:
+                try scanner.skipValue()
+            }
+        }
+        try endOfFile()
+        guard let format else {
+            throw .notDeckFile(file: scanner.file, reason: "it has no \"format\": \"recall-deck\" member")
+        }
+        guard format == DeckFile.format else {
+            throw .notDeckFile(file: scanner.file, reason: "its \"format\" is \(quoted(format)), not \"recall-deck\"")
+        }
+        guard let versionText else { throw .invalid(file: scanner.file, path: "version", message: "missing") }
+        guard version == Int64(DeckFile.version) else { throw .unsupportedVersion(file: scanner.file, found: versionText) }
+        guard let decks else { throw .invalid(file: scanner.file, path: "decks", message: "missing") }
+        if let problem = scanner.problem { throw problem }
+        return DeckFile(decks: decks, tombstones: tombstones)
+    }
+
+    private mutating func endOfFile() throws(SyncError) {
+        scanner.skipWhitespace()
+        if !scanner.atEnd { throw scanner.syntax("unexpected \(scanner.describeByte(at: scanner.position)) after the end of the JSON value") }
+    }
+
+    /// Reads an array, calling `element` for each item with its index on the path.
+    /// A value that is not an array is reported and skipped (giving no elements).
+    private mutating func array<T>(_ element: (inout Reader) throws(SyncError) -> T) throws(SyncError) -> [T] {
+        guard try scanner.kind() == .array else {
+            scanner.report("must be an array, got \(try scanner.skipValue())")
+            return []
+        }
+        var items: [T] = []
+        try scanner.beginArray()
+        var first = true
+        var index = 0
+        while try scanner.nextElement(first: &first) {
+            scanner.path.append(.index(index))
+            items.append(try element(&self))
+            scanner.path.removeLast()
+            index += 1
+        }
+        return items
+    }
+
+    /// Checks that the next value is an object, reporting and skipping it when not.
+    private mutating func beginObject() throws(SyncError) -> Bool {
+        guard try scanner.kind() == .object else {
+            scanner.report("must be an object, got \(try scanner.skipValue())")
+            return false
+        }
+        try scanner.beginObject()
+        return true
+    }
+
+    private mutating func missing(_ names: [(String, Bool)]) {
+        for (name, present) in names where !present { scanner.report("missing \"\(name)\"") }
+    }
+
+    // MARK: Decks
+
+    private mutating func deck() throws(SyncError) -> DeckFile.Deck {
+        var deck = DeckFile.Deck(name: "")
+        guard try beginObject() else { return deck }
+        var name: String?
+        var first = true
+        var seen = Set<String>()
+        while let key = try scanner.nextKey(first: &first) {
+            let field = try scanner.string(key)
+            if !seen.insert(field).inserted { scanner.report("appears twice", key: field) }
+            switch field {
+            case "name":
+                name = try scanner.readString("name")
+                if let text = name, text.isEmpty || text.trimmingCharacters(in: .whitespacesAndNewlines) != text {
+                    scanner.report("a deck name cannot be empty or start or end with spaces, got \(quoted(text))", key: "name")
+                }
+            case "config":
+                scanner.path.append(.key("config"))
+                deck.config = try config()
+                scanner.path.removeLast()
+            case "modified":
+                deck.modified = try scanner.readTime("modified") ?? 0
+            case "cards":
+                scanner.path.append(.key("cards"))
+                deck.cards = try array { (reader: inout Reader) throws(SyncError) in try reader.card() }
+                scanner.path.removeLast()
+            default:
+                try scanner.skipValue()
+            }
+        }
+        missing([("name", name != nil)])
+        deck.name = name ?? ""
+        return deck
+    }
+
+    /// Option overrides: names as `recall config` lists them, values as text it accepts.
+    private mutating func config() throws(SyncError) -> [String: String] {
+        var result: [String: String] = [:]
+        guard try beginObject() else { return result }
+        var first = true
+        while let key = try scanner.nextKey(first: &first) {
+            let name = try scanner.string(key)
+            guard let value = try scanner.readString(name) else { continue }
+            if result.updateValue(value, forKey: name) != nil { scanner.report("appears twice", key: name) }
+            if Store.storeWideKeys.contains(name) {
+                scanner.report("\(name) applies to a whole store, not to one deck", key: name)
+            } else if !Self.deckOptionNames.contains(name) {
+                scanner.report("unknown option (see `recall config`)", key: name)
+            } else {
+                var options = SchedulerOptions()
+                do {
+                    try options.set(name, to: value)
+                } catch {
+                    scanner.report(error.description, key: name)
+                }
+            }
+        }
+        return result
+    }
+
+    // MARK: Cards
+
+    /// The members of a card object, for spotting one given twice.
+    private static let cardFields: [StaticString] = [
+        "id", "note", "kind", "ordinal", "front", "back", "tags", "created", "modified", "suspended", "state", "reviews",
+    ]
+
+    private mutating func card() throws(SyncError) -> DeckFile.Card {
+        var card = DeckFile.Card(id: "", note: "", front: "", back: "", created: 0, modified: 0)
+        guard try beginObject() else { return card }
+        var have = (id: false, note: false, front: false, back: false, created: false, modified: false)
+        var ordinalGiven: Int64?
+        var first = true
+        var seen: UInt32 = 0
+        while let key = try scanner.nextKey(first: &first) {
+            guard let field = Self.cardFields.firstIndex(where: { scanner.key(key, is: $0) }) else {
+                try scanner.skipValue()
+                continue
+            }
+            let name = Self.cardFields[field].description
+            if seen & (1 << field) != 0 { scanner.report("appears twice", key: name) }
+            seen |= 1 << field
+            switch field {
+            case 0:
+                have.id = true
+                card.id = try identifier("id") ?? ""
+            case 1:
+                have.note = true
+                card.note = try identifier("note") ?? ""
+            case 2:
+                if let text = try scanner.readString("kind") {
+                    if let kind = NoteKind(rawValue: text) {
+                        card.kind = kind
+                    } else {
+                        scanner.report("must be \"basic\", \"reversed\" or \"cloze\", got \(quoted(text))", key: "kind")
+                    }
+                }
+            case 3:
+                ordinalGiven = try scanner.readInt("ordinal", in: 1...999, rangeText: "a whole number 1-999")
+            case 4:
+                have.front = true
+                card.front = try scanner.readString("front") ?? ""
+            case 5:
+                have.back = true
+                card.back = try scanner.readString("back") ?? ""
+            case 6:
+                scanner.path.append(.key("tags"))
+                card.tags = try tags()
+                scanner.path.removeLast()
+            case 7:
+                have.created = true
+                card.created = try scanner.readTime("created") ?? 0
+            case 8:
+                have.modified = true
+                card.modified = try scanner.readTime("modified") ?? 0
+            case 9:
+                card.suspended = try scanner.readBool("suspended") ?? false
+            case 10:
+                scanner.path.append(.key("state"))
+                try state()
+                scanner.path.removeLast()
+            default:
+                scanner.path.append(.key("reviews"))
+                card.reviews = try array { (reader: inout Reader) throws(SyncError) in try reader.review() }.compactMap { $0 }
+                scanner.path.removeLast()
+            }
+        }
+        missing([("id", have.id), ("note", have.note), ("front", have.front), ("back", have.back),
+                 ("created", have.created), ("modified", have.modified)])
+        if let ordinalGiven { card.ordinal = Int(ordinalGiven) }
+        if card.reviews.count > 1, !zip(card.reviews, card.reviews.dropFirst()).allSatisfy({ ($0.at, $0.id) < ($1.at, $1.id) }) {
+            // Out of order in a hand-made file: the replay needs them by time.
+            card.reviews.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        }
+        return card
+    }
+
+    /// A card or note id: a non-empty string without spaces or control characters.
+    private mutating func identifier(_ key: String) throws(SyncError) -> String? {
+        guard let text = try scanner.readString(key) else { return nil }
+        var valid = !text.isEmpty && text.utf8.count <= 100
+        if valid {
+            for byte in text.utf8 where byte <= 0x20 || byte == 0x7F || byte >= 0x80 {
+                // Non-ASCII: look at the characters (rare, so the slow check is fine).
+                valid = byte >= 0x80 && !text.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+                break
+            }
+        }
+        if !valid {
+            scanner.report("must be an id without spaces (at most 100 bytes), got \(quoted(text))", key: key)
+            return nil
+        }
+        return text
+    }
+
+    private mutating func tags() throws(SyncError) -> [String] {
+        let tags = try array { (reader: inout Reader) throws(SyncError) -> String? in
+            guard let tag = try reader.scanner.readString("") else { return nil }
+            if tag.isEmpty || tag.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: ",") })
+                || (!tag.utf8.allSatisfy { $0 < 0x80 } && tag.contains(where: \.isWhitespace)) {
+                reader.scanner.report("a tag cannot be empty or contain spaces or commas, got \(quoted(tag))")
+                return nil
+            }
+            return tag
+        }.compactMap { $0 }
+        if tags.count > 1, Set(tags).count != tags.count { scanner.report("a tag appears twice") }
+        return tags
+    }
+
+    /// The schedule as the exporting store had it. Checked, then ignored: the importing store
+    /// recomputes it by replaying the review log (DESIGN.md invariant 1).
+    private mutating func state() throws(SyncError) {
+        guard try beginObject() else { return }
+        var first = true
+        while let key = try scanner.nextKey(first: &first) {
+            let field = try scanner.string(key)
+            switch field {
+            case "phase":
+                if let phase = try scanner.readString("phase"), Phase(rawValue: phase) == nil {
+                    scanner.report("must be \"new\", \"learning\", \"review\" or \"relearning\", got \(quoted(phase))", key: "phase")
+                }
+            case "due", "last_review": _ = try scanner.readTime(field, nullable: true)
+            case "stability", "difficulty": try scanner.readOptionalNumber(field)
+            case "reps", "lapses": _ = try scanner.readInt(field, in: 0...Int64(Int32.max), rangeText: "a whole number 0 or more")
+            default: try scanner.skipValue()
+            }
+        }
+    }
+
+    // MARK: Reviews and tombstones
+
+    private mutating func review() throws(SyncError) -> DeckFile.Review? {
+        guard try beginObject() else { return nil }
+        var id: ReviewID?
+        var at: Millis?
+        var rating: Rating?
+        var duration: Int64 = 0
+        var haveID = false, haveAt = false, haveRating = false
+        var first = true
+        while let key = try scanner.nextKey(first: &first) {
+            if scanner.key(key, is: "at") {
+                haveAt = true
+                at = try scanner.readTime("at")
+            } else if scanner.key(key, is: "rating") {
+                haveRating = true
+                if let value = try scanner.readInt("rating", in: 1...4) { rating = Rating(rawValue: Int(value)) }
+            } else if scanner.key(key, is: "id") {
+                haveID = true
+                if try scanner.kind() == .string {
+                    let token = try scanner.stringToken()
+                    if !token.escaped && token.end > token.start && token.ascii {
+                        id = ReviewID(bytes: scanner.raw(token))
+                    } else {
+                        let text = try scanner.string(token)
+                        if text.isEmpty { scanner.report("must not be empty", key: "id") } else { id = ReviewID(text) }
+                    }
+                } else {
+                    scanner.report("must be a string, got \(try scanner.skipValue())", key: "id")
+                }
+            } else if scanner.key(key, is: "duration_ms") {
+                duration = try scanner.readInt("duration_ms", in: 0...Int64(Int32.max) * 1000, rangeText: "a whole number of milliseconds, 0 or more") ?? 0
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        missing([("id", haveID), ("at", haveAt), ("rating", haveRating)])
+        guard let id, let at, let rating else { return nil }
+        return DeckFile.Review(id: id, at: at, rating: rating, durationMS: duration)
+    }
+
+    private mutating func tombstone() throws(SyncError) -> SyncTombstone? {
+        guard try beginObject() else { return nil }
+        var id: String?
+        var kind: SyncTombstone.Kind?
+        var deleted: Millis?
+        var haveKind = false, haveDeleted = false
+        var first = true
+        while let key = try scanner.nextKey(first: &first) {
+            switch try scanner.string(key) {
+            case "id":
+                id = try scanner.readString("id")
+                if id?.isEmpty == true { scanner.report("must not be empty", key: "id") }
+            case "kind":
+                haveKind = true
+                if let text = try scanner.readString("kind") {
+                    kind = SyncTombstone.Kind(rawValue: text)
+                    if kind == nil { scanner.report("must be \"card\", \"note\" or \"deck\", got \(quoted(text))", key: "kind") }
+                }
+            case "deleted":
+                haveDeleted = true
+                deleted = try scanner.readTime("deleted")
+            default:
+                try scanner.skipValue()
+            }
+        }
+        missing([("id", id != nil), ("kind", haveKind), ("deleted", haveDeleted)])
+        guard let id, let kind, let deleted else { return nil }
+        return SyncTombstone(id: id, kind: kind, deleted: deleted)
+    }
+}
+
+/// A set of review ids for finding one used twice among a million: UUIDs go into an
+/// open-addressing table of their two halves (no hashing of text, no allocation per id).
+struct ReviewIDSet {
+    private var slots: [(UInt64, UInt64)]
+    private var used: [Bool]
+    private var mask: Int
+    private var texts = Set<String>()
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [(UInt64, UInt64)](repeating: (0, 0), count: size)
+        used = [Bool](repeating: false, count: size)
+        mask = size - 1
+    }
+
+    /// Adds `id`; false when it was already there.
+    mutating func insert(_ id: ReviewID) -> Bool {
+        switch id {
+        case let .text(text): return texts.insert(text).inserted
+        case let .uuid(high, low):
+            // UUIDv7: the high half is mostly time, the low half mostly random.
+            var index = Int(truncatingIfNeeded: (low ^ (high &* 0x9E37_79B9_7F4A_7C15)) >> 17) & mask
+            while used[index] {
+                if slots[index] == (high, low) { return false }
+                index = (index + 1) & mask
+            }
+            used[index] = true
+            slots[index] = (high, low)
+            return true
+        }
+    }
+}

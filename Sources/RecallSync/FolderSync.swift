@@ -1,0 +1,121 @@
+import Foundation
+import RecallScheduler
+import RecallStore
+
+/// What one `recall sync DIR` did.
+public struct SyncOutcome: Sendable, Equatable {
+    /// Our own file, `DIR/<device id>.json`.
+    public var ownFile: String
+    /// The other devices' files merged, by name.
+    public var merged: [String] = []
+    /// One line per file skipped, saying why (not JSON, half-written, changed while read, …).
+    public var warnings: [String] = []
+    public var report = MergeReport()
+    /// Whether our own file was (re)written; false when it already held the same bytes.
+    public var wroteOwnFile = false
+    /// True when neither the store nor any file in the folder changed since the last sync,
+    /// so nothing was read or written.
+    public var upToDate = false
+}
+
+/// `recall sync DIR`: stores on several machines share one folder (carried by git, Syncthing,
+/// Dropbox…). Each store writes only its own file, `DIR/<device id>.json`, and reads everyone
+/// else's. A sync merges the others' files into the store in one transaction (`DeckMerge`),
+/// then writes our file with the result, atomically. Once every store has synced twice, in any
+/// order, all of them hold the same cards and reviews and export the same bytes
+/// (DESIGN.md invariant 4).
+public enum FolderSync {
+    /// Peers' files are deck files: `*.json`, not hidden (temporary files of sync tools and of
+    /// `AtomicFile` start with a dot).
+    static func isPeerFile(_ name: String, own: String) -> Bool {
+        name.hasSuffix(".json") && !name.hasPrefix(".") && name != own
+    }
+
+    public static func sync(
+        store: Store, folder: String, timeZone: TimeZone, sizeLimit: Int = DeckFile.defaultSizeLimit
+    ) throws -> SyncOutcome {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+            } catch {
+                throw SyncError.notAFolder(folder)
+            }
+        } else if !isDirectory.boolValue {
+            throw SyncError.notAFolder(folder)
+        }
+        let folderURL = URL(fileURLWithPath: folder).standardizedFileURL
+        // Reading whole files and tables: through SQLite's page cache, not a map of the store.
+        try store.prepareForBulkWork(cacheMegabytes: 16)
+        let ownName = try store.deviceID() + ".json"
+        let ownPath = folderURL.appendingPathComponent(ownName).path
+        var outcome = SyncOutcome(ownFile: ownPath)
+
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folderURL.path)
+                .filter { isPeerFile($0, own: ownName) }
+                .sorted(by: utf8Less)
+        } catch {
+            throw SyncError.cannotRead(file: folder, reason: "cannot list the folder")
+        }
+
+        // Nothing to do when neither the store nor any file changed since the last sync: the
+        // merge would give the same store and the same file again.
+        let recordKey = "sync.folder:" + folderURL.path
+        let stamps = names.map { ($0, FileStamp.of(folderURL.appendingPathComponent($0).path)) }
+        let before = try store.syncFingerprint()
+        if let recorded = try store.setting(recordKey),
+           recorded == record(store: before, own: FileStamp.of(ownPath), peers: stamps) {
+            outcome.upToDate = true
+            return outcome
+        }
+
+        // One transaction for the whole sync. Each peer file is read and checked whole before it
+        // is merged, one file at a time so that only one is in memory; a bad one is skipped.
+        var readStamps: [(String, FileStamp?)] = []
+        outcome.report = try store.write {
+            var total = MergeReport()
+            for name in names {
+                let path = folderURL.appendingPathComponent(name).path
+                let file: DeckFile
+                do {
+                    let contents = try FileContents.read(path: path, name: name, sizeLimit: sizeLimit)
+                    file = try DeckReader.parse(contents.bytes, file: name)
+                    readStamps.append((name, contents.stamp))
+                } catch {
+                    outcome.warnings.append("skipped \(name): \(error)")
+                    readStamps.append((name, nil))
+                    continue
+                }
+                total.add(try DeckMerge.merge([file], into: store, timeZone: timeZone))
+                outcome.merged.append(name)
+            }
+            return total
+        }
+
+        // Then our own file, with everything we now know.
+        var file = try AtomicFile(path: ownPath)
+        do {
+            var writer = ByteWriter(sink: file.sink)
+            try DeckExporter.write(store, DeckExporter.Selection(), to: &writer)
+            try writer.flush()
+            outcome.wroteOwnFile = try file.commitIfChanged()
+        } catch {
+            file.discard()
+            throw error
+        }
+        // Files we could not read are recorded as unread, so the next sync tries them again.
+        let after = try store.syncFingerprint()
+        try store.write { try store.setSetting(recordKey, record(store: after, own: FileStamp.of(ownPath), peers: readStamps)) }
+        return outcome
+    }
+
+    /// What a sync saw, in one line per item: the store's fingerprint, our file's stamp, and each
+    /// peer file's stamp (`-` for none or unread).
+    private static func record(store: String, own: FileStamp?, peers: [(String, FileStamp?)]) -> String {
+        var lines = ["store \(store)", "own \(own?.description ?? "-")"]
+        for (name, stamp) in peers { lines.append("peer \(stamp?.description ?? "-") \(name)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+/// Issue 7: `recall export` and `recall sync DIR` through the built binary.
+@Suite struct SyncCommandTests {
+    /// A store with two cards in deck "D" (one answered) and one in "E".
+    func sandbox(now: String = "2026-11-25T12:00:00Z") throws -> RecallSandbox {
+        let sandbox = RecallSandbox(now: now)
+        try sandbox.ok(["init", "--empty"])
+        try sandbox.ok(["add", "--deck", "D", "--front", "question 1", "--back", "answer 1", "--tag", "t"])
+        try sandbox.ok(["add", "--deck", "D", "--front", "question 2", "--back", "answer 2"])
+        try sandbox.ok(["add", "--deck", "E", "--front", "question 3", "--back", "answer 3"])
+        try sandbox.ok(["answer", "1", "good"])
+        return sandbox
+    }
+
+    func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func exportWritesTheDeckFileToStandardOutput() throws {
+        let sandbox = try sandbox()
+        let text = try sandbox.ok(["export"])
+        let file = try object(text)
+        #expect(file["format"] as? String == "recall-deck")
+        #expect(file["version"] as? Int == 1)
+        let decks = try #require(file["decks"] as? [[String: Any]])
+        #expect(decks.map { $0["name"] as? String } == ["D", "E"])
+        let cards = decks.flatMap { ($0["cards"] as? [[String: Any]]) ?? [] }
+        #expect(cards.count == 3)
+        #expect(cards.allSatisfy { $0["short_id"] == nil && $0["deck"] == nil && $0["reviews"] != nil })
+        #expect(text.hasPrefix("{\n  \"decks\": [\n    {\n      \"cards\": [\n        {\n          \"back\": "))
+        // The same store exports the same bytes every time.
+        #expect(try sandbox.ok(["export"]) == text)
+    }
+
+    @Test func exportToAFileOfOneDeckWithoutHistory() throws {
+        let sandbox = try sandbox()
+        let out = try sandbox.ok(["export", "--deck", "D", "--no-history", "-o", sandbox.path("d.json")])
+        #expect(out == "exported 2 cards in 1 deck to \(sandbox.path("d.json"))\n")
+        let text = try String(contentsOfFile: sandbox.path("d.json"), encoding: .utf8)
+        let decks = try #require(try object(text)["decks"] as? [[String: Any]])
+        #expect(decks.map { $0["name"] as? String } == ["D"])
+        #expect(!text.contains("\"reviews\"") && !text.contains("\"state\""))
+        let all = try sandbox.ok(["export", "--output", sandbox.path("all.json")])
+        #expect(all == "exported 3 cards in 2 decks with 1 review to \(sandbox.path("all.json"))\n")
+    }
+
+    @Test func exportOfAnUnknownDeckFailsWithOneLine() throws {
+        let sandbox = try sandbox()
+        #expect(try sandbox.fails(["export", "--deck", "Nope"]) == "recall: error: deck \"Nope\" not found")
+        #expect(try sandbox.fails(["export", "-o", sandbox.path("missing/folder/x.json")])
+            .hasPrefix("recall: error: cannot write \(sandbox.path("missing/folder/x.json")): "))
+    }
+
+    @Test func twoStoresSyncThroughAFolder() throws {
+        let first = try sandbox()
+        let folder = first.path("shared")
+        #expect(try first.ok(["sync", folder]).hasPrefix("merged 0 files: no changes\nwrote \(folder)/"))
+        let second = RecallSandbox(now: "2026-11-26T12:00:00Z")
+        try second.ok(["init", "--empty"])
+        let out = try second.ok(["sync", folder])
+        #expect(out.hasPrefix("merged 1 file: 3 cards added; 1 review added; 2 decks added\nwrote \(folder)/"))
+        try second.ok(["answer", "1", "again"])
+        try second.ok(["sync", folder])
+        #expect(try first.ok(["sync", folder]).hasPrefix("merged 1 file: 1 review added\n"))
+        #expect(try first.ok(["sync", folder]) == "up to date: nothing changed here or in \(folder) since the last sync\n")
+        #expect(try first.ok(["export"]) == (try second.ok(["export"])))
+        #expect(try first.ok(["check"]) == "all cards match their review logs\n")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".json") })
+    }
+
+    @Test func aBadFileInTheFolderIsSkippedWithAWarning() throws {
+        let sandbox = try sandbox()
+        let folder = sandbox.path("shared")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "{\"decks\": [".write(toFile: folder + "/broken.json", atomically: false, encoding: .utf8)
+        let result = try sandbox.run(["sync", folder])
+        #expect(result.status == 0)
+        #expect(result.stderr == "recall: warning: skipped broken.json: broken.json:1:12: invalid JSON: unexpected end of file inside an array\n")
+        #expect(result.stdout.hasPrefix("merged 0 files: no changes\nwrote "))
+    }
+
+    @Test func syncIntoAFileFails() throws {
+        let sandbox = try sandbox()
+        try "x".write(toFile: sandbox.path("plain"), atomically: false, encoding: .utf8)
+        #expect(try sandbox.fails(["sync", sandbox.path("plain")]) == "recall: error: \(sandbox.path("plain")) is not a folder")
+    }
+}
+
+/// `recall import FILE.json` through the binary: the round trip and a refused file.
+@Suite struct DeckFileImportCommandTests {
+    @Test func exportImportIntoAnEmptyStoreThenExportIsByteIdentical() throws {
+        let first = RecallSandbox()
+        try first.ok(["init"])
+        try first.ok(["add", "--deck", "Spanish", "--front", "perro 🐕", "--back", "dog", "--reversed", "--tag", "animals"])
+        try first.ok(["answer", "1", "good"])
+        try first.ok(["answer", "1", "good"], environment: ["RECALL_NOW": "2026-11-26T09:00:00Z"])
+        try first.ok(["answer", "94", "again"])
+        try first.ok(["suspend", "3"])
+        let file = first.path("deck.json")
+        try first.ok(["export", "-o", file])
+        let second = RecallSandbox()
+        let summary = try second.ok(["import", file])
+        #expect(!summary.isEmpty)
+        let again = second.path("again.json")
+        try second.ok(["export", "-o", again])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == Data(contentsOf: URL(fileURLWithPath: file)))
+        // Importing the same file again adds nothing.
+        try second.ok(["import", file])
+        try second.ok(["export", "-o", again])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == Data(contentsOf: URL(fileURLWithPath: file)))
+        let card = try #require(try second.json(["show", "1", "--json"]) as? [String: Any])
+        #expect((card["reviews"] as? [Any])?.count == 2)
+    }
+
+    @Test func aDeckFileWithABadRatingIsRefusedAndChangesNothing() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try sandbox.ok(["add", "--deck", "D", "--front", "q", "--back", "a"])
+        try sandbox.ok(["answer", "1", "good"])
+        let file = sandbox.path("deck.json")
+        try sandbox.ok(["export", "-o", file])
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"rating\":3", with: "\"rating\":7")
+            .replacingOccurrences(of: "\"rating\": 3", with: "\"rating\": 7")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let other = RecallSandbox()
+        try other.ok(["init", "--empty"])
+        let error = try other.fails(["import", file])
+        #expect(error.contains("rating"))
+        #expect(error.contains("7"))
+        #expect(try other.ok(["list"]) == "")
+    }
+}

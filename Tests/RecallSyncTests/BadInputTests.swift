@@ -1,0 +1,139 @@
+import Foundation
+import RecallScheduler
+import RecallStore
+import Testing
+
+@testable import RecallSync
+
+/// Issue 7, "Bad input": each one gives a one-line error naming the problem and where it is
+/// (JSON path, or line:column for text that is not JSON), and leaves the store unchanged.
+@Suite struct BadInputTests {
+    static let valid = """
+        {
+          "decks": [
+            {
+              "cards": [
+                {"back": "a", "created": "2026-11-25T12:00:00.000Z", "front": "q", "id": "c1", "modified": "2026-11-25T12:00:00.000Z",
+                 "note": "n1", "reviews": [{"at": "2026-11-25T12:00:00.000Z", "duration_ms": 1000, "id": "r1", "rating": 3}]},
+                {"back": "b", "created": "2026-11-25T12:00:00.000Z", "front": "p", "id": "c2", "modified": "2026-11-25T12:00:00.000Z",
+                 "note": "n2", "reviews": [{"at": "2026-11-26T12:00:00.000Z", "duration_ms": 1000, "id": "r2", "rating": 3}]}
+              ],
+              "config": {},
+              "name": "D"
+            }
+          ],
+          "format": "recall-deck",
+          "version": 1
+        }
+        """
+
+    /// `valid` with one piece replaced.
+    static func valid(replacing old: String, with new: String) -> String {
+        valid.replacingOccurrences(of: old, with: new)
+    }
+
+    static let cases: [(what: String, text: String, error: String)] = [
+        ("not JSON", "Q: What is a GIL?\nA: A lock.\n", "deck.json:1:1: invalid JSON: unexpected 'Q'"),
+        ("an empty file", "", "deck.json:1:1: invalid JSON: the file is empty"),
+        ("a missing comma", valid(replacing: "\"format\": \"recall-deck\",", with: "\"format\": \"recall-deck\""),
+         "deck.json:15:3: invalid JSON: expected ',' or '}', found '\"'"),
+        ("a half-written file", String(valid.prefix(300)), "deck.json:7:17: invalid JSON: unexpected end of file"),
+        ("text after the JSON", valid + "\n{}", "deck.json:17:1: invalid JSON: unexpected '{' after the end of the JSON value"),
+        ("JSON of another shape", "[{\"id\": 1, \"front\": \"q\"}]",
+         "deck.json: not a recall deck file: it holds an array, not an object with \"format\": \"recall-deck\""),
+        ("an object without format", "{\"cards\": []}", "deck.json: not a recall deck file: it has no \"format\": \"recall-deck\" member"),
+        ("another format", valid(replacing: "\"recall-deck\"", with: "\"anki-deck\""),
+         "deck.json: not a recall deck file: its \"format\" is \"anki-deck\", not \"recall-deck\""),
+        ("an unknown version", valid(replacing: "\"version\": 1", with: "\"version\": 2"),
+         "deck.json: version: unsupported deck file version 2 (this recall reads version 1)"),
+        ("a rating of 7", valid(replacing: "\"id\": \"r2\", \"rating\": 3", with: "\"id\": \"r2\", \"rating\": 7"),
+         "deck.json: decks[0].cards[1].reviews[0].rating: must be 1-4, got 7"),
+        ("a review id twice", valid(replacing: "\"id\": \"r2\"", with: "\"id\": \"r1\""),
+         "deck.json: decks[0].cards[1].reviews[0].id: review id \"r1\" appears twice (also decks[0].cards[0].reviews[0])"),
+        ("a card id twice", valid(replacing: "\"id\": \"c2\"", with: "\"id\": \"c1\""),
+         "deck.json: decks[0].cards[1].id: card \"c1\" appears twice (also decks[0].cards[0])"),
+        ("a date that does not parse", valid(replacing: "\"at\": \"2026-11-26T12:00:00.000Z\"", with: "\"at\": \"2026-02-30T12:00:00.000Z\""),
+         "deck.json: decks[0].cards[1].reviews[0].at: not a valid time: \"2026-02-30T12:00:00.000Z\" (expected e.g. \"2026-11-25T12:00:00.000Z\")"),
+        ("a date that is not a time", valid(replacing: "\"created\": \"2026-11-25T12:00:00.000Z\", \"front\": \"q\"", with: "\"created\": \"yesterday\", \"front\": \"q\""),
+         "deck.json: decks[0].cards[0].created: not a valid time: \"yesterday\" (expected e.g. \"2026-11-25T12:00:00.000Z\")"),
+        ("a missing field", valid(replacing: "\"front\": \"p\", ", with: ""), "deck.json: decks[0].cards[1]: missing \"front\""),
+        ("a value of the wrong type", valid(replacing: "\"front\": \"p\"", with: "\"front\": 5"),
+         "deck.json: decks[0].cards[1].front: must be a string, got 5"),
+        ("a negative duration", valid(replacing: "\"duration_ms\": 1000, \"id\": \"r2\"", with: "\"duration_ms\": -5, \"id\": \"r2\""),
+         "deck.json: decks[0].cards[1].reviews[0].duration_ms: must be a whole number of milliseconds, 0 or more, got -5"),
+        ("an unknown option", valid(replacing: "\"config\": {}", with: "\"config\": {\"colour\": \"blue\"}"),
+         "deck.json: decks[0].config.colour: unknown option (see `recall config`)"),
+        ("an option out of range", valid(replacing: "\"config\": {}", with: "\"config\": {\"desired_retention\": \"2\"}"),
+         "deck.json: decks[0].config.desired_retention: desired_retention must be between 0.70 and 0.99, got 2"),
+        ("a store-wide option", valid(replacing: "\"config\": {}", with: "\"config\": {\"rollover_hour\": \"5\"}"),
+         "deck.json: decks[0].config.rollover_hour: rollover_hour applies to a whole store, not to one deck"),
+        ("an unknown kind", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"kind\": \"image\""),
+         "deck.json: decks[0].cards[1].kind: must be \"basic\", \"reversed\" or \"cloze\", got \"image\""),
+        ("a tag with a space", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"tags\": [\"two words\"]"),
+         "deck.json: decks[0].cards[1].tags[0]: a tag cannot be empty or contain spaces or commas, got \"two words\""),
+        ("a deck name with spaces around it", valid(replacing: "\"name\": \"D\"", with: "\"name\": \" D\""),
+         "deck.json: decks[0].name: a deck name cannot be empty or start or end with spaces, got \" D\""),
+        ("a bad tombstone", valid(replacing: "\"format\"", with: "\"tombstones\": [{\"deleted\": \"2026-11-25T12:00:00.000Z\", \"id\": \"x\", \"kind\": \"image\"}], \"format\""),
+         "deck.json: tombstones[0].kind: must be \"card\", \"note\" or \"deck\", got \"image\""),
+        ("nesting too deep", String(repeating: "[", count: 100), "deck.json:1:65: invalid JSON: nested more than 64 levels deep"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func badInputIsRefusedWithItsPlaceAndTheStoreIsUnchanged(index: Int) throws {
+        let (what, text, expected) = Self.cases[index]
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let store = try makeStore(folder, "store")
+        _ = try store.write { try store.addNote(deck: "D", front: "existing", back: "card", now: day(0)) }
+        let before = try store.syncFingerprint()
+        let path = folder.path("deck.json")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try DeckMerge.importFile(path: path, into: store, timeZone: utc)
+            Issue.record("\(what): imported")
+        } catch {
+            let line = "\(error)".replacingOccurrences(of: folder.url.path + "/", with: "")
+            #expect(line == expected, "\(what)")
+            #expect(!line.contains("\n"))
+        }
+        #expect(try store.syncFingerprint() == before, "\(what): the store changed")
+    }
+
+    @Test func aFileOf200MegabytesIsRefusedBeforeItIsRead() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("big.json")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("{".utf8)))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 200_000_000)  // sparse: no disk space used
+        try handle.close()
+        #expect(throws: SyncError.tooLarge(file: "big.json", bytes: 200_000_000, limit: 200_000_000)) {
+            try DeckReader.read(path: path, name: "big.json")
+        }
+        #expect(SyncError.tooLarge(file: "big.json", bytes: 200_000_000, limit: 200_000_000).description
+            == "big.json: the file is 200.0 MB; a deck file must be smaller than 200.0 MB")
+    }
+
+    @Test func textThatIsNotUTF8IsRefused() {
+        var bytes = Array(Self.valid.utf8)
+        let at = bytes.firstIndex(of: UInt8(ascii: "q")) ?? 0
+        bytes[at] = 0xFF
+        #expect(throws: SyncError.syntax(file: "deck.json", line: 5, column: 72, message: "invalid UTF-8 in a string")) {
+            try DeckReader.parse(bytes, file: "deck.json")
+        }
+    }
+
+    @Test func escapesAreDecoded() throws {
+        let text = Self.valid(replacing: "\"front\": \"q\"", with: #""front": "\u00e9\n\"\\\/\ud83c\udf89""#)
+        let file = try DeckReader.parse(Array(text.utf8), file: "deck.json")
+        #expect(file.decks.first?.cards.first?.front == "é\n\"\\/🎉")
+        let lone = Self.valid(replacing: "\"front\": \"q\"", with: #""front": "\ud83c""#)
+        #expect(throws: SyncError.self) { try DeckReader.parse(Array(lone.utf8), file: "deck.json") }
+    }
+
+    @Test func theFirstProblemIsReportedWhenThereAreSeveral() throws {
+        let text = Self.valid(replacing: "\"rating\": 3", with: "\"rating\": 9")
+        #expect(throws: SyncError.invalid(file: "deck.json", path: "decks[0].cards[0].reviews[0].rating", message: "must be 1-4, got 9")) {
+            try DeckReader.parse(Array(text.utf8), file: "deck.json")
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import RecallScheduler
+import RecallStore
+import Testing
+
+@testable import RecallSync
+
+/// Issue 7: stores syncing through one folder, in any order, with edits, reviews and deletions
+/// on each side, end with identical exports (DESIGN.md invariant 4).
+@Suite struct SyncScenarioTests {
+    /// Three stores that have synced once, so that they share the starting cards.
+    final class Peers {
+        let folder = TemporaryFolder()
+        let a: Store
+        let b: Store
+        let c: Store
+        var warnings: [String] = []
+
+        init() throws {
+            try FileManager.default.createDirectory(atPath: folder.path("shared"), withIntermediateDirectories: true)
+            a = try makeStore(folder, "a")
+            b = try makeStore(folder, "b")
+            c = try makeStore(folder, "c")
+            try a.write {
+                for front in ["X: edited on two stores", "Y: reviewed on two stores", "Z: deleted on one, edited on another",
+                              "W: deleted, then edited later", "Plain"] {
+                    try a.addNote(deck: "Main", front: front, back: "answer", tags: ["start"], now: day(0))
+                }
+                try a.addNote(deck: "Main", kind: .reversed, front: "gato", back: "cat", ordinals: [1, 2], now: day(0))
+                try a.addNote(deck: "Other", front: "In a deck that will be renamed", back: "yes", now: day(0))
+                try a.addNote(deck: "Main", kind: .cloze, front: "{{c1::Paris}} is in {{c2::France}}", back: "", ordinals: [1, 2], now: day(0))
+            }
+            try a.answerCard(try a.card(front: "Y: reviewed on two stores").id, .good, at: day(0, minutes: 5))
+            for store in [a, b, c] { try sync(store) }
+            try sync(a)
+        }
+
+        var shared: String { folder.path("shared") }
+
+        @discardableResult
+        func sync(_ store: Store) throws -> SyncOutcome {
+            let outcome = try FolderSync.sync(store: store, folder: shared, timeZone: utc)
+            warnings += outcome.warnings
+            return outcome
+        }
+
+        func store(_ name: Character) -> Store { name == "a" ? a : name == "b" ? b : c }
+    }
+
+    /// Conflicting changes made on the three stores before they sync again.
+    static func diverge(_ peers: Peers) throws {
+        let (a, b, c) = (peers.a, peers.b, peers.c)
+        try a.write {
+            _ = try a.editNote(ofCard: try a.card(front: "X: edited on two stores").id, front: nil, back: "X by A", tags: nil, now: day(1))
+            try a.setOption("desired_retention", to: "0.8", deck: "Main", now: day(1))
+            _ = try a.checkReplay(timeZone: utc, fix: true)  // as `recall config` does
+            try a.addNote(deck: "Main", front: "New on A", back: "a", now: day(1))
+            _ = try a.editNote(ofCard: try a.card(front: "W: deleted, then edited later").id, front: nil, back: "W kept by A", tags: nil, now: day(4))
+        }
+        try a.answerCard(try a.card(front: "Y: reviewed on two stores").id, .good, at: day(1, minutes: 10))
+        try b.write {
+            _ = try b.editNote(ofCard: try b.card(front: "X: edited on two stores").id, front: nil, back: "X by B", tags: ["b"], now: day(2))
+            _ = try b.editNote(ofCard: try b.card(front: "Z: deleted on one, edited on another").id, front: nil, back: "Z by B", tags: nil, now: day(2))
+            try b.deleteCards([try b.card(front: "W: deleted, then edited later").id], now: day(2))
+            try b.setSuspended([try b.cards(deck: "Main").first { $0.front == "gato" && $0.ordinal == 2 }.map(\.id) ?? 0], true, now: day(2))
+            try b.renameDeck("Other", to: "Renamed", now: day(2))
+        }
+        try c.answerCard(try c.card(front: "Y: reviewed on two stores").id, .again, at: day(1, minutes: 20))
+        try c.answerCard(try c.card(front: "Plain").id, .easy, at: day(2))
+        try c.write {
+            try c.deleteCards([try c.card(front: "Z: deleted on one, edited on another").id], now: day(3))
+            try c.setOption("desired_retention", to: "0.85", deck: "Main", now: day(3))
+            _ = try c.checkReplay(timeZone: utc, fix: true)
+            try c.addNote(deck: "From C", front: "New on C", back: "c", now: day(1))
+        }
+    }
+
+    static let orders: [String] = ["abc", "acb", "bac", "bca", "cab", "cba"]
+
+    @Test(arguments: orders)
+    func threeStoresConvergeInAnyOrder(order: String) throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        try Self.diverge(peers)
+        for _ in 0..<2 { for name in order { try peers.sync(peers.store(name)) } }
+        #expect(peers.warnings.isEmpty, "\(peers.warnings)")
+        let export = try peers.a.exportText()
+        #expect(try peers.b.exportText() == export)
+        #expect(try peers.c.exportText() == export)
+
+        let store = peers.b
+        // Newest edit wins: B's edit of X (day 2) over A's (day 1); C's options (day 3) over A's.
+        let x = try store.card(front: "X: edited on two stores")
+        #expect(x.back == "X by B")
+        #expect(x.tags == ["b"])
+        #expect(try store.deck(named: "Main")?.config == "{\"desired_retention\":\"0.85\"}")
+        // Reviews of one card on two machines are both kept; the state is their replay.
+        let y = try store.card(front: "Y: reviewed on two stores")
+        #expect(try store.reviews(ofCard: y.id).map(\.rating) == [.good, .good, .again])
+        #expect(try store.checkReplay(timeZone: utc, fix: false).isEmpty)
+        // A deletion (day 3) wins over an older edit (day 2); an edit (day 4) survives an older deletion (day 2).
+        #expect(try store.cards().first { $0.front == "Z: deleted on one, edited on another" } == nil)
+        #expect(try store.card(front: "W: deleted, then edited later").back == "W kept by A")
+        // Suspension, a rename and new cards travel too.
+        #expect(try store.cards(deck: "Main").first { $0.front == "gato" && $0.ordinal == 2 }?.suspended == true)
+        #expect(try store.deck(named: "Other") == nil)
+        #expect(try store.card(front: "In a deck that will be renamed").deck == "Renamed")
+        #expect(try store.card(front: "New on A").deck == "Main")
+        #expect(try store.card(front: "New on C").deck == "From C")
+        #expect(try store.card(front: "Plain").state.phase == .review)
+    }
+
+    @Test func aSecondSyncWithNothingNewReadsAndWritesNothing() throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        for store in [peers.a, peers.b, peers.c, peers.a, peers.b, peers.c] { try peers.sync(store) }
+        let own = try peers.a.deviceID() + ".json"
+        let before = FileStamp.of(peers.folder.path("shared/" + own))
+        let outcome = try peers.sync(peers.a)
+        #expect(outcome.upToDate)
+        #expect(FileStamp.of(peers.folder.path("shared/" + own)) == before)
+        // A change on another store makes the next sync read again.
+        try peers.b.answerCard(try peers.b.card(front: "Plain").id, .good, at: day(1))
+        try peers.sync(peers.b)
+        let next = try peers.sync(peers.a)
+        #expect(!next.upToDate)
+        #expect(next.report.reviewsAdded == 1)
+    }
+
+    @Test func aBrokenOrHalfWrittenPeerFileIsSkippedWithAWarning() throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        let good = try String(contentsOfFile: peers.folder.path("shared/" + (try peers.a.deviceID()) + ".json"), encoding: .utf8)
+        try String(good.prefix(good.count / 2)).write(toFile: peers.folder.path("shared/half.json"), atomically: false, encoding: .utf8)
+        try "[1, 2, 3]".write(toFile: peers.folder.path("shared/other.json"), atomically: false, encoding: .utf8)
+        try "not a deck file".write(toFile: peers.folder.path("shared/notes.txt"), atomically: false, encoding: .utf8)
+        let before = try peers.b.syncFingerprint()
+        let outcome = try peers.sync(peers.b)
+        #expect(outcome.warnings.count == 2)
+        #expect(outcome.warnings.first?.hasPrefix("skipped half.json: half.json:") == true)
+        #expect(outcome.warnings.first?.contains("invalid JSON") == true)
+        #expect(outcome.warnings.last == "skipped other.json: other.json: not a recall deck file: it holds an array, not an object with \"format\": \"recall-deck\"")
+        #expect(try peers.b.syncFingerprint() == before)
+        // Skipped files are tried again next time.
+        #expect(!(try peers.sync(peers.b)).upToDate)
+    }
+
+    @Test func ourOwnFileIsNeverReadAsAPeerAndIsReplacedWhole() throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        let own = peers.folder.path("shared/" + (try peers.a.deviceID()) + ".json")
+        try "{ broken".write(toFile: own, atomically: false, encoding: .utf8)
+        let outcome = try peers.sync(peers.a)
+        #expect(outcome.warnings.isEmpty)
+        #expect(outcome.wroteOwnFile)
+        #expect(try String(contentsOfFile: own, encoding: .utf8) == (try peers.a.exportText()))
+        let names = try FileManager.default.contentsOfDirectory(atPath: peers.shared)
+        #expect(names.allSatisfy { $0.hasSuffix(".json") }, "\(names)")
+    }
+
+    @Test func siblingsAddedOnTwoStoresBecomeOneCardWithBothReviews() throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        // A and B each give the cloze note a third card (as re-importing an edited cloze does),
+        // with its own id, then review it.
+        for (store, minute) in [(peers.a, 1), (peers.b, 2)] {
+            let note = try store.card(front: "{{c1::Paris}} is in {{c2::France}}")
+            try store.write {
+                try store.db.run("INSERT INTO cards(note_id, deck_id, ordinal, created, modified) VALUES (?, ?, 3, ?, ?)",
+                                 [.integer(note.noteID), .integer(note.deckID), .integer(day(1)), .integer(day(1))])
+            }
+            let third = try #require(try store.cards().first { $0.noteID == note.noteID && $0.ordinal == 3 })
+            try store.answerCard(third.id, .good, at: day(1, minutes: minute))
+        }
+        for _ in 0..<2 {
+            for store in [peers.a, peers.b, peers.c] { try peers.sync(store) }
+        }
+        let export = try peers.a.exportText()
+        #expect(try peers.b.exportText() == export)
+        #expect(try peers.c.exportText() == export)
+        #expect(peers.warnings.isEmpty, "\(peers.warnings)")
+        let thirds = try peers.c.cards().filter { $0.kind == .cloze && $0.ordinal == 3 }
+        #expect(thirds.count == 1)
+        #expect(try peers.c.reviews(ofCard: try #require(thirds.first).id).count == 2)
+        #expect(try peers.a.checkReplay(timeZone: utc, fix: false).isEmpty)
+    }
+
+    @Test func aDeletedDeckGoesEverywhereButACardAddedToItMeanwhileSurvives() throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        try peers.a.write { _ = try peers.a.deleteDeck("Other", now: day(2)) }
+        try peers.c.write { _ = try peers.c.addNote(deck: "Other", front: "Added on C", back: "c", now: day(1)) }
+        for _ in 0..<2 { for store in [peers.c, peers.a, peers.b] { try peers.sync(store) } }
+        let export = try peers.a.exportText()
+        #expect(try peers.b.exportText() == export)
+        #expect(try peers.c.exportText() == export)
+        #expect(try peers.b.cards().first { $0.front == "In a deck that will be renamed" } == nil)
+        #expect(try peers.b.card(front: "Added on C").deck == "Other")
+        #expect(try peers.a.cards(deck: "Other").map(\.front) == ["Added on C"])
+    }
+
+    @Test func aMissingFolderIsCreatedAndAFileIsNotAFolder() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let store = try makeStore(folder, "s")
+        let outcome = try FolderSync.sync(store: store, folder: folder.path("new"), timeZone: utc)
+        #expect(outcome.wroteOwnFile)
+        try "x".write(toFile: folder.path("file"), atomically: false, encoding: .utf8)
+        #expect(throws: SyncError.notAFolder(folder.path("file"))) {
+            try FolderSync.sync(store: store, folder: folder.path("file"), timeZone: utc)
+        }
+    }
+}

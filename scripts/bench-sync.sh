@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Export, JSON import and folder sync on 100,000 cards with 1,000,000 reviews (BENCHMARKS.md).
+# `scripts/bench-sync.sh [RUNS]`: release build, generated store, median wall time of RUNS
+# runs (default 3) and peak RSS of each command, against the targets of issue 7:
+# export <= 1.5 s, import into an empty store <= 3 s, sync with no changes <= 1 s, RSS <= 500 MB.
+# RECALL_BIN=path skips the build (any recall binary). The import step runs `recall import FILE.json`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib-bench.sh
+runs=${1:-3}
+cards=100000
+per_card=10
+now_ms=1764072000000   # 2025-11-25T12:00:00Z
+
+bin=${RECALL_BIN:-$(build_release_recall)}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export TZ=UTC RECALL_NOW=2025-11-25T12:00:00Z
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+
+# The store: CARDS basic cards in 10 decks, PER_CARD reviews each (ids shaped like UUIDv7,
+# ratings mostly Good with some Again/Hard/Easy, gaps of 1-30 days), written with the sqlite3
+# shell on top of a schema made by recall itself; then `recall check --fix` makes every card's
+# state the replay of its log (DESIGN.md invariant 1), as a real store's is.
+make_store() {
+    local path=$1
+    RECALL_DB="$path" "$bin" init --empty >/dev/null
+    sqlite3 "$path" >/dev/null <<SQL
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = OFF;
+BEGIN;
+INSERT INTO decks(name, config, created, modified)
+  WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 9)
+  SELECT 'Deck ' || i, CASE WHEN i = 0 THEN '{"desired_retention":"0.85"}' ELSE '{}' END, $now_ms, $now_ms FROM d;
+INSERT INTO notes(deck_id, kind, front, back, tags, created, modified)
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $cards)
+  SELECT (i % 10) + 1, 'basic',
+         'Question number ' || i || ': what does ' || char(96) || 'f(' || i || ')' || char(96) || ' return when called twice?',
+         'It returns ' || i || ' the first time and caches it.' || char(10) || char(10) || char(96, 96, 96) || 'python' || char(10) || 'f(' || i || ')' || char(10) || char(96, 96, 96),
+         'bench', $now_ms - 400 * 86400000, $now_ms - 400 * 86400000 FROM n;
+INSERT INTO cards(note_id, deck_id, ordinal, created, modified)
+  SELECT id, deck_id, 1, created, modified FROM notes ORDER BY id;
+INSERT INTO review_log(id, card_id, reviewed_at, rating, duration_ms, undoable,
+                       prev_phase, prev_reps, prev_lapses, prev_step, prev_interval_days, prev_suspended)
+  WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k < $per_card - 1),
+  r AS (SELECT c.id AS card, k.k AS k, c.id * $per_card + k.k AS n,
+               $now_ms - 390 * 86400000 + (c.id % 86400) * 1000 + k.k * (1 + c.id % 30) * 86400000 AS at
+        FROM cards c, k)
+  SELECT printf('%08x-%04x-7%03x-%04x-%012x', at >> 16, at & 65535, n & 4095, 32768 | ((n >> 12) & 16383), n),
+         card, at, CASE (card * 31 + k * 17) % 20 WHEN 0 THEN 1 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 19 THEN 4 ELSE 3 END,
+         2000 + (n % 9000), 0, 'new', 0, 0, 0, 0, 0
+  FROM r ORDER BY card, k;
+COMMIT;
+PRAGMA optimize;
+SQL
+    RECALL_DB="$path" "$bin" check --fix >/dev/null
+}
+
+# `measure NAME TARGET_S SETUP COMMAND...`: runs SETUP (untimed) then COMMAND, RUNS times;
+# prints the median wall time, the peak RSS of the last run and the verdict.
+measure() {
+    local name=$1 target=$2 setup=$3; shift 3
+    local times=() rss=0
+    for _ in $(seq 1 "$runs"); do
+        eval "$setup"
+        local start end
+        start=$(date +%s%N)
+        if ! /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>"$work/err"; then
+            printf '%-28s FAILED: %s\n' "$name" "$(tail -n 1 "$work/err")"
+            return 1
+        fi
+        end=$(date +%s%N)
+        times+=($(( (end - start) / 1000000 )))
+        rss=$(tail -n 1 "$work/rss")
+    done
+    local median
+    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}')
+    local verdict=ok
+    awk -v m="$median" -v t="$target" 'BEGIN {exit !(m > t * 1000)}' && verdict=SLOW
+    [ "$rss" -gt 512000 ] && verdict="$verdict, RSS over 500 MB"
+    printf '%-28s %7.2f s  (target %.1f s)  peak RSS %4d MB  %s\n' "$name" "$(awk -v m="$median" 'BEGIN {print m / 1000}')" \
+        "$target" $((rss / 1024)) "$verdict"
+}
+
+print_bench_header
+echo "binary:  $bin"
+echo "making a store with $cards cards and $((cards * per_card)) reviews..."
+make_store "$work/a.sqlite"
+RECALL_DB="$work/a.sqlite" "$bin" export -o "$work/export.json" >/dev/null
+echo "export file: $(( $(stat -c %s "$work/export.json") / 1000000 )) MB"
+echo
+
+export RECALL_DB="$work/a.sqlite"
+measure "export" 1.5 ":" "$bin" export -o "$work/out.json" || true
+
+fresh_store() {
+    rm -f "$work/b.sqlite" "$work/b.sqlite-wal" "$work/b.sqlite-shm"
+    RECALL_DB="$work/b.sqlite" "$bin" init --empty >/dev/null
+}
+if measure "import into an empty store" 3.0 "fresh_store" env RECALL_DB="$work/b.sqlite" "$bin" import "$work/export.json" \
+    && ! cmp -s <(RECALL_DB="$work/b.sqlite" "$bin" export) "$work/export.json"; then
+    echo "warning: export -> import -> export is not byte-identical" >&2
+fi
+
+# A folder where another device's file holds the same collection; the first sync merges it
+# (nothing new) and writes ours; the timed ones find nothing changed.
+mkdir -p "$work/folder"
+cp "$work/export.json" "$work/folder/0123456789abcdef.json"
+"$bin" sync "$work/folder" >/dev/null
+measure "sync with no changes" 1.0 ":" "$bin" sync "$work/folder" || true
