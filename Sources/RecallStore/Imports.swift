@@ -109,28 +109,41 @@ extension Store {
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'notes_fts_insert'", []) { $0.textValue(0) }
         let firstNewNote = (try db.scalarInt("SELECT max(id) FROM notes") ?? 0) + 1
         if ftsTrigger != nil { try db.execute("DROP TRIGGER notes_fts_insert") }
-        let notes = BatchInsert(
-            db, "INSERT INTO notes(deck_id, kind, identity, answer_key, source_hash, source, source_line, front, back, tags, created, modified) VALUES",
-            columns: 12)
-        let cards = BatchInsert(db, "INSERT INTO cards(note_id, deck_id, ordinal, created, modified) VALUES", columns: 5)
+        let notes = InsertBatch(
+            db: db,
+            head: "INSERT INTO notes(deck_id, kind, identity, answer_key, source_hash, source, source_line, front, back, tags, created, modified) VALUES ",
+            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 12, rowsPerStatement: 64)
+        let cards = InsertBatch(
+            db: db, head: "INSERT INTO cards(note_id, deck_id, ordinal, created, modified) VALUES ",
+            row: "(?, ?, ?, ?, ?)", columns: 5, rowsPerStatement: 64)
         var noteDecks: [Int64] = []
         noteDecks.reserveCapacity(added.count)
+        var lastNoteID: Int64 = 0
         for note in added {
             let deck = try deckID(note.deck)
             noteDecks.append(deck)
-            try notes.add([
-                .integer(deck), .text(note.kind.rawValue), .text(note.identity), .text(note.answerKey), .text(note.sourceHash),
-                .text(note.source), .integer(Int64(note.sourceLine)), .text(note.front), .text(note.back),
-                .text(Tags.encode(note.tags)), .integer(now), .integer(now),
-            ])
+            notes.add(int: deck)
+            for text in [note.kind.rawValue, note.identity, note.answerKey, note.sourceHash, note.source] { notes.add(text: text) }
+            notes.add(int: Int64(note.sourceLine))
+            for text in [note.front, note.back, Tags.encode(note.tags)] { notes.add(text: text) }
+            notes.add(int: now)
+            notes.add(int: now)
+            if notes.isFull {
+                try notes.flush()
+                lastNoteID = db.lastInsertRowID
+            }
         }
-        try notes.flush()
-        // The notes got consecutive ids from `firstNewNote` on; their cards follow in order.
-        let firstID = added.isEmpty ? firstNewNote : notes.lastRowID - Int64(added.count) + 1
+        if notes.rows > 0 {
+            try notes.flush()
+            lastNoteID = db.lastInsertRowID
+        }
+        // Rowids of multi-row inserts are consecutive (one writer, one transaction), so the new
+        // notes are the `added.count` ids ending at the last one; their cards follow in order.
+        let firstID = lastNoteID - Int64(added.count) + 1
         for (offset, note) in added.enumerated() {
             for ordinal in note.ordinals {
-                try cards.add([.integer(firstID + Int64(offset)), .integer(noteDecks[offset]), .integer(Int64(ordinal)),
-                               .integer(now), .integer(now)])
+                for value in [firstID + Int64(offset), noteDecks[offset], Int64(ordinal), now, now] { cards.add(int: value) }
+                if cards.isFull { try cards.flush() }
                 counts.cardsAdded += 1
             }
             counts.notesAdded += 1

@@ -1,80 +1,9 @@
-import CSQLite
 import Foundation
 import RecallScheduler
 
 // Store-level reads and writes for RecallSync (export, JSON import, folder sync). They work on
 // whole tables with one streaming query each and on prepared statements reused for every row,
 // because a store can hold 100,000 cards and 1,000,000 reviews (BENCHMARKS.md targets).
-
-/// `SQLITE_TRANSIENT`: SQLite copies bound bytes before the call returns.
-private let copyBytes = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-// MARK: - Allocation-free binding and reading
-
-extension Statement {
-    /// Binders that take plain values instead of an `[SQLValue]`, so that a statement run a
-    /// million times allocates nothing per row.
-    public func bind(int value: Int64, at index: Int32) throws(StoreError) {
-        try check(sqlite3_bind_int64(handle, index, value))
-    }
-
-    public func bind(optionalInt value: Int64?, at index: Int32) throws(StoreError) {
-        if let value { try bind(int: value, at: index) } else { try bindNull(at: index) }
-    }
-
-    public func bind(optionalDouble value: Double?, at index: Int32) throws(StoreError) {
-        if let value { try check(sqlite3_bind_double(handle, index, value)) } else { try bindNull(at: index) }
-    }
-
-    public func bind(text value: String, at index: Int32) throws(StoreError) {
-        var value = value
-        let result = value.withUTF8 { bytes in
-            Result { () throws(StoreError) in try bind(utf8: UnsafeRawBufferPointer(bytes), at: index) }
-        }
-        try result.get()
-    }
-
-    /// Binds UTF-8 bytes as text (a review id formatted on the stack, say).
-    public func bind(utf8 bytes: UnsafeRawBufferPointer, at index: Int32) throws(StoreError) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else {
-            try check(sqlite3_bind_text(handle, index, "", 0, copyBytes))
-            return
-        }
-        try check(sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), copyBytes))
-    }
-
-    /// Binds a literal without copying it (SQLite keeps the pointer; literals live forever).
-    public func bind(static text: StaticString, at index: Int32) throws(StoreError) {
-        try check(sqlite3_bind_text(handle, index, UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self),
-                                    Int32(text.utf8CodeUnitCount), nil))
-    }
-
-    public func bindNull(at index: Int32) throws(StoreError) {
-        try check(sqlite3_bind_null(handle, index))
-    }
-
-    /// Steps a statement that returns no rows, then resets it for the next row. Bindings stay
-    /// until rebound, so each call must bind every parameter.
-    public func runAndReset() throws(StoreError) {
-        let code = sqlite3_step(handle)
-        sqlite3_reset(handle)
-        guard code == SQLITE_DONE || code == SQLITE_ROW else { throw syncFailure(code) }
-    }
-
-    /// The text of a column as bytes, valid until the next step; empty for NULL.
-    public func withUTF8<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        guard let bytes = sqlite3_column_text(handle, column) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        return try body(UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))))
-    }
-
-    private func check(_ code: Int32) throws(StoreError) {
-        guard code == SQLITE_OK else { throw syncFailure(code) }
-    }
-
-    private func syncFailure(_ code: Int32) -> StoreError {
-        .sqlite(code: sqlite3_extended_errcode(database.handle), message: database.lastErrorMessage, sql: sql)
-    }
-}
 
 // MARK: - Rows as sync sees them
 
@@ -280,17 +209,6 @@ struct FNV64 {
 
     mutating func add(_ number: Int64) {
         withUnsafeBytes(of: number.littleEndian) { add($0) }
-    }
-
-    mutating func row(_ statement: Statement, columns: Int32) {
-        for column in 0..<columns {
-            switch sqlite3_column_type(statement.handle, column) {
-            case SQLITE_NULL: add(-1)
-            case SQLITE_INTEGER: add(sqlite3_column_int64(statement.handle, column))
-            case SQLITE_FLOAT: add(Int64(bitPattern: sqlite3_column_double(statement.handle, column).bitPattern))
-            default: statement.withUTF8(column) { add($0) }; add(Int64(column))
-            }
-        }
     }
 }
 
