@@ -6,7 +6,7 @@ extension CardFace {
     /// by the same rules the importer documents (docs/cards.md).
     static func render(_ card: CardRecord) -> (front: String, back: String) {
         let note = NoteDraft(
-            front: card.front, back: card.back, kind: RecallImport.NoteKind(rawValue: card.kind.rawValue) ?? .basic,
+            front: card.front, back: card.back, kind: card.kind,
             source: card.source ?? "", line: card.sourceLine ?? 0, ordinals: [card.ordinal])
         return render(note: note, ordinal: card.ordinal)
     }

@@ -86,7 +86,7 @@ struct ImportRun {
             let draft = drafts[index]
             let keys = plan.draftKeys[index] ?? (ReimportPlanner.key(draft.front), ReimportPlanner.key(draft.back))
             return ImportedNote(
-                deck: draft.deck ?? "Default", kind: RecallStore.NoteKind(rawValue: draft.kind.rawValue) ?? .basic,
+                deck: draft.deck ?? "Default", kind: draft.kind,
                 front: draft.front, back: draft.back, tags: draft.tags, ordinals: draft.ordinals, source: draft.source,
                 sourceLine: draft.line, identity: keys.front, answerKey: keys.back,
                 sourceHash: ReimportPlanner.contentKey(draft))

@@ -1,12 +1,4 @@
-/// What kind of note a draft is, which decides how many cards it makes and what they show.
-public enum NoteKind: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
-    /// One card: front, then back.
-    case basic
-    /// Two cards: front → back, and back → front (`front ::: back`).
-    case reversed
-    /// One card per cloze number (`{{c1::…}}`) or per `[hidden]` span of a `C:` note.
-    case cloze
-}
+import RecallScheduler
 
 /// A note as parsed from a source file, before it meets the store.
 ///

@@ -1,16 +1,6 @@
 import Foundation
 import RecallScheduler
 
-/// The kind of note, which decides its sibling cards.
-public enum NoteKind: String, Sendable, Codable, CaseIterable {
-    /// One card: front → back.
-    case basic
-    /// Two cards: front → back (ordinal 1) and back → front (ordinal 2).
-    case reversed
-    /// One card per cloze number.
-    case cloze
-}
-
 /// A deck and its options.
 public struct DeckRecord: Sendable, Equatable {
     public var id: Int64

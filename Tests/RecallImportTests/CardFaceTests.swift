@@ -1,3 +1,4 @@
+import RecallScheduler
 import Testing
 @testable import RecallImport
 

@@ -1,3 +1,5 @@
+import RecallScheduler
+
 /// CSV and TSV as Anki writes and reads them ("Notes in Plain Text", spreadsheet exports):
 ///
 /// - file headers on the first lines: `#separator:Tab|Comma|Semicolon|Pipe|Space|Colon|<char>`,

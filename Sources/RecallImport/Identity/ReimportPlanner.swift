@@ -1,3 +1,5 @@
+import RecallScheduler
+
 /// A note already in the store, as the planner needs to see it.
 public struct ExistingNote: Sendable, Equatable {
     public var id: String

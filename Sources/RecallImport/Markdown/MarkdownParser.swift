@@ -1,3 +1,5 @@
+import RecallScheduler
+
 /// Markdown files, parsed with libcmark. Explicit card syntaxes win; a file without any
 /// is read as a document and turned into cards by its structure (`DocumentCards`).
 enum MarkdownParser {
