@@ -37,7 +37,7 @@ public enum FolderSync {
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
                 throw SyncError.notAFolder(folder)
             }

@@ -133,4 +133,15 @@ import Testing
         #expect(error.contains("7"))
         #expect(try other.ok(["list"]) == "")
     }
+
+    @Test func syncCreatesAMissingFolderWithItsParents() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try sandbox.ok(["add", "--deck", "D", "--front", "q", "--back", "a"])
+        let folder = sandbox.path("Sync/recall")
+        try sandbox.ok(["sync", folder])
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(files.count == 1)
+        #expect(files.first?.hasSuffix(".json") == true)
+    }
 }
