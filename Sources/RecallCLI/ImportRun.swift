@@ -41,7 +41,7 @@ struct ImportRun {
     /// Parses one file already in memory (the bundled seeds).
     mutating func add(_ file: SourceFile, key: String) throws(ImportError) {
         let parsed = try SourceReader().parse(file)
-        warnings += file.warnings + parsed.warnings
+        warnings += parsed.warnings  // the parser already carries the file's own warnings first
         var drafts = parsed.notes
         for index in drafts.indices {
             drafts[index].source = key

@@ -170,4 +170,16 @@ import Testing
         #expect(try sandbox.fails(["import", csv]).contains("bad.csv:2"))
         #expect(try cards(sandbox).isEmpty)
     }
+
+    @Test func aLatin1FileIsDecodedWithOneWarning() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("latin.md")
+        // "Café :: coffee" in Latin-1: the é is one byte, invalid as UTF-8.
+        try Data([0x43, 0x61, 0x66, 0xE9, 0x20, 0x3A, 0x3A, 0x20, 0x63, 0x6F, 0x66, 0x66, 0x65, 0x65, 0x0A]).write(to: URL(fileURLWithPath: path))
+        let out = try sandbox.ok(["import", path])
+        #expect(out.components(separatedBy: "decoded as Windows-1252").count == 2)
+        let cards = try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]])
+        #expect(cards.first?["front"] as? String == "Café")
+    }
 }
