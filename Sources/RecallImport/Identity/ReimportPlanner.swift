@@ -83,11 +83,18 @@ public enum ReimportPlanner {
     /// A hash of everything a re-import compares (front, back, kind, tags), as 16 hex digits.
     public static func contentKey(_ draft: NoteDraft) -> String {
         var hash = FNV64()
+        hash.value = contentHash(draft)
+        return hash.hex
+    }
+
+    /// The number behind `contentKey`.
+    static func contentHash(_ draft: NoteDraft) -> UInt64 {
+        var hash = FNV64()
         for part in [draft.front, draft.back, draft.kind.rawValue] + draft.tags {
             hash.add(part)
             hash.add(0x1F)
         }
-        return hash.hex
+        return hash.value
     }
 
     static func hash(_ text: String) -> String {
@@ -115,19 +122,16 @@ public enum ReimportPlanner {
         }
         let imported = sources ?? Set(drafts.map(\.source))
 
-        // Existing notes with the same (source, question key), in existing order: the first in
-        // `firstByFront`, each one's successor in `nextSameFront` (-1 ends the chain). Flat arrays
-        // rather than an array per key, which would mean 100k small allocations on a re-import.
-        var firstByFront: [Key: Int] = [:]
-        var nextSameFront = Array(repeating: -1, count: existing.count)
-        for i in existing.indices.reversed() where imported.contains(existing[i].source) {
-            let note = existing[i]
-            let k = Key(source: note.source, text: note.frontKey ?? key(note.front))
-            nextSameFront[i] = firstByFront.updateValue(i, forKey: k) ?? -1
-        }
         var claimed = Array(repeating: false, count: existing.count)
         var match: [Int?] = Array(repeating: nil, count: drafts.count)
-        let frontKeys = drafts.map { key($0.front) }
+        var unchangedMatch = Array(repeating: false, count: drafts.count)
+        var frontKeys: [String?] = Array(repeating: nil, count: drafts.count)
+        func frontKey(_ j: Int) -> String {
+            if let known = frontKeys[j] { return known }
+            let computed = key(drafts[j].front)
+            frontKeys[j] = computed
+            return computed
+        }
         var backKeys: [String?] = Array(repeating: nil, count: drafts.count)
         func backKey(_ j: Int) -> String {
             if let known = backKeys[j] { return known }
@@ -136,9 +140,43 @@ public enum ReimportPlanner {
             return computed
         }
 
+        // 0. Exactly what the source gave last time (stored content keys): unchanged, without
+        // normalising the text. On a re-import of an unchanged bank this settles every draft.
+        // Keyed by the 64-bit hash itself (no strings to hash again); the source is checked
+        // along the chain, since the same content may sit in two files.
+        if existing.contains(where: { $0.contentKey != nil }) {
+            var firstByContent: [UInt64: Int] = [:]
+            var nextSameContent = Array(repeating: -1, count: existing.count)
+            for i in existing.indices.reversed() where imported.contains(existing[i].source) {
+                guard let content = existing[i].contentKey.flatMap({ UInt64($0, radix: 16) }) else { continue }
+                nextSameContent[i] = firstByContent.updateValue(i, forKey: content) ?? -1
+            }
+            for (j, draft) in drafts.enumerated() {
+                var c = firstByContent[contentHash(draft)] ?? -1
+                while c != -1, claimed[c] || existing[c].source != draft.source { c = nextSameContent[c] }
+                guard c != -1 else { continue }
+                claimed[c] = true
+                match[j] = c
+                unchangedMatch[j] = true
+            }
+        }
+
+        // Existing notes still unclaimed with the same (source, question key), in existing order:
+        // the first in `firstByFront`, each one's successor in `nextSameFront` (-1 ends the chain).
+        // Flat arrays rather than an array per key, which would mean 100k small allocations.
+        var firstByFront: [Key: Int] = [:]
+        var nextSameFront = Array(repeating: -1, count: existing.count)
+        if match.contains(where: { $0 == nil }) {
+            for i in existing.indices.reversed() where !claimed[i] && imported.contains(existing[i].source) {
+                let note = existing[i]
+                let k = Key(source: note.source, text: note.frontKey ?? key(note.front))
+                nextSameFront[i] = firstByFront.updateValue(i, forKey: k) ?? -1
+            }
+        }
+
         // 1. Same question: each draft takes the first unclaimed note of its chain.
-        for (j, draft) in drafts.enumerated() {
-            let k = Key(source: draft.source, text: frontKeys[j])
+        for (j, draft) in drafts.enumerated() where match[j] == nil {
+            let k = Key(source: draft.source, text: frontKey(j))
             guard var c = firstByFront[k], c != -1 else { continue }
             while c != -1, claimed[c] { c = nextSameFront[c] }
             if c != -1 {
@@ -184,7 +222,7 @@ public enum ReimportPlanner {
                 continue
             }
             let old = existing[i]
-            let same = old.contentKey.map { $0 == contentKey(draft) }
+            let same = unchangedMatch[j] || old.contentKey.map { $0 == contentKey(draft) }
                 ?? (old.front == draft.front && old.back == draft.back && old.kind == draft.kind && old.tags == draft.tags)
             if same {
                 plan.unchanged.append(old.id)
@@ -196,7 +234,7 @@ public enum ReimportPlanner {
         for (i, note) in existing.enumerated() where imported.contains(note.source) && !claimed[i] {
             plan.missing.append(note)
         }
-        for j in plan.addedIndices + plan.updatedIndices { plan.draftKeys[j] = (frontKeys[j], backKey(j)) }
+        for j in plan.addedIndices + plan.updatedIndices { plan.draftKeys[j] = (frontKey(j), backKey(j)) }
         return plan
     }
 }
@@ -204,7 +242,7 @@ public enum ReimportPlanner {
 /// 64-bit FNV-1a over UTF-8 bytes: small, stable across platforms and versions (unlike
 /// `Hasher`, which is seeded per process), so keys written by one recall match in another.
 struct FNV64 {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func add(_ byte: UInt8) {
         value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
