@@ -85,15 +85,20 @@ extension Store {
         try db.run("DELETE FROM tombstones WHERE kind = 'deck' AND id = ?", [.text(new)])
     }
 
+    /// A deck and its sub-decks (`name::…`), by id: empty when there is no such deck.
+    func decks(under name: String) throws(StoreError) -> [(id: Int64, name: String)] {
+        try db.rows("SELECT id, name FROM decks WHERE name = ? OR substr(name, 1, ?) = ? ORDER BY id",
+                    [.text(name), .integer(Int64(name.utf8.count + 2)), .text(name + "::")]) {
+            (id: $0.int64Value(0), name: $0.textValue(1))
+        }
+    }
+
     /// Deletes a deck and its sub-decks with all their cards and notes, leaving tombstones for
     /// sync. Returns the number of cards deleted.
     @discardableResult
     public func deleteDeck(_ name: String, now: Millis) throws(StoreError) -> Int {
-        guard try deck(named: name) != nil else { throw .deckNotFound(name) }
-        let decks = try db.rows("SELECT id, name FROM decks WHERE name = ? OR substr(name, 1, ?) = ?",
-                                [.text(name), .integer(Int64(name.utf8.count + 2)), .text(name + "::")]) {
-            ($0.int64Value(0), $0.textValue(1))
-        }
+        let decks = try decks(under: name)
+        if decks.isEmpty { throw .deckNotFound(name) }
         var deleted = 0
         for (deckID, deckName) in decks {
             let cards = try db.rows("SELECT id FROM cards WHERE deck_id = ?", [.integer(deckID)]) { $0.int64Value(0) }
@@ -177,8 +182,9 @@ extension Store {
         var conditions: [String] = []
         var arguments: [SQLValue] = []
         if let deck {
-            conditions.append("(d.name = ? OR substr(d.name, 1, ?) = ?)")
-            arguments += [.text(deck), .integer(Int64(deck.utf8.count + 2)), .text(deck + "::")]
+            let ids = try decks(under: deck).map(\.id)
+            if ids.isEmpty { return [] }
+            conditions.append("c.deck_id IN (\(ids.map(String.init).joined(separator: ",")))")  // our own integers
         }
         if let dueBy {
             conditions.append(

@@ -26,8 +26,7 @@ extension Store {
     /// Decks in scope: one deck and its sub-decks, or all.
     func deckScope(_ deck: String?) throws(StoreError) -> [Int64] {
         guard let deck else { return try db.rows("SELECT id FROM decks", []) { $0.int64Value(0) } }
-        let ids = try db.rows("SELECT id FROM decks WHERE name = ? OR substr(name, 1, ?) = ?",
-                              [.text(deck), .integer(Int64(deck.utf8.count + 2)), .text(deck + "::")]) { $0.int64Value(0) }
+        let ids = try decks(under: deck).map(\.id)
         if ids.isEmpty { throw .deckNotFound(deck) }
         return ids
     }
