@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import RecallScheduler
 
 /// `SQLITE_TRANSIENT` does not import into Swift; this is its value: SQLite copies the bytes.
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -164,7 +165,7 @@ extension FNV64 {
     mutating func row(_ statement: Statement, columns: Int32) {
         for column in 0..<columns {
             switch sqlite3_column_type(statement.handle, column) {
-            case SQLITE_NULL: add(-1)
+            case SQLITE_NULL: add(Int64(-1))
             case SQLITE_INTEGER: add(sqlite3_column_int64(statement.handle, column))
             case SQLITE_FLOAT: add(Int64(bitPattern: sqlite3_column_double(statement.handle, column).bitPattern))
             default: statement.withUTF8(column) { add($0) }; add(Int64(column))

@@ -199,18 +199,6 @@ extension Store {
     }
 }
 
-/// FNV-1a over column bytes, enough to notice that a table changed (not a security hash).
-struct FNV64 {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    }
-
-    mutating func add(_ number: Int64) {
-        withUnsafeBytes(of: number.littleEndian) { add($0) }
-    }
-}
 
 // MARK: - Multi-row inserts
 

@@ -92,7 +92,7 @@ public enum ReimportPlanner {
         var hash = FNV64()
         for part in [draft.front, draft.back, draft.kind.rawValue] + draft.tags {
             hash.add(part)
-            hash.add(0x1F)
+            hash.add(UInt8(0x1F))  // unit separator between parts
         }
         return hash.value
     }
@@ -238,28 +238,3 @@ public enum ReimportPlanner {
         return plan
     }
 }
-
-/// 64-bit FNV-1a over UTF-8 bytes: small, stable across platforms and versions (unlike
-/// `Hasher`, which is seeded per process), so keys written by one recall match in another.
-struct FNV64 {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ byte: UInt8) {
-        value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
-    }
-
-    mutating func add(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            var hash = value
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            value = hash
-        }
-    }
-
-    var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-}
-
