@@ -107,41 +107,38 @@ extension Store {
         // per-row indexing of a large bank costs several times more than one bulk insert.
         let ftsTrigger = added.count < Self.bulkIndexThreshold ? nil : try db.row(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'notes_fts_insert'", []) { $0.textValue(0) }
-        let firstNewNote = (try db.scalarInt("SELECT max(id) FROM notes") ?? 0) + 1
         if ftsTrigger != nil { try db.execute("DROP TRIGGER notes_fts_insert") }
+        // New notes get explicit ids, the ones AUTOINCREMENT would give; their cards refer to them.
+        let firstID = max(try db.scalarInt("SELECT max(id) FROM notes") ?? 0,
+                          try db.scalarInt("SELECT seq FROM sqlite_sequence WHERE name = 'notes'") ?? 0) + 1
         let notes = InsertBatch(
             db: db,
-            head: "INSERT INTO notes(deck_id, kind, identity, answer_key, source_hash, source, source_line, front, back, tags, created, modified) VALUES ",
-            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 12, rowsPerStatement: 64)
+            head: "INSERT INTO notes(id, guid, deck_id, kind, identity, answer_key, source_hash, source, source_line, front, back, tags, created, modified) VALUES ",
+            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 14, rowsPerStatement: 128)
         let cards = InsertBatch(
-            db: db, head: "INSERT INTO cards(note_id, deck_id, ordinal, created, modified) VALUES ",
-            row: "(?, ?, ?, ?, ?)", columns: 5, rowsPerStatement: 64)
+            db: db, head: "INSERT INTO cards(guid, note_id, deck_id, ordinal, created, modified) VALUES ",
+            row: "(?, ?, ?, ?, ?, ?)", columns: 6, rowsPerStatement: 128)
+        var noteGUIDs = GUIDRun()
+        var cardGUIDs = GUIDRun()
         var noteDecks: [Int64] = []
         noteDecks.reserveCapacity(added.count)
-        var lastNoteID: Int64 = 0
-        for note in added {
+        for (offset, note) in added.enumerated() {
             let deck = try deckID(note.deck)
             noteDecks.append(deck)
+            notes.add(int: firstID + Int64(offset))
+            notes.add(text: noteGUIDs.take())
             notes.add(int: deck)
             for text in [note.kind.rawValue, note.identity, note.answerKey, note.sourceHash, note.source] { notes.add(text: text) }
             notes.add(int: Int64(note.sourceLine))
             for text in [note.front, note.back, Tags.encode(note.tags)] { notes.add(text: text) }
             notes.add(int: now)
             notes.add(int: now)
-            if notes.isFull {
-                try notes.flush()
-                lastNoteID = db.lastInsertRowID
-            }
+            if notes.isFull { try notes.flush() }
         }
-        if notes.rows > 0 {
-            try notes.flush()
-            lastNoteID = db.lastInsertRowID
-        }
-        // Rowids of multi-row inserts are consecutive (one writer, one transaction), so the new
-        // notes are the `added.count` ids ending at the last one; their cards follow in order.
-        let firstID = lastNoteID - Int64(added.count) + 1
+        try notes.flush()
         for (offset, note) in added.enumerated() {
             for ordinal in note.ordinals {
+                cards.add(text: cardGUIDs.take())
                 for value in [firstID + Int64(offset), noteDecks[offset], Int64(ordinal), now, now] { cards.add(int: value) }
                 if cards.isFull { try cards.flush() }
                 counts.cardsAdded += 1
@@ -149,11 +146,11 @@ extension Store {
             counts.notesAdded += 1
         }
         try cards.flush()
-        if let ftsTrigger {
+        if ftsTrigger != nil {
             try db.run("INSERT INTO notes_fts(rowid, front, back, tags) SELECT id, front, back, tags FROM notes WHERE id >= ?",
-                       [.integer(firstNewNote)])
-            try db.execute(ftsTrigger)
+                       [.integer(firstID)])
         }
+        if let ftsTrigger { try db.execute(ftsTrigger) }
         for (noteID, note) in updated {
             try db.run(
                 """
