@@ -3,8 +3,15 @@
 /// backticks, `<pre>` a fence, `<li>` a list item, links and images Markdown links;
 /// entities are decoded and other tags dropped.
 enum HTMLText {
+    /// Whether `text` has a `<` or `&` at all: most fields have neither and are kept as they are.
+    /// Scans the contiguous UTF-8 bytes (a plain loop over `String.UTF8View` is several times slower).
+    static func mayContainMarkup(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.contains { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") } }
+    }
+
     static func markdown(_ html: String) -> String {
-        guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return html }
+        guard mayContainMarkup(html) else { return html }
         var out = ""
         var links: [String] = []
         let chars = Array(html.unicodeScalars)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turning the bytes of a file into the text we parse: BOM and line endings, UTF-16,
 /// Windows-1252 fallback, and repair of UTF-8 that was once read as Windows-1252.
 enum TextDecoding {
@@ -47,12 +49,7 @@ enum TextDecoding {
     }
 
     private static func memchrNUL(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        var i = 0
-        while i < n {
-            if p[i] == 0 { return true }
-            i += 1
-        }
-        return false
+        memchr(p, 0, n) != nil
     }
 
     private static func utf16(_ raw: [UInt8]) -> [UInt8] {
@@ -69,7 +66,10 @@ enum TextDecoding {
 
     /// CRLF and lone CR become LF, so line numbers count `\n` only.
     static func normalizeNewlines(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.contains(13) else { return bytes }
+        let hasCarriageReturn = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { memchr($0, 13, buffer.count) != nil } ?? false
+        }
+        guard hasCarriageReturn else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0
@@ -216,15 +216,18 @@ enum TextDecoding {
     /// Mojibake always starts with one of `Â`…`ô` (U+00C2–U+00F4, the lead bytes of UTF-8):
     /// in UTF-8 that is 0xC3 followed by 0x82–0xB4.
     private static func mayContainMojibake(_ text: String) -> Bool {
-        func scan<S: Sequence>(_ bytes: S) -> Bool where S.Element == UInt8 {
-            var previousWasC3 = false
-            for b in bytes {
-                if previousWasC3, b >= 0x82, b <= 0xB4 { return true }
-                previousWasC3 = b == 0xC3
+        var text = text
+        return text.withUTF8 { bytes in
+            guard var cursor = bytes.baseAddress else { return false }
+            let end = cursor + bytes.count
+            // memchr jumps to each 0xC3 lead byte; text without Latin-1 letters has none.
+            while cursor < end, let hit = memchr(cursor, 0xC3, end - cursor) {
+                let lead = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self))
+                if lead + 1 < end, lead[1] >= 0x82, lead[1] <= 0xB4 { return true }
+                cursor = lead + 1
             }
             return false
         }
-        return text.utf8.withContiguousStorageIfAvailable { scan($0) } ?? scan(text.utf8)
     }
 
     /// One pass; `nil` when nothing changed.
