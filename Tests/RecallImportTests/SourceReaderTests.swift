@@ -54,6 +54,21 @@ import Testing
         #expect(file.text == "Straße\tstreet\n")
     }
 
+    @Test(arguments: [false, true])
+    func utf32FilesAreDecodedNotTakenForUTF16(bigEndian: Bool) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        var data = Data(bigEndian ? [0, 0, 0xFE, 0xFF] : [0xFF, 0xFE, 0, 0])
+        for scalar in "Straße\tstreet 🦆\r\n".unicodeScalars {
+            let v = scalar.value
+            let bytes = [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+            data.append(contentsOf: bigEndian ? bytes : bytes.reversed())
+        }
+        let path = try dir.write("words.txt", data)
+        let file = try #require(try SourceReader().read(path).first)
+        #expect(file.text == "Straße\tstreet 🦆\n")
+    }
+
     @Test(arguments: [
         ("Hereâ€™s an example", "Here’s an example"),
         ("â€œquotedâ€\u{9D} and â€“ dash â€” long", "“quoted” and – dash — long"),

@@ -13,6 +13,10 @@ enum TextDecoding {
     /// Decodes a file's bytes. Never fails: invalid UTF-8 is read as Windows-1252 (every byte
     /// is a character there), then `repairMojibake` restores the UTF-8 sequences it contained.
     static func decode(_ raw: [UInt8]) -> Decoded {
+        if let bigEndian = utf32ByteOrder(raw) {
+            return Decoded(text: repairMojibake(String(decoding: normalizeNewlines(utf32(raw, bigEndian: bigEndian)), as: UTF8.self)),
+                           windows1252AtLine: nil)
+        }
         if raw.count >= 2, (raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF) {
             return Decoded(text: repairMojibake(String(decoding: normalizeNewlines(utf16(raw)), as: UTF8.self)),
                            windows1252AtLine: nil)
@@ -39,6 +43,7 @@ enum TextDecoding {
     }
 
     static func containsNUL(_ bytes: [UInt8]) -> Bool {
+        if utf32ByteOrder(bytes) != nil { return false }
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             return false
         }
@@ -50,6 +55,28 @@ enum TextDecoding {
 
     private static func memchrNUL(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         memchr(p, 0, n) != nil
+    }
+
+    /// Whether the bytes start with a UTF-32 byte-order mark (checked before UTF-16's, which
+    /// `FF FE 00 00` also starts with): true for big-endian, false for little-endian.
+    private static func utf32ByteOrder(_ raw: [UInt8]) -> Bool? {
+        guard raw.count >= 4 else { return nil }
+        if raw[0] == 0xFF, raw[1] == 0xFE, raw[2] == 0, raw[3] == 0 { return false }
+        if raw[0] == 0, raw[1] == 0, raw[2] == 0xFE, raw[3] == 0xFF { return true }
+        return nil
+    }
+
+    private static func utf32(_ raw: [UInt8], bigEndian: Bool) -> [UInt8] {
+        var units: [UInt32] = []
+        units.reserveCapacity(raw.count / 4)
+        var i = 4
+        while i + 3 < raw.count {
+            let bytes = (UInt32(raw[i]), UInt32(raw[i + 1]), UInt32(raw[i + 2]), UInt32(raw[i + 3]))
+            units.append(bigEndian ? bytes.0 << 24 | bytes.1 << 16 | bytes.2 << 8 | bytes.3
+                                   : bytes.3 << 24 | bytes.2 << 16 | bytes.1 << 8 | bytes.0)
+            i += 4
+        }
+        return Array(String(decoding: units, as: UTF32.self).utf8)
     }
 
     private static func utf16(_ raw: [UInt8]) -> [UInt8] {
