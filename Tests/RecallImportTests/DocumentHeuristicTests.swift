@@ -29,6 +29,35 @@ import Testing
         #expect(notes.map(\.line) == [3, 7, 11, 15])
     }
 
+    @Test func titleCaseHeadingsBecomeSentenceCaseButNamesStay() throws {
+        let text = """
+            # Caching
+
+            Caching keeps results close to where they are used, with Redis or a local map.
+
+            ### Use Expiry for Stale Entry Eviction
+
+            Give each entry a time to live, so a stale entry goes away.
+
+            ### Choosing Between Redis and Memcached
+
+            Memcached is simpler; Redis also persists.
+
+            ### Warm-Up Strategies
+
+            Load hot keys at start.
+            """
+        let fronts = try parseText(text).notes.map(\.front)
+        // "Eviction" appears nowhere else but follows its phrase; "Redis" is capitalised
+        // mid-sentence and "Memcached" at a sentence start: both are names and stay.
+        #expect(fronts.contains("Caching: use expiry for stale entry eviction?"))
+        #expect(fronts.contains("Caching: choosing between Redis and Memcached?"))
+        // Hyphenated parts count as words of the phrase.
+        #expect(fronts.contains("Caching: warm-up strategies?"))
+        // "… close to where they are used" defines nothing: no "What are Caching keeps …?" card.
+        #expect(!fronts.contains(where: { $0.contains("keeps") }))
+    }
+
     @Test func questionHeadingsAreFrontsAndCodeCommentsAreNot() throws {
         let text = """
             ## What is Docker?

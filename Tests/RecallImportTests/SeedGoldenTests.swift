@@ -71,13 +71,13 @@ import Testing
         let fronts = Set(try Self.parseSeed().notes.map(\.front))
         let expected = [
             "Deadlock: avoid nested locks?",
-            "Deadlock: Use Timeout for Lock Acquisition?",
-            "Deadlock Detection and Recovery?",
+            "Deadlock: use timeout for lock acquisition?",
+            "Deadlock detection and recovery?",
             "Deadlock: use higher-level concurrency primitives?",
-            "Design Deadlock-Free Algorithms?",
+            "Design deadlock-free algorithms?",
             "Deadlock: resource hierarchy (lock ordering)?",
             "Deadlock: use context managers?",
-            "Deadlock: Limit the Scope of Locking?",
+            "Deadlock: limit the scope of locking?",
             "Deadlock: try-except for lock release?",
         ]
         for front in expected { #expect(fronts.contains(front), "missing \(front)") }

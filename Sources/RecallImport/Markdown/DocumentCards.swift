@@ -823,8 +823,9 @@ struct DocumentRun {
                 if length >= 2 {
                     if allLower {
                         evidence.lowercase.insert(hash)
-                    } else if !sentenceStart, !bold, firstUpper, restLower {
-                        evidence.capitalizedMidSentence.insert(hash)
+                    } else if !bold, firstUpper, restLower {
+                        evidence.capitalizedInProse.insert(hash)
+                        if !sentenceStart { evidence.capitalizedMidSentence.insert(hash) }
                     }
                 }
                 if length > 0 { sentenceStart = false }
@@ -842,8 +843,9 @@ struct DocumentRun {
             if length >= 2 {
                 if allLower {
                     evidence.lowercase.insert(hash)
-                } else if !sentenceStart, !bold, firstUpper, restLower {
-                    evidence.capitalizedMidSentence.insert(hash)
+                } else if !bold, firstUpper, restLower {
+                    evidence.capitalizedInProse.insert(hash)
+                    if !sentenceStart { evidence.capitalizedMidSentence.insert(hash) }
                 }
             }
         }

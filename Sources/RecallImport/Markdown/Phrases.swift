@@ -294,6 +294,12 @@ enum Phrases {
         "each", "all", "both", "some", "many", "most", "our", "my", "let", "let's", "another", "other",
     ]
 
+    /// Words that make what stands before "is"/"are" a clause rather than a name for a topic:
+    /// in "Caching keeps results close to where they are used", "are" is not defining anything.
+    static let clauseWords: Set<String> = [
+        "where", "they", "we", "you", "it", "which", "who", "when", "if", "because", "than", "so", "but", "that",
+    ]
+
     static let whenVerbs = ["using ", "working with ", "dealing with ", "handling ", "writing ", "building ",
                             "designing ", "implementing ", "choosing ", "learning ", "running "]
 
@@ -335,7 +341,7 @@ enum Phrases {
             let subject = String(first[..<at]).trimmed
             let words = tokens(subject)
             if let w = words.first, !w.isCode, !subjectBlockers.contains(w.text.lowercased()), words.count <= 8,
-               !subject.containsBytes(":") {
+               !subject.containsBytes(":"), !words.contains(where: { !$0.isCode && clauseWords.contains($0.text.lowercased()) }) {
                 return Lead(topic: subject, verb: verb, opensDocument: true)
             }
         }
@@ -408,6 +414,8 @@ struct SentenceCase {
         var lowercase = Set<UInt64>()
         /// Words seen capitalised in the middle of a sentence.
         var capitalizedMidSentence = Set<UInt64>()
+        /// Words seen capitalised anywhere in prose, sentence starts included.
+        var capitalizedInProse = Set<UInt64>()
 
         static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
 
@@ -433,6 +441,10 @@ struct SentenceCase {
         func seenCapitalized(_ word: Substring) -> Bool {
             capitalizedMidSentence.contains(Evidence.hash(word))
         }
+
+        func seenCapitalizedInProse(_ word: Substring) -> Bool {
+            capitalizedInProse.contains(Evidence.hash(word))
+        }
     }
 
     let evidence: Evidence
@@ -440,17 +452,37 @@ struct SentenceCase {
     func apply(_ s: String, capitalizeFirst: Bool) -> String {
         let toks = Phrases.tokens(s)
         let protected = acronymWords(toks)
+        // A Title Case phrase ("Use Timeout for Lock Acquisition") is put in sentence case when
+        // the document shows its words in lowercase elsewhere. Words it never shows in lowercase
+        // ("Acquisition") follow the others when the phrase is plainly Title Case: at least half
+        // of its capitalised words are known lowercase, or every longer word is capitalised.
+        // A word the prose capitalises mid-sentence is a name and stays; so does one it
+        // capitalises only at sentence starts ("Dask extends …"), unless it is the phrase's
+        // first word (capitalised in either style) or an -ing form ("Creating").
         var lowerable = Set<Int>()
-        var allKnown = true
+        var unknown = Set<Int>()
+        var titlecaseParts = 0
+        var knownParts = 0
+        var longWordsCapitalized = true
         for (n, token) in toks.enumerated() where !token.isCode && !protected.contains(n) {
-            for part in token.text.split(separator: "-") where isTitlecase(part) {
-                if !evidence.seenLowercase(part) {
-                    if evidence.seenCapitalized(part) { continue }
-                    allKnown = false
+            for part in token.text.split(separator: "-") {
+                guard isTitlecase(part) else {
+                    if part.count >= 5, part.first?.isLowercase == true { longWordsCapitalized = false }
+                    continue
                 }
-                lowerable.insert(n)
+                titlecaseParts += 1
+                if evidence.seenLowercase(part) {
+                    knownParts += 1
+                    lowerable.insert(n)
+                } else if !evidence.seenCapitalized(part),
+                          n == 0 || part.hasSuffix("ing") || !evidence.seenCapitalizedInProse(part) {
+                    unknown.insert(n)
+                }
             }
         }
+        let allKnown = knownParts == titlecaseParts
+        let titleCased = titlecaseParts >= 2 && (knownParts * 2 >= titlecaseParts || longWordsCapitalized)
+        if titleCased { lowerable.formUnion(unknown) }
         var out = ""
         var cursor = s.startIndex
         var isFirst = true
@@ -459,7 +491,7 @@ struct SentenceCase {
             cursor = token.text.endIndex
             var word = String(token.text)
             if !token.isCode {
-                if allKnown, lowerable.contains(n) { word = lowered(word) }
+                if allKnown || titleCased, lowerable.contains(n) { word = lowered(word, evenUnknown: titleCased && unknown.contains(n)) }
                 if isFirst, capitalizeFirst { word = Phrases.capitalized(word) }
             }
             out += word
@@ -474,10 +506,10 @@ struct SentenceCase {
         return part.dropFirst().allSatisfy { $0.isLowercase }
     }
 
-    private func lowered(_ word: String) -> String {
+    private func lowered(_ word: String, evenUnknown: Bool) -> String {
         word.split(separator: "-", omittingEmptySubsequences: false).map { part -> String in
             guard isTitlecase(part) else { return String(part) }
-            guard evidence.seenLowercase(part) else { return String(part) }
+            guard evidence.seenLowercase(part) || (evenUnknown && !evidence.seenCapitalized(part)) else { return String(part) }
             return part.lowercased()
         }.joined(separator: "-")
     }
