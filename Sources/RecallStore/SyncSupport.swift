@@ -17,6 +17,30 @@ public struct SyncDeck: Sendable, Equatable {
     public var modified: Millis
 }
 
+/// Where an imported note came from, and the keys a re-import of that source matches it by
+/// (`notes.source`, `source_line`, `identity`, `answer_key`, `source_hash`; see `applyImport`).
+/// Deck files carry it (`origin`), so that a store that received a bank's cards through sync
+/// recognises them when it imports the same bank itself, instead of adding them again.
+public struct NoteOrigin: Sendable, Equatable, Hashable {
+    /// The source key: the file name, or folder/relative path for a folder import.
+    public var file: String
+    /// 1-based line of the note in that file; nil when unknown.
+    public var line: Int?
+    /// Hashes of the normalised question and answer, and of the note as the source gave it
+    /// (16 hex digits each, or empty).
+    public var questionKey: String
+    public var answerKey: String
+    public var contentKey: String
+
+    public init(file: String, line: Int?, questionKey: String, answerKey: String, contentKey: String) {
+        self.file = file
+        self.line = line
+        self.questionKey = questionKey
+        self.answerKey = answerKey
+        self.contentKey = contentKey
+    }
+}
+
 /// A card with its note, in the columns an export file needs.
 public struct SyncCard: Sendable, Equatable {
     public var id: Int64
@@ -35,6 +59,8 @@ public struct SyncCard: Sendable, Equatable {
     public var noteModified: Millis
     public var suspended: Bool
     public var state: CardState
+    /// The note's source and matching keys; nil for a note not imported from a source.
+    public var origin: NoteOrigin?
 
     public var modified: Millis { max(cardModified, noteModified) }
 }
@@ -94,11 +120,17 @@ extension Store {
         let statement = try db.prepare(
             """
             SELECT c.id, c.guid, n.id, n.guid, c.deck_id, n.kind, c.ordinal, n.front, n.back, n.tags, c.created,
-                   c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c."))
+                   c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c.")),
+                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash
             FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.guid
             """)
         var cards: [SyncCard] = []
         while try statement.step() {
+            var origin: NoteOrigin?
+            if let file = statement.text(24) {
+                origin = NoteOrigin(file: file, line: statement.int(25), questionKey: statement.textValue(26),
+                                    answerKey: statement.textValue(27), contentKey: statement.textValue(28))
+            }
             cards.append(SyncCard(
                 id: statement.int64Value(0), guid: statement.textValue(1), noteID: statement.int64Value(2),
                 noteGUID: statement.textValue(3), deckID: statement.int64Value(4),
@@ -106,7 +138,7 @@ extension Store {
                 front: statement.textValue(7), back: statement.textValue(8), tags: Tags.decode(statement.textValue(9)),
                 created: statement.int64Value(10), cardModified: statement.int64Value(11),
                 noteModified: statement.int64Value(12), suspended: statement.intValue(13) != 0,
-                state: Self.readState(statement, from: 14)))
+                state: Self.readState(statement, from: 14), origin: origin))
         }
         return cards
     }
@@ -182,8 +214,12 @@ extension Store {
         var hash = FNV64()
         let decks = try db.prepare("SELECT id, name, config, modified FROM decks ORDER BY id")
         while try decks.step() { hash.row(decks, columns: 4) }
-        let notes = try db.prepare("SELECT id, guid, deck_id, kind, front, back, tags, modified FROM notes ORDER BY id")
-        while try notes.step() { hash.row(notes, columns: 8) }
+        let notes = try db.prepare(
+            """
+            SELECT id, guid, deck_id, kind, front, back, tags, modified, source, source_line, identity, answer_key, source_hash
+            FROM notes ORDER BY id
+            """)
+        while try notes.step() { hash.row(notes, columns: 13) }
         let cards = try db.prepare(
             "SELECT id, guid, note_id, deck_id, ordinal, created, modified, suspended, \(Self.stateColumns) FROM cards ORDER BY id")
         while try cards.step() { hash.row(cards, columns: 18) }
@@ -398,7 +434,11 @@ public final class SyncWriter {
         insertDeckStatement = try db.prepare("INSERT INTO decks(name, config, created, modified) VALUES (?, ?, ?, ?)")
         updateDeckStatement = try db.prepare("UPDATE decks SET config = ?, modified = ? WHERE id = ?")
         updateNoteStatement = try db.prepare(
-            "UPDATE notes SET deck_id = ?, kind = ?, front = ?, back = ?, tags = ?, modified = ? WHERE id = ?")
+            """
+            UPDATE notes SET deck_id = ?, kind = ?, front = ?, back = ?, tags = ?, modified = ?,
+                             source = ?, source_line = ?, identity = ?, answer_key = ?, source_hash = ?
+            WHERE id = ?
+            """)
         updateCardStatement = try db.prepare(
             "UPDATE cards SET note_id = ?, deck_id = ?, ordinal = ?, suspended = ?, created = ?, modified = ? WHERE id = ?")
         stateStatement = try db.prepare(
@@ -414,8 +454,12 @@ public final class SyncWriter {
             WHERE excluded.deleted > tombstones.deleted
             """)
         notes = InsertBatch(
-            db: db, head: "INSERT INTO notes(id, guid, deck_id, kind, front, back, tags, created, modified) VALUES ",
-            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 9, rowsPerStatement: 1000)
+            db: db,
+            head: """
+                INSERT INTO notes(id, guid, deck_id, kind, front, back, tags, created, modified,
+                                  source, source_line, identity, answer_key, source_hash) VALUES
+                """,
+            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 14, rowsPerStatement: 500)
         cards = InsertBatch(
             db: db,
             head: "INSERT INTO cards(id, guid, note_id, deck_id, ordinal, suspended, created, modified, \(Store.stateColumns)) VALUES ",
@@ -499,7 +543,7 @@ public final class SyncWriter {
     /// Queues a new note; returns the id it will have.
     public func insertNote(
         guid: String, deckID: Int64, kind: NoteKind, front: String, back: String, tags: [String],
-        created: Millis, modified: Millis
+        created: Millis, modified: Millis, origin: NoteOrigin?
     ) throws(StoreError) -> Int64 {
         let id = nextNoteID
         nextNoteID += 1
@@ -512,6 +556,17 @@ public final class SyncWriter {
         notes.add(text: Tags.encode(tags))
         notes.add(int: created)
         notes.add(int: modified)
+        if let origin {
+            notes.add(text: origin.file)
+            notes.add(optionalInt: origin.line.map { Int64($0) })
+            notes.add(text: origin.questionKey)
+            notes.add(text: origin.answerKey)
+            notes.add(text: origin.contentKey)
+        } else {
+            notes.add(optionalInt: nil)
+            notes.add(optionalInt: nil)
+            for _ in 0..<3 { notes.add(text: "") }
+        }
         if notes.isFull { try notes.flush() }
         return id
     }
@@ -564,7 +619,8 @@ public final class SyncWriter {
     }
 
     public func updateNote(
-        id: Int64, deckID: Int64, kind: NoteKind, front: String, back: String, tags: [String], modified: Millis
+        id: Int64, deckID: Int64, kind: NoteKind, front: String, back: String, tags: [String], modified: Millis,
+        origin: NoteOrigin?
     ) throws(StoreError) {
         try flush()
         let s = updateNoteStatement
@@ -574,7 +630,18 @@ public final class SyncWriter {
         try s.bind(text: back, at: 4)
         try s.bind(text: Tags.encode(tags), at: 5)
         try s.bind(int: modified, at: 6)
-        try s.bind(int: id, at: 7)
+        if let origin {
+            try s.bind(text: origin.file, at: 7)
+            try s.bind(optionalInt: origin.line.map { Int64($0) }, at: 8)
+            try s.bind(text: origin.questionKey, at: 9)
+            try s.bind(text: origin.answerKey, at: 10)
+            try s.bind(text: origin.contentKey, at: 11)
+        } else {
+            try s.bindNull(at: 7)
+            try s.bindNull(at: 8)
+            for index: Int32 in 9...11 { try s.bind(static: "", at: index) }
+        }
+        try s.bind(int: id, at: 12)
         try s.runAndReset()
     }
 

@@ -55,10 +55,13 @@ public struct DeckFile: Sendable, Equatable {
         public var suspended: Bool
         /// Oldest first. Empty in files exported with `--no-history`.
         public var reviews: [Review]
+        /// The note's source file and re-import keys (`origin`); nil for a card not imported from one.
+        public var origin: NoteOrigin?
 
         public init(
             id: String, note: String, kind: NoteKind = .basic, ordinal: Int = 1, front: String, back: String,
-            tags: [String] = [], created: Millis, modified: Millis, suspended: Bool = false, reviews: [Review] = []
+            tags: [String] = [], created: Millis, modified: Millis, suspended: Bool = false, reviews: [Review] = [],
+            origin: NoteOrigin? = nil
         ) {
             self.id = id
             self.note = note
@@ -71,6 +74,7 @@ public struct DeckFile: Sendable, Equatable {
             self.modified = modified
             self.suspended = suspended
             self.reviews = reviews
+            self.origin = origin
         }
     }
 

@@ -109,6 +109,8 @@ struct CardVersion {
     var created: Millis
     var modified: Millis
     var suspended: Bool
+    /// The note's source and re-import keys: note content, like the text, so the newest wins.
+    var origin: NoteOrigin?
 
     init(_ card: DeckFile.Card, deck: String) {
         guid = card.id
@@ -122,6 +124,7 @@ struct CardVersion {
         created = card.created
         modified = card.modified
         suspended = card.suspended
+        origin = card.origin
     }
 
     init(_ card: SyncCard, deck: String) {
@@ -136,6 +139,7 @@ struct CardVersion {
         created = card.created
         modified = card.modified
         suspended = card.suspended
+        origin = card.origin
     }
 
     /// Orders versions with the same `modified` by content, field by field, comparing text as
@@ -149,6 +153,17 @@ struct CardVersion {
             text(a.deck, b.deck), text(a.note, b.note), text(a.kind.rawValue, b.kind.rawValue), number(a.ordinal, b.ordinal),
             text(a.front, b.front), text(a.back, b.back), text(a.tags.joined(separator: " "), b.tags.joined(separator: " ")),
             number(a.created, b.created), number(a.suspended ? 1 : 0, b.suspended ? 1 : 0),
+        ] where order != 0 { return order }
+        return originOrder(a.origin, b.origin)
+    }
+
+    /// No origin first, then by file, line and keys.
+    private static func originOrder(_ a: NoteOrigin?, _ b: NoteOrigin?) -> Int {
+        guard let a, let b else { return a == nil ? (b == nil ? 0 : -1) : 1 }
+        func text(_ x: String, _ y: String) -> Int { x == y ? 0 : utf8Less(x, y) ? -1 : 1 }
+        for order in [
+            text(a.file, b.file), (a.line ?? 0) == (b.line ?? 0) ? 0 : (a.line ?? 0) < (b.line ?? 0) ? -1 : 1,
+            text(a.questionKey, b.questionKey), text(a.answerKey, b.answerKey), text(a.contentKey, b.contentKey),
         ] where order != 0 { return order }
         return 0
     }
@@ -440,14 +455,17 @@ private struct Merger {
             if let existing = noteIDs[note] {
                 noteID = existing
                 let local = cards.compactMap { localCards[$0] }.first { $0.noteGUID == note }
-                if noteTouched || local.map({ $0.front != best.front || $0.back != best.back || $0.tags != best.tags || $0.kind != best.kind }) ?? true {
+                if noteTouched || local.map({
+                    $0.front != best.front || $0.back != best.back || $0.tags != best.tags || $0.kind != best.kind
+                        || $0.origin != best.origin
+                }) ?? true {
                     try writer.updateNote(id: noteID, deckID: noteDeckID, kind: best.kind, front: best.front, back: best.back,
-                                          tags: best.tags, modified: noteModified)
+                                          tags: best.tags, modified: noteModified, origin: best.origin)
                 }
             } else {
                 noteID = try writer.insertNote(
                     guid: note, deckID: noteDeckID, kind: best.kind, front: best.front, back: best.back, tags: best.tags,
-                    created: versions.map(\.created).min() ?? best.created, modified: noteModified)
+                    created: versions.map(\.created).min() ?? best.created, modified: noteModified, origin: best.origin)
                 noteIDs[note] = noteID
             }
             // Park moving siblings first, so that renumbering never collides on (note, ordinal).

@@ -82,6 +82,73 @@ import Testing
         #expect(result.stdout.hasPrefix("merged 0 files: no changes\nwrote "))
     }
 
+    static let bank = """
+        Q: What does the GIL protect?
+        A: Access to Python objects, one thread at a time.
+
+        Q: What is a generator?
+        A: A function that yields values lazily.
+
+        C: The {{c1::GIL}} lets {{c2::one}} thread run Python bytecode.
+        """
+
+    /// `recall import FILE --json`'s counts: (added, updated, unchanged).
+    func importCounts(_ sandbox: RecallSandbox, _ path: String, now: String) throws -> [Int] {
+        let summary = try object(try sandbox.ok(["import", path, "--json"], environment: ["RECALL_NOW": now]))
+        return ["added", "updated", "unchanged"].map { summary[$0] as? Int ?? -1 }
+    }
+
+    /// Issue 7: notes that came through sync carry their source and re-import keys, so importing
+    /// the same bank on the receiving store recognises them instead of adding every card twice,
+    /// and an edit of the bank imported on one store is recognised on the other.
+    @Test func aBankImportedOnOneStoreIsRecognisedOnAnotherAfterSync() throws {
+        let a = RecallSandbox()
+        try a.ok(["init", "--empty"])
+        let folder = a.path("shared")
+        let bankA = a.path("banks/bank.md")
+        try FileManager.default.createDirectory(atPath: a.path("banks"), withIntermediateDirectories: true)
+        try Self.bank.write(toFile: bankA, atomically: true, encoding: .utf8)
+        #expect(try importCounts(a, bankA, now: "2026-11-25T12:00:00Z") == [3, 0, 0])
+        try a.ok(["answer", "1", "good"])
+        try a.ok(["sync", folder])
+
+        let b = RecallSandbox(now: "2026-11-26T12:00:00Z")
+        try b.ok(["init", "--empty"])
+        try b.ok(["sync", folder])
+        let bankB = b.path("elsewhere/bank.md")
+        try FileManager.default.createDirectory(atPath: b.path("elsewhere"), withIntermediateDirectories: true)
+        try Self.bank.write(toFile: bankB, atomically: true, encoding: .utf8)
+        let before = try b.ok(["list", "--json"])
+        let received = try #require(try b.json(["list", "--json"]) as? [[String: Any]])
+        #expect(received.count == 4 && received.allSatisfy { $0["source"] as? String == "bank.md" && $0["source_line"] is Int })
+        #expect(try importCounts(b, bankB, now: "2026-11-26T13:00:00Z") == [0, 0, 3])
+        #expect(try b.ok(["list", "--json"]) == before)
+
+        // An edited answer, imported on B: the same card, updated in place with its history.
+        let edited = Self.bank.replacingOccurrences(of: "yields values lazily", with: "yields its values one at a time")
+        try edited.write(toFile: bankB, atomically: true, encoding: .utf8)
+        #expect(try importCounts(b, bankB, now: "2026-11-26T14:00:00Z") == [0, 1, 2])
+        let cards = try #require(try b.json(["list", "--json"]) as? [[String: Any]])
+        #expect(cards.count == 4)
+        let generator = try #require(cards.first { ($0["front"] as? String) == "What is a generator?" })
+        #expect(generator["back"] as? String == "A function that yields its values one at a time.")
+        let answered = try #require(try b.json(["show", "1", "--json"]) as? [String: Any])
+        #expect((answered["reviews"] as? [Any])?.count == 1)
+        try b.ok(["sync", folder])
+
+        // Back on A: the edit arrives with its new keys, so the edited bank is unchanged there.
+        #expect(try a.ok(["sync", folder], environment: ["RECALL_NOW": "2026-11-27T12:00:00Z"])
+            .hasPrefix("merged 1 file: 1 card updated\n"))
+        let onA = try #require(try a.json(["list", "--json"]) as? [[String: Any]])
+        #expect(onA.first { ($0["front"] as? String) == "What is a generator?" }?["back"] as? String
+            == "A function that yields its values one at a time.")
+        try edited.write(toFile: bankA, atomically: true, encoding: .utf8)
+        #expect(try importCounts(a, bankA, now: "2026-11-27T13:00:00Z") == [0, 0, 3])
+        try a.ok(["sync", folder])
+        try b.ok(["sync", folder])
+        #expect(try a.ok(["export"]) == (try b.ok(["export"])))
+    }
+
     @Test func syncIntoAFileFails() throws {
         let sandbox = try sandbox()
         try "x".write(toFile: sandbox.path("plain"), atomically: false, encoding: .utf8)

@@ -32,6 +32,11 @@ import Testing
         valid.replacingOccurrences(of: old, with: new)
     }
 
+    /// A card's `origin` member, with one value replaced.
+    static func origin(line: String = "12", content: String = "\"00112233aabbccdd\"") -> String {
+        "{\"answer_key\": \"\", \"content_key\": \(content), \"file\": \"bank.md\", \"line\": \(line), \"question_key\": \"0123456789abcdef\"}"
+    }
+
     static let cases: [(what: String, text: String, error: String)] = [
         ("not JSON", "Q: What is a GIL?\nA: A lock.\n", "deck.json:1:1: invalid JSON: unexpected 'Q'"),
         ("an empty file", "", "deck.json:1:1: invalid JSON: the file is empty"),
@@ -75,6 +80,15 @@ import Testing
          "deck.json: decks[0].name: a deck name cannot be empty or start or end with spaces, got \" D\""),
         ("a bad tombstone", valid(replacing: "\"format\"", with: "\"tombstones\": [{\"deleted\": \"2026-11-25T12:00:00.000Z\", \"id\": \"x\", \"kind\": \"image\"}], \"format\""),
          "deck.json: tombstones[0].kind: must be \"card\", \"note\" or \"deck\", got \"image\""),
+        ("a bad re-import key", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": " + origin(content: "\"XYZ\"")),
+         "deck.json: decks[0].cards[1].origin.content_key: must be 16 lowercase hex digits or empty, got \"XYZ\""),
+        ("an origin without its file", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": "
+            + origin().replacingOccurrences(of: "\"file\": \"bank.md\", ", with: "")),
+         "deck.json: decks[0].cards[1].origin: missing \"file\""),
+        ("an origin on line 0", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": " + origin(line: "0")),
+         "deck.json: decks[0].cards[1].origin.line: must be a line number, 1 or more, or null, got 0"),
+        ("an origin that is not an object", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": \"bank.md\""),
+         "deck.json: decks[0].cards[1].origin: must be an object, got \"bank.md\""),
         ("nesting too deep", String(repeating: "[", count: 100), "deck.json:1:65: invalid JSON: nested more than 64 levels deep"),
     ]
 
@@ -111,6 +125,14 @@ import Testing
         }
         #expect(SyncError.tooLarge(file: "big.json", bytes: 200_000_000, limit: 200_000_000).description
             == "big.json: the file is 200.0 MB; a deck file must be smaller than 200.0 MB")
+    }
+
+    @Test func anOriginIsReadWithANullLineAndEmptyKeys() throws {
+        let text = Self.valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": " + Self.origin(line: "null"))
+        let file = try DeckReader.parse(Array(text.utf8), file: "deck.json")
+        #expect(file.decks.first?.cards.last?.origin
+            == NoteOrigin(file: "bank.md", line: nil, questionKey: "0123456789abcdef", answerKey: "", contentKey: "00112233aabbccdd"))
+        #expect(file.decks.first?.cards.first?.origin == nil)
     }
 
     @Test func textThatIsNotUTF8IsRefused() {
