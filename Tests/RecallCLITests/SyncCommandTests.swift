@@ -201,6 +201,44 @@ import Testing
         #expect(try other.ok(["list"]) == "")
     }
 
+    /// Issue 7: a file of 200 MB or more is refused before it is read, with how to raise the
+    /// limit; `--max-file-size` raises (or lowers) it for `import` and `sync`.
+    @Test func theFileSizeLimitIsSaidInTheErrorAndCanBeRaised() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        // A sparse file of 200 MB that starts like a deck file: refused before a byte is read.
+        let big = sandbox.path("big.json")
+        #expect(FileManager.default.createFile(atPath: big, contents: Data("{\"format\": \"recall-deck\", ".utf8)))
+        let handle = try #require(FileHandle(forWritingAtPath: big))
+        try handle.truncate(atOffset: 200_000_000)
+        try handle.close()
+        #expect(try sandbox.fails(["import", big]) == "recall: error: \(big): the file is 200.0 MB, and deck files must be "
+            + "smaller than 200.0 MB; to read it, raise the limit with --max-file-size 300MB")
+
+        let other = RecallSandbox()
+        try other.ok(["init", "--empty"])
+        try other.ok(["add", "--deck", "D", "--front", "q", "--back", "a"])
+        let file = other.path("deck.json")
+        try other.ok(["export", "-o", file])
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
+        #expect(try sandbox.fails(["import", file, "--max-file-size", "\(size)"]).hasSuffix("raise the limit with --max-file-size 1MB"))
+        #expect(try sandbox.ok(["list"]) == "")
+        #expect(try sandbox.ok(["import", file, "--max-file-size", "1MB"]) == "1 card added; 1 deck added\n")
+
+        let folder = sandbox.path("shared")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: file, toPath: folder + "/peer.json")
+        let refused = try sandbox.run(["sync", folder, "--max-file-size", "\(size)B"])
+        #expect(refused.status == 0)
+        #expect(refused.stderr.hasPrefix("recall: warning: skipped peer.json: peer.json: the file is "))
+        #expect(try sandbox.ok(["sync", folder, "--max-file-size", "0.5GB"]).hasPrefix("merged 1 file: no changes\n"))
+
+        #expect(try sandbox.fails(["sync", folder, "--max-file-size", "lots"], status: 64).contains("expected a size such as 300MB"))
+        try "Q: q\nA: a\n".write(toFile: sandbox.path("bank.md"), atomically: true, encoding: .utf8)
+        #expect(try sandbox.fails(["import", sandbox.path("bank.md"), "--max-file-size", "1GB"])
+            == "recall: error: --max-file-size applies to recall-deck JSON files, not to question banks")
+    }
+
     @Test func syncCreatesAMissingFolderWithItsParents() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
