@@ -475,13 +475,70 @@ public final class SyncWriter {
         }
         nextNoteID = try nextID("notes")
         nextCardID = try nextID("cards")
-        // Cards get their state from the replay that writes their reviews, so they are inserted
-        // after them; references are checked at commit instead of row by row (SQLite resets
-        // this when the transaction ends).
-        try db.execute("PRAGMA defer_foreign_keys = ON")
+        // Rows are written parents first (decks, notes, cards, reviews; batches flush in that
+        // order), so references are checked row by row. Deferring the checks to the commit would
+        // make SQLite look for a new card's reviews in the log at every card it inserts.
     }
 
-    /// Writes every queued row. Call before reading the tables, and when done.
+    // MARK: Bulk work
+
+    /// The insert trigger's SQL while notes are indexed for search in bulk (`beginNewNotes`).
+    private var ftsInsertTrigger: String?
+    private var firstBulkNote: Int64 = 0
+    /// The review log's secondary indexes (name → SQL) while they are dropped (`beginNewReviews`).
+    private var droppedReviewIndexes: [(name: String, sql: String)] = []
+
+    /// Call before inserting `count` new notes. From `Store.bulkIndexThreshold` on, they are
+    /// indexed for search in one statement by `endNewNotes` instead of row by row by the insert
+    /// trigger, which makes FTS5 flush its pending terms at every statement (as `applyImport`).
+    /// Until `endNewNotes`, notes inserted here must not be updated or deleted.
+    public func beginNewNotes(count: Int) throws(StoreError) {
+        guard count >= Store.bulkIndexThreshold, ftsInsertTrigger == nil else { return }
+        try flush()
+        ftsInsertTrigger = try store.db.row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'notes_fts_insert'", []) { $0.textValue(0) }
+        guard ftsInsertTrigger != nil else { return }
+        firstBulkNote = nextNoteID
+        try store.db.execute("DROP TRIGGER notes_fts_insert")
+    }
+
+    /// Indexes the notes inserted since `beginNewNotes` and puts the insert trigger back.
+    public func endNewNotes() throws(StoreError) {
+        guard let trigger = ftsInsertTrigger else { return }
+        try notes.flush()
+        try store.db.run("INSERT INTO notes_fts(rowid, front, back, tags) SELECT id, front, back, tags FROM notes WHERE id >= ?",
+                         [.integer(firstBulkNote)])
+        try store.db.execute(trigger)
+        ftsInsertTrigger = nil
+    }
+
+    /// Call before inserting `count` new reviews. When they are many and at least as many as the
+    /// log holds already, the log's secondary indexes (by card, by time) are dropped and made
+    /// again by `endNewReviews`: building an index sorts its rows once, far cheaper than a
+    /// million inserts all over it. Until `endNewReviews`, nothing may query the log by card or
+    /// time. Inside the transaction, so a failure brings the indexes back with everything else.
+    public func beginNewReviews(count: Int) throws(StoreError) {
+        guard count >= 10_000, droppedReviewIndexes.isEmpty else { return }
+        let existing = try store.db.scalarInt("SELECT count(*) FROM review_log") ?? 0
+        guard Int64(count) >= existing else { return }
+        try flush()
+        droppedReviewIndexes = try store.db.rows(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL ORDER BY name"
+        ) { (name: $0.textValue(0), sql: $0.textValue(1)) }
+        for index in droppedReviewIndexes {
+            try store.db.execute("DROP INDEX \"\(index.name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        }
+    }
+
+    /// Inserts the queued reviews and builds the indexes `beginNewReviews` dropped.
+    public func endNewReviews() throws(StoreError) {
+        guard !droppedReviewIndexes.isEmpty else { return }
+        try flush()
+        for index in droppedReviewIndexes { try store.db.execute(index.sql) }
+        droppedReviewIndexes = []
+    }
+
+    /// Writes every queued row, parents first. Call before reading the tables, and when done.
     public func flush() throws(StoreError) {
         try notes.flush()
         try cards.flush()
@@ -591,7 +648,10 @@ public final class SyncWriter {
         cards.add(int: created)
         cards.add(int: modified)
         addState(state, to: cards)
-        if cards.isFull { try cards.flush() }
+        if cards.isFull {
+            try notes.flush()  // their notes first
+            try cards.flush()
+        }
     }
 
     /// Queues a review learnt from another store: not undoable here, with the state the replay
@@ -602,7 +662,7 @@ public final class SyncWriter {
     ) throws(StoreError) {
         reviews.add(id: id, cardID: cardID, at: at, rating: Int64(rating.rawValue), durationMS: durationMS,
                     before: before, suspended: suspended)
-        if reviews.isFull { try flushReviews() }
+        if reviews.isFull { try flush() }  // their cards first
     }
 
     private func addState(_ state: CardState, to batch: InsertBatch) {

@@ -76,13 +76,16 @@ struct Import: ParsableCommand {
         if deck != nil || prune || dryRun {
             throw CLIError.message("--deck, --prune and --dry-run apply to question banks, not to recall-deck JSON files")
         }
+        var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         let decks = try files.map { try DeckReader.read(path: $0, sizeLimit: deckFileOptions.sizeLimit) }
+        phases.mark("read and check")
         // A store made by this import stays without the bundled deck, so that export → import
         // into an empty store → export gives the same file.
         let context = try Context(storeOptions, bundledDeck: false)
         let report = try context.store.write {
-            try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone)
+            try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone) { phases.mark($0) }
         }
+        phases.mark("commit")
         if json {
             Output.json(.object(["summary": .string(report.summary)]))
         } else {
