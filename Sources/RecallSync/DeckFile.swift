@@ -98,10 +98,11 @@ public struct DeckFile: Sendable, Equatable {
     }
 
     public struct Review: Sendable, Equatable {
-        public var id: ReviewID
+        // In this order they take 40 bytes instead of 48: a million of them are in memory.
         public var at: Millis
-        public var rating: Rating
         public var durationMS: Int64
+        public var id: ReviewID
+        public var rating: Rating
 
         public init(id: ReviewID, at: Millis, rating: Rating, durationMS: Int64) {
             self.id = id

@@ -65,9 +65,9 @@ public enum DeckMerge {
     public static func merge(
         _ files: [DeckFile], into store: Store, timeZone: TimeZone, phase: ((String) -> Void)? = nil
     ) throws -> MergeReport {
-        // A big merge inserts into the review log's indexes all over; with them in the cache,
-        // pages are written once at commit instead of spilling again and again.
-        try store.prepareForBulkWork(cacheMegabytes: 64)
+        // Reading the store's cards and logs to compare goes through a small cache; the cache
+        // grows for writing when there is much to write (`Merger.write`).
+        try store.prepareForBulkWork(cacheMegabytes: 16)
         var merger = try Merger(store: store, files: files, timeZone: timeZone)
         merger.phase = phase ?? { _ in }
         return try merger.run()
@@ -451,7 +451,13 @@ private struct Merger {
         var slots: [Slot] = []
         var schedulerIndex: [Int64: Int] = [:]
         var schedulerList: [Scheduler] = []
-        try writer.beginNewNotes(count: noteOrder.reduce(0) { $0 + (noteIDs[$1] == nil ? 1 : 0) })
+        let newNotes = noteOrder.reduce(0) { $0 + (noteIDs[$1] == nil ? 1 : 0) }
+        if newNotes + replay.count >= 1000 {
+            // Many rows to write: with the indexes' pages in the cache, pages are written once
+            // at commit instead of spilling again and again.
+            try store.prepareForBulkWork(cacheMegabytes: 64)
+        }
+        try writer.beginNewNotes(count: newNotes)
         for note in noteOrder {
             guard let cards = byNote[note] else { continue }
             let versions = cards.compactMap { winners[$0]?.version }

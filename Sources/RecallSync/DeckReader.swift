@@ -9,21 +9,36 @@ public enum DeckReader {
     /// Reads the file at `path`, refusing files over `sizeLimit` bytes before loading them.
     /// `name` is how messages call the file (default: `path`).
     public static func read(path: String, name: String? = nil, sizeLimit: Int = DeckFile.defaultSizeLimit) throws(SyncError) -> DeckFile {
-        let contents = try FileContents.read(path: path, name: name ?? path, sizeLimit: sizeLimit)
-        return try parse(contents.bytes, file: name ?? path)
+        try readStamped(path: path, name: name ?? path, sizeLimit: sizeLimit).file
+    }
+
+    /// Reads and checks the file at `path`, with the stamp it had while it was read. The bytes
+    /// are let go before the whole-file checks, which need memory of their own.
+    static func readStamped(path: String, name: String, sizeLimit: Int) throws(SyncError) -> (file: DeckFile, stamp: FileStamp) {
+        var contents = try FileContents.read(path: path, name: name, sizeLimit: sizeLimit)
+        let deckFile = try parseWithoutChecks(contents.bytes, file: name)
+        let stamp = contents.stamp
+        contents.bytes = []
+        try checkUnique(deckFile, file: name)
+        return (deckFile, stamp)
     }
 
     /// Parses a deck file's bytes. `file` names it in messages.
     public static func parse(_ bytes: [UInt8], file: String) throws(SyncError) -> DeckFile {
+        let deckFile = try parseWithoutChecks(bytes, file: file)
+        try checkUnique(deckFile, file: file)
+        return deckFile
+    }
+
+    /// Reads the members and checks each value; `checkUnique` does the whole-file checks.
+    private static func parseWithoutChecks(_ bytes: [UInt8], file: String) throws(SyncError) -> DeckFile {
         let result = bytes.withUnsafeBytes { buffer in
             Result { () throws(SyncError) in
                 var reader = Reader(scanner: JSONScanner(bytes: buffer, file: file))
                 return try reader.file()
             }
         }
-        let deckFile = try result.get()
-        try checkUnique(deckFile, file: file)
-        return deckFile
+        return try result.get()
     }
 
     /// Whether a file looks like a deck file, for an importer choosing how to read a `.json`

@@ -30,9 +30,11 @@ struct Sync: ParsableCommand {
     @OptionGroup var deckFileOptions: DeckFileOptions
 
     func run() throws {
+        var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         let context = try Context(storeOptions, bundledDeck: false)
         let outcome = try FolderSync.sync(
-            store: context.store, folder: folder, timeZone: context.clock.timeZone, sizeLimit: deckFileOptions.sizeLimit)
+            store: context.store, folder: folder, timeZone: context.clock.timeZone, sizeLimit: deckFileOptions.sizeLimit
+        ) { phases.mark($0) }
         for warning in outcome.warnings { Output.error("recall: warning: " + Sanitizer.sanitize(warning)) }
         if outcome.upToDate {
             Output.line("up to date: nothing changed here or in \(Sanitizer.sanitize(folder)) since the last sync")
