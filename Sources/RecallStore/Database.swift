@@ -88,6 +88,17 @@ public final class Database {
         try row(sql, arguments) { $0.int64(0) } ?? nil
     }
 
+    /// Writes the page cache's changed pages to the write-ahead log (the transaction stays open
+    /// and uncommitted) and frees the cache, so that a long write can give its memory back
+    /// between steps. SQLite reads pages back when they are needed again.
+    public func releaseCache() throws(StoreError) {
+        let code = sqlite3_db_cacheflush(handle)
+        guard code == SQLITE_OK else {
+            throw .sqlite(code: code, message: lastErrorMessage, sql: "sqlite3_db_cacheflush")
+        }
+        sqlite3_db_release_memory(handle)
+    }
+
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
 

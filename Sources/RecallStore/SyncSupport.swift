@@ -17,6 +17,30 @@ public struct SyncDeck: Sendable, Equatable {
     public var modified: Millis
 }
 
+/// Where an imported note came from, and the keys a re-import of that source matches it by
+/// (`notes.source`, `source_line`, `identity`, `answer_key`, `source_hash`; see `applyImport`).
+/// Deck files carry it (`origin`), so that a store that received a bank's cards through sync
+/// recognises them when it imports the same bank itself, instead of adding them again.
+public struct NoteOrigin: Sendable, Equatable, Hashable {
+    /// The source key: the file name, or folder/relative path for a folder import.
+    public var file: String
+    /// 1-based line of the note in that file; nil when unknown.
+    public var line: Int?
+    /// Hashes of the normalised question and answer, and of the note as the source gave it
+    /// (16 hex digits each, or empty).
+    public var questionKey: String
+    public var answerKey: String
+    public var contentKey: String
+
+    public init(file: String, line: Int?, questionKey: String, answerKey: String, contentKey: String) {
+        self.file = file
+        self.line = line
+        self.questionKey = questionKey
+        self.answerKey = answerKey
+        self.contentKey = contentKey
+    }
+}
+
 /// A card with its note, in the columns an export file needs.
 public struct SyncCard: Sendable, Equatable {
     public var id: Int64
@@ -35,6 +59,8 @@ public struct SyncCard: Sendable, Equatable {
     public var noteModified: Millis
     public var suspended: Bool
     public var state: CardState
+    /// The note's source and matching keys; nil for a note not imported from a source.
+    public var origin: NoteOrigin?
 
     public var modified: Millis { max(cardModified, noteModified) }
 }
@@ -94,11 +120,17 @@ extension Store {
         let statement = try db.prepare(
             """
             SELECT c.id, c.guid, n.id, n.guid, c.deck_id, n.kind, c.ordinal, n.front, n.back, n.tags, c.created,
-                   c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c."))
+                   c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c.")),
+                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash
             FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.guid
             """)
         var cards: [SyncCard] = []
         while try statement.step() {
+            var origin: NoteOrigin?
+            if let file = statement.text(24) {
+                origin = NoteOrigin(file: file, line: statement.int(25), questionKey: statement.textValue(26),
+                                    answerKey: statement.textValue(27), contentKey: statement.textValue(28))
+            }
             cards.append(SyncCard(
                 id: statement.int64Value(0), guid: statement.textValue(1), noteID: statement.int64Value(2),
                 noteGUID: statement.textValue(3), deckID: statement.int64Value(4),
@@ -106,7 +138,7 @@ extension Store {
                 front: statement.textValue(7), back: statement.textValue(8), tags: Tags.decode(statement.textValue(9)),
                 created: statement.int64Value(10), cardModified: statement.int64Value(11),
                 noteModified: statement.int64Value(12), suspended: statement.intValue(13) != 0,
-                state: Self.readState(statement, from: 14)))
+                state: Self.readState(statement, from: 14), origin: origin))
         }
         return cards
     }
@@ -182,8 +214,12 @@ extension Store {
         var hash = FNV64()
         let decks = try db.prepare("SELECT id, name, config, modified FROM decks ORDER BY id")
         while try decks.step() { hash.row(decks, columns: 4) }
-        let notes = try db.prepare("SELECT id, guid, deck_id, kind, front, back, tags, modified FROM notes ORDER BY id")
-        while try notes.step() { hash.row(notes, columns: 8) }
+        let notes = try db.prepare(
+            """
+            SELECT id, guid, deck_id, kind, front, back, tags, modified, source, source_line, identity, answer_key, source_hash
+            FROM notes ORDER BY id
+            """)
+        while try notes.step() { hash.row(notes, columns: 13) }
         let cards = try db.prepare(
             "SELECT id, guid, note_id, deck_id, ordinal, created, modified, suspended, \(Self.stateColumns) FROM cards ORDER BY id")
         while try cards.step() { hash.row(cards, columns: 18) }
@@ -398,7 +434,11 @@ public final class SyncWriter {
         insertDeckStatement = try db.prepare("INSERT INTO decks(name, config, created, modified) VALUES (?, ?, ?, ?)")
         updateDeckStatement = try db.prepare("UPDATE decks SET config = ?, modified = ? WHERE id = ?")
         updateNoteStatement = try db.prepare(
-            "UPDATE notes SET deck_id = ?, kind = ?, front = ?, back = ?, tags = ?, modified = ? WHERE id = ?")
+            """
+            UPDATE notes SET deck_id = ?, kind = ?, front = ?, back = ?, tags = ?, modified = ?,
+                             source = ?, source_line = ?, identity = ?, answer_key = ?, source_hash = ?
+            WHERE id = ?
+            """)
         updateCardStatement = try db.prepare(
             "UPDATE cards SET note_id = ?, deck_id = ?, ordinal = ?, suspended = ?, created = ?, modified = ? WHERE id = ?")
         stateStatement = try db.prepare(
@@ -414,8 +454,12 @@ public final class SyncWriter {
             WHERE excluded.deleted > tombstones.deleted
             """)
         notes = InsertBatch(
-            db: db, head: "INSERT INTO notes(id, guid, deck_id, kind, front, back, tags, created, modified) VALUES ",
-            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 9, rowsPerStatement: 1000)
+            db: db,
+            head: """
+                INSERT INTO notes(id, guid, deck_id, kind, front, back, tags, created, modified,
+                                  source, source_line, identity, answer_key, source_hash) VALUES
+                """,
+            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 14, rowsPerStatement: 500)
         cards = InsertBatch(
             db: db,
             head: "INSERT INTO cards(id, guid, note_id, deck_id, ordinal, suspended, created, modified, \(Store.stateColumns)) VALUES ",
@@ -431,13 +475,70 @@ public final class SyncWriter {
         }
         nextNoteID = try nextID("notes")
         nextCardID = try nextID("cards")
-        // Cards get their state from the replay that writes their reviews, so they are inserted
-        // after them; references are checked at commit instead of row by row (SQLite resets
-        // this when the transaction ends).
-        try db.execute("PRAGMA defer_foreign_keys = ON")
+        // Rows are written parents first (decks, notes, cards, reviews; batches flush in that
+        // order), so references are checked row by row. Deferring the checks to the commit would
+        // make SQLite look for a new card's reviews in the log at every card it inserts.
     }
 
-    /// Writes every queued row. Call before reading the tables, and when done.
+    // MARK: Bulk work
+
+    /// The insert trigger's SQL while notes are indexed for search in bulk (`beginNewNotes`).
+    private var ftsInsertTrigger: String?
+    private var firstBulkNote: Int64 = 0
+    /// The review log's secondary indexes (name → SQL) while they are dropped (`beginNewReviews`).
+    private var droppedReviewIndexes: [(name: String, sql: String)] = []
+
+    /// Call before inserting `count` new notes. From `Store.bulkIndexThreshold` on, they are
+    /// indexed for search in one statement by `endNewNotes` instead of row by row by the insert
+    /// trigger, which makes FTS5 flush its pending terms at every statement (as `applyImport`).
+    /// Until `endNewNotes`, notes inserted here must not be updated or deleted.
+    public func beginNewNotes(count: Int) throws(StoreError) {
+        guard count >= Store.bulkIndexThreshold, ftsInsertTrigger == nil else { return }
+        try flush()
+        ftsInsertTrigger = try store.db.row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'notes_fts_insert'", []) { $0.textValue(0) }
+        guard ftsInsertTrigger != nil else { return }
+        firstBulkNote = nextNoteID
+        try store.db.execute("DROP TRIGGER notes_fts_insert")
+    }
+
+    /// Indexes the notes inserted since `beginNewNotes` and puts the insert trigger back.
+    public func endNewNotes() throws(StoreError) {
+        guard let trigger = ftsInsertTrigger else { return }
+        try notes.flush()
+        try store.db.run("INSERT INTO notes_fts(rowid, front, back, tags) SELECT id, front, back, tags FROM notes WHERE id >= ?",
+                         [.integer(firstBulkNote)])
+        try store.db.execute(trigger)
+        ftsInsertTrigger = nil
+    }
+
+    /// Call before inserting `count` new reviews. When they are many and at least as many as the
+    /// log holds already, the log's secondary indexes (by card, by time) are dropped and made
+    /// again by `endNewReviews`: building an index sorts its rows once, far cheaper than a
+    /// million inserts all over it. Until `endNewReviews`, nothing may query the log by card or
+    /// time. Inside the transaction, so a failure brings the indexes back with everything else.
+    public func beginNewReviews(count: Int) throws(StoreError) {
+        guard count >= 10_000, droppedReviewIndexes.isEmpty else { return }
+        let existing = try store.db.scalarInt("SELECT count(*) FROM review_log") ?? 0
+        guard Int64(count) >= existing else { return }
+        try flush()
+        droppedReviewIndexes = try store.db.rows(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL ORDER BY name"
+        ) { (name: $0.textValue(0), sql: $0.textValue(1)) }
+        for index in droppedReviewIndexes {
+            try store.db.execute("DROP INDEX \"\(index.name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        }
+    }
+
+    /// Inserts the queued reviews and builds the indexes `beginNewReviews` dropped.
+    public func endNewReviews() throws(StoreError) {
+        guard !droppedReviewIndexes.isEmpty else { return }
+        try flush()
+        for index in droppedReviewIndexes { try store.db.execute(index.sql) }
+        droppedReviewIndexes = []
+    }
+
+    /// Writes every queued row, parents first. Call before reading the tables, and when done.
     public func flush() throws(StoreError) {
         try notes.flush()
         try cards.flush()
@@ -499,7 +600,7 @@ public final class SyncWriter {
     /// Queues a new note; returns the id it will have.
     public func insertNote(
         guid: String, deckID: Int64, kind: NoteKind, front: String, back: String, tags: [String],
-        created: Millis, modified: Millis
+        created: Millis, modified: Millis, origin: NoteOrigin?
     ) throws(StoreError) -> Int64 {
         let id = nextNoteID
         nextNoteID += 1
@@ -512,6 +613,17 @@ public final class SyncWriter {
         notes.add(text: Tags.encode(tags))
         notes.add(int: created)
         notes.add(int: modified)
+        if let origin {
+            notes.add(text: origin.file)
+            notes.add(optionalInt: origin.line.map { Int64($0) })
+            notes.add(text: origin.questionKey)
+            notes.add(text: origin.answerKey)
+            notes.add(text: origin.contentKey)
+        } else {
+            notes.add(optionalInt: nil)
+            notes.add(optionalInt: nil)
+            for _ in 0..<3 { notes.add(text: "") }
+        }
         if notes.isFull { try notes.flush() }
         return id
     }
@@ -536,7 +648,10 @@ public final class SyncWriter {
         cards.add(int: created)
         cards.add(int: modified)
         addState(state, to: cards)
-        if cards.isFull { try cards.flush() }
+        if cards.isFull {
+            try notes.flush()  // their notes first
+            try cards.flush()
+        }
     }
 
     /// Queues a review learnt from another store: not undoable here, with the state the replay
@@ -547,7 +662,7 @@ public final class SyncWriter {
     ) throws(StoreError) {
         reviews.add(id: id, cardID: cardID, at: at, rating: Int64(rating.rawValue), durationMS: durationMS,
                     before: before, suspended: suspended)
-        if reviews.isFull { try flushReviews() }
+        if reviews.isFull { try flush() }  // their cards first
     }
 
     private func addState(_ state: CardState, to batch: InsertBatch) {
@@ -564,7 +679,8 @@ public final class SyncWriter {
     }
 
     public func updateNote(
-        id: Int64, deckID: Int64, kind: NoteKind, front: String, back: String, tags: [String], modified: Millis
+        id: Int64, deckID: Int64, kind: NoteKind, front: String, back: String, tags: [String], modified: Millis,
+        origin: NoteOrigin?
     ) throws(StoreError) {
         try flush()
         let s = updateNoteStatement
@@ -574,7 +690,18 @@ public final class SyncWriter {
         try s.bind(text: back, at: 4)
         try s.bind(text: Tags.encode(tags), at: 5)
         try s.bind(int: modified, at: 6)
-        try s.bind(int: id, at: 7)
+        if let origin {
+            try s.bind(text: origin.file, at: 7)
+            try s.bind(optionalInt: origin.line.map { Int64($0) }, at: 8)
+            try s.bind(text: origin.questionKey, at: 9)
+            try s.bind(text: origin.answerKey, at: 10)
+            try s.bind(text: origin.contentKey, at: 11)
+        } else {
+            try s.bindNull(at: 7)
+            try s.bindNull(at: 8)
+            for index: Int32 in 9...11 { try s.bind(static: "", at: index) }
+        }
+        try s.bind(int: id, at: 12)
         try s.runAndReset()
     }
 

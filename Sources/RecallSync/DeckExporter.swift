@@ -260,6 +260,13 @@ public enum DeckExporter {
         out.raw("\"ordinal\": ")
         out.int(Int64(card.ordinal))
         out.raw(",")
+        if let origin = card.origin {
+            // Kept without history too: it is what lets a recipient re-import the same bank.
+            out.newline(indent: 10)
+            out.raw("\"origin\": ")
+            writeOrigin(origin, to: &out)
+            out.raw(",")
+        }
         if history {
             out.newline(indent: 10)
             out.raw("\"reviews\": [")
@@ -307,6 +314,21 @@ public enum DeckExporter {
         out.int(Int64(state.reps))
         out.raw(",\"stability\":")
         if let stability = state.stability { out.double(stability) } else { out.raw("null") }
+        out.raw("}")
+    }
+
+    /// The origin on one line, compact, members sorted.
+    private static func writeOrigin<S: ByteSink>(_ origin: NoteOrigin, to out: inout ByteWriter<S>) {
+        out.raw("{\"answer_key\":")
+        out.string(origin.answerKey)
+        out.raw(",\"content_key\":")
+        out.string(origin.contentKey)
+        out.raw(",\"file\":")
+        out.string(origin.file)
+        out.raw(",\"line\":")
+        if let line = origin.line { out.int(Int64(line)) } else { out.raw("null") }
+        out.raw(",\"question_key\":")
+        out.string(origin.questionKey)
         out.raw("}")
     }
 

@@ -12,8 +12,27 @@ public struct DeckFile: Sendable, Equatable {
     public static let version = 1
     /// Files of this size or more (200 MB) are refused before they are read: reading one costs
     /// memory in proportion to its size. The largest collection recall plans for, 100,000 cards
-    /// with 1,000,000 reviews, exports to about 193 MB (scripts/bench-sync.sh).
+    /// with 1,000,000 reviews, exports to about 193 MB (scripts/bench-sync.sh). Users with a
+    /// bigger collection raise it (`--max-file-size` on `recall import` and `recall sync`).
     public static let defaultSizeLimit = 200_000_000
+    /// The largest limit `parseSize` accepts: 1 TB.
+    public static let maximumSizeLimit = 1_000_000_000_000
+
+    /// A size as users write it: a number with an optional decimal unit, `B`, `KB`/`K`, `MB`/`M`
+    /// or `GB`/`G` (any case, 1 KB = 1000 bytes, as sizes are shown): `300MB`, `1.5 GB`, `250000000`.
+    /// Nil for anything else, for 0, and for more than `maximumSizeLimit`.
+    public static func parseSize(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let number = trimmed.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let unit = trimmed.dropFirst(number.count).trimmingCharacters(in: .whitespaces)
+        let multipliers: [String: Double] = ["": 1, "b": 1, "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9]
+        guard let multiplier = multipliers[unit], !number.isEmpty, number.filter({ $0 == "." }).count <= 1,
+              number.first != ".", number.last != ".", let value = Double(number)
+        else { return nil }
+        let bytes = (value * multiplier).rounded(.down)
+        guard bytes >= 1, bytes <= Double(maximumSizeLimit) else { return nil }
+        return Int(bytes)
+    }
 
     public var decks: [Deck]
     public var tombstones: [SyncTombstone]
@@ -55,10 +74,13 @@ public struct DeckFile: Sendable, Equatable {
         public var suspended: Bool
         /// Oldest first. Empty in files exported with `--no-history`.
         public var reviews: [Review]
+        /// The note's source file and re-import keys (`origin`); nil for a card not imported from one.
+        public var origin: NoteOrigin?
 
         public init(
             id: String, note: String, kind: NoteKind = .basic, ordinal: Int = 1, front: String, back: String,
-            tags: [String] = [], created: Millis, modified: Millis, suspended: Bool = false, reviews: [Review] = []
+            tags: [String] = [], created: Millis, modified: Millis, suspended: Bool = false, reviews: [Review] = [],
+            origin: NoteOrigin? = nil
         ) {
             self.id = id
             self.note = note
@@ -71,14 +93,16 @@ public struct DeckFile: Sendable, Equatable {
             self.modified = modified
             self.suspended = suspended
             self.reviews = reviews
+            self.origin = origin
         }
     }
 
     public struct Review: Sendable, Equatable {
-        public var id: ReviewID
+        // In this order they take 40 bytes instead of 48: a million of them are in memory.
         public var at: Millis
-        public var rating: Rating
         public var durationMS: Int64
+        public var id: ReviewID
+        public var rating: Rating
 
         public init(id: ReviewID, at: Millis, rating: Rating, durationMS: Int64) {
             self.id = id

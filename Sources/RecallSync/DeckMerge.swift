@@ -61,11 +61,15 @@ public struct MergeReport: Sendable, Equatable {
 ///
 /// Call `merge` inside `Store.write { }`: the whole merge is one transaction (invariant 3).
 public enum DeckMerge {
-    public static func merge(_ files: [DeckFile], into store: Store, timeZone: TimeZone) throws -> MergeReport {
-        // A big merge inserts into the review log's indexes all over; with them in the cache,
-        // pages are written once at commit instead of spilling again and again.
-        try store.prepareForBulkWork(cacheMegabytes: 64)
+    /// `phase`, when given, is called with the name of each step as it ends (`RECALL_TIMINGS=1`).
+    public static func merge(
+        _ files: [DeckFile], into store: Store, timeZone: TimeZone, phase: ((String) -> Void)? = nil
+    ) throws -> MergeReport {
+        // Reading the store's cards and logs to compare goes through a small cache; the cache
+        // grows for writing when there is much to write (`Merger.write`).
+        try store.prepareForBulkWork(cacheMegabytes: 16)
         var merger = try Merger(store: store, files: files, timeZone: timeZone)
+        merger.phase = phase ?? { _ in }
         return try merger.run()
     }
 
@@ -109,6 +113,8 @@ struct CardVersion {
     var created: Millis
     var modified: Millis
     var suspended: Bool
+    /// The note's source and re-import keys: note content, like the text, so the newest wins.
+    var origin: NoteOrigin?
 
     init(_ card: DeckFile.Card, deck: String) {
         guid = card.id
@@ -122,6 +128,7 @@ struct CardVersion {
         created = card.created
         modified = card.modified
         suspended = card.suspended
+        origin = card.origin
     }
 
     init(_ card: SyncCard, deck: String) {
@@ -136,6 +143,7 @@ struct CardVersion {
         created = card.created
         modified = card.modified
         suspended = card.suspended
+        origin = card.origin
     }
 
     /// Orders versions with the same `modified` by content, field by field, comparing text as
@@ -150,6 +158,17 @@ struct CardVersion {
             text(a.front, b.front), text(a.back, b.back), text(a.tags.joined(separator: " "), b.tags.joined(separator: " ")),
             number(a.created, b.created), number(a.suspended ? 1 : 0, b.suspended ? 1 : 0),
         ] where order != 0 { return order }
+        return originOrder(a.origin, b.origin)
+    }
+
+    /// No origin first, then by file, line and keys.
+    private static func originOrder(_ a: NoteOrigin?, _ b: NoteOrigin?) -> Int {
+        guard let a, let b else { return a == nil ? (b == nil ? 0 : -1) : 1 }
+        func text(_ x: String, _ y: String) -> Int { x == y ? 0 : utf8Less(x, y) ? -1 : 1 }
+        for order in [
+            text(a.file, b.file), (a.line ?? 0) == (b.line ?? 0) ? 0 : (a.line ?? 0) < (b.line ?? 0) ? -1 : 1,
+            text(a.questionKey, b.questionKey), text(a.answerKey, b.answerKey), text(a.contentKey, b.contentKey),
+        ] where order != 0 { return order }
         return 0
     }
 }
@@ -160,6 +179,7 @@ private struct Merger {
     let files: [DeckFile]
     let timeZone: TimeZone
     var report = MergeReport()
+    var phase: (String) -> Void = { _ in }
 
     /// Where a card sits in the input files.
     struct Reference {
@@ -193,7 +213,9 @@ private struct Merger {
 
     mutating func run() throws -> MergeReport {
         try gather()
+        phase("merge: gather")
         let survivors = pickWinners()
+        phase("merge: pick winners")
         try write(survivors)
         return report
     }
@@ -380,6 +402,7 @@ private struct Merger {
             for loser in loserGuids(of: guid) { if let local = localCards[loser] { localIDs.append(local.id) } }
         }
         let localLogs = try readLocalLogs(localIDs)
+        phase("merge: decks and what to replay")
 
         // Notes: the text of each note comes from its best-ranked surviving card.
         var byNote: [String: [String]] = [:]
@@ -428,6 +451,13 @@ private struct Merger {
         var slots: [Slot] = []
         var schedulerIndex: [Int64: Int] = [:]
         var schedulerList: [Scheduler] = []
+        let newNotes = noteOrder.reduce(0) { $0 + (noteIDs[$1] == nil ? 1 : 0) }
+        if newNotes + replay.count >= 1000 {
+            // Many rows to write: with the indexes' pages in the cache, pages are written once
+            // at commit instead of spilling again and again.
+            try store.prepareForBulkWork(cacheMegabytes: 64)
+        }
+        try writer.beginNewNotes(count: newNotes)
         for note in noteOrder {
             guard let cards = byNote[note] else { continue }
             let versions = cards.compactMap { winners[$0]?.version }
@@ -440,14 +470,17 @@ private struct Merger {
             if let existing = noteIDs[note] {
                 noteID = existing
                 let local = cards.compactMap { localCards[$0] }.first { $0.noteGUID == note }
-                if noteTouched || local.map({ $0.front != best.front || $0.back != best.back || $0.tags != best.tags || $0.kind != best.kind }) ?? true {
+                if noteTouched || local.map({
+                    $0.front != best.front || $0.back != best.back || $0.tags != best.tags || $0.kind != best.kind
+                        || $0.origin != best.origin
+                }) ?? true {
                     try writer.updateNote(id: noteID, deckID: noteDeckID, kind: best.kind, front: best.front, back: best.back,
-                                          tags: best.tags, modified: noteModified)
+                                          tags: best.tags, modified: noteModified, origin: best.origin)
                 }
             } else {
                 noteID = try writer.insertNote(
                     guid: note, deckID: noteDeckID, kind: best.kind, front: best.front, back: best.back, tags: best.tags,
-                    created: versions.map(\.created).min() ?? best.created, modified: noteModified)
+                    created: versions.map(\.created).min() ?? best.created, modified: noteModified, origin: best.origin)
                 noteIDs[note] = noteID
             }
             // Park moving siblings first, so that renumbering never collides on (note, ordinal).
@@ -506,6 +539,7 @@ private struct Merger {
                 }
             }
         }
+        try writer.endNewNotes()
         // New cards with reviews are numbered in the order of their first review. Reviews are
         // written in time order (`writeReviews`), and cards studied together are then near each
         // other in the review log's card index too, instead of all over it.
@@ -513,8 +547,11 @@ private struct Merger {
             .map { (index: $0, first: slots[$0].firstReview) }
             .sorted { ($0.first, $0.index) < ($1.first, $1.index) }
         for entry in newSlots { slots[entry.index].cardID = writer.reserveCardID() }
-        try writeReviews(slots: &slots, schedulers: schedulerList, writer: writer)
-        // Cards last, with their replayed state (foreign keys are checked at commit).
+        phase("merge: notes")
+        // Each card's state is the replay of its whole log; the cards are written with it before
+        // their reviews, so that every row's references hold as it is written.
+        replayFinalStates(&slots, schedulers: schedulerList)
+        phase("merge: replay")
         for index in slots.indices.sorted(by: { slots[$0].cardID < slots[$1].cardID }) {
             let slot = slots[index]
             if let pending = slot.pending {
@@ -527,6 +564,9 @@ private struct Merger {
             }
         }
         try writer.flush()
+        phase("merge: cards")
+        try writeReviews(slots: slots, schedulers: schedulerList, writer: writer)
+        phase("merge: reviews")
         report.reviewsAdded = writer.reviewsInserted
         // A review id already used by another card stays with that card; a card that missed one
         // is replayed from what its log really holds.
@@ -609,64 +649,96 @@ private struct Merger {
         var firstReview: Millis { (merged.isEmpty ? fileReviews.first?.at : merged.first?.at) ?? .max }
     }
 
-    /// Replays every slot's log and inserts the new reviews, all cards' reviews together in
-    /// time order. One card after another would put each card's reviews all over the review
-    /// log's indexes (ids and times are spread over years); in time order every index but one
-    /// grows at its end, which makes inserting a million reviews several times faster.
-    /// Each card's own reviews still come in their order (time, then id), so each replay is
-    /// exactly `Scheduler.replay` of the log (DESIGN.md invariant 1).
-    private func writeReviews(slots: inout [Slot], schedulers: [Scheduler], writer: SyncWriter) throws {
-        /// One review to replay, with what the loop needs, so that the loop reads one array
-        /// in order and touches nothing reference-counted.
+    /// Replays each card's whole log, card by card, for its state after the merge, and notes
+    /// which cards receive reviews. `writeReviews` replays the logs again, in time order, for
+    /// the state before each review it writes; both are `Scheduler.answer` from `.new` over the
+    /// same log, so they agree (DESIGN.md invariant 1).
+    private func replayFinalStates(_ slots: inout [Slot], schedulers: [Scheduler]) {
+        for index in slots.indices {
+            let scheduler = schedulers[slots[index].scheduler]
+            let seed = slots[index].seed
+            var state = CardState.new
+            var added = false
+            if slots[index].merged.isEmpty {
+                for review in slots[index].fileReviews {
+                    state = scheduler.answer(state, rating: review.rating, at: review.at, fuzzSeed: seed).state
+                }
+                added = !slots[index].fileReviews.isEmpty
+            } else {
+                for entry in slots[index].merged {
+                    state = scheduler.answer(state, rating: entry.rating, at: entry.at, fuzzSeed: seed).state
+                    added = added || entry.isNew
+                }
+            }
+            slots[index].state = state
+            slots[index].addedReviews = added
+        }
+    }
+
+    /// Inserts the new reviews of every slot, all cards' reviews together in time order, each
+    /// with the state its card had before it (the undo columns), from a second replay. One card
+    /// after another would put each card's reviews all over the review log's id index (ids
+    /// sort by time); in time order it grows at its end. Each card's own reviews still come in
+    /// their order (time, then id), so each replay is exactly `Scheduler.replay` of the log.
+    private func writeReviews(slots: [Slot], schedulers: [Scheduler], writer: SyncWriter) throws {
+        /// One review to write: when, and where its card's log holds it. 16 bytes, so a million
+        /// sort quickly and take little memory; the review itself is read from the log.
         struct Step {
             var at: Millis
-            var id: ReviewID
-            var durationMS: Int64
             var slot: Int32
             var index: Int32
-            var rating: Rating
-            var isNew: Bool
         }
         var steps: [Step] = []
-        steps.reserveCapacity(slots.reduce(0) { $0 + $1.count })
-        for (slot, entry) in slots.enumerated() {
+        steps.reserveCapacity(slots.reduce(0) { $0 + ($1.addedReviews ? $1.count : 0) })
+        for (slot, entry) in slots.enumerated() where entry.addedReviews {
             if entry.merged.isEmpty {
                 for (index, review) in entry.fileReviews.enumerated() {
-                    steps.append(Step(at: review.at, id: review.id, durationMS: review.durationMS, slot: Int32(slot),
-                                      index: Int32(index), rating: review.rating, isNew: true))
+                    steps.append(Step(at: review.at, slot: Int32(slot), index: Int32(index)))
                 }
             } else {
                 for (index, review) in entry.merged.enumerated() {
-                    steps.append(Step(at: review.at, id: review.id, durationMS: review.durationMS, slot: Int32(slot),
-                                      index: Int32(index), rating: review.rating, isNew: review.isNew))
+                    steps.append(Step(at: review.at, slot: Int32(slot), index: Int32(index)))
                 }
             }
         }
         // Equal times keep each card's own order: slot, then index.
         steps.sort { ($0.at, $0.slot, $0.index) < ($1.at, $1.slot, $1.index) }
-        var states = slots.map(\.state)
+        var states = [CardState](repeating: .new, count: slots.count)
+        var newReviews = 0
+        for slot in slots where slot.addedReviews {
+            newReviews += slot.merged.isEmpty ? slot.fileReviews.count : slot.merged.reduce(0) { $0 + ($1.isNew ? 1 : 0) }
+        }
+        // What the loop needs of each slot, in flat arrays: it then reads nothing reference-counted.
         let seeds = slots.map(\.seed)
         let schedulerOf = slots.map(\.scheduler)
         let cardIDs = slots.map(\.cardID)
         let suspended = slots.map(\.suspended)
-        var added = [Bool](repeating: false, count: slots.count)
+        let fromFile = slots.map(\.merged.isEmpty)
+        try writer.beginNewReviews(count: newReviews)
         try schedulers.withUnsafeBufferPointer { schedulers in
-            for step in steps {
-                let slot = Int(step.slot)
-                let before = states[slot]
-                states[slot] = schedulers[schedulerOf[slot]].answer(before, rating: step.rating, at: step.at, fuzzSeed: seeds[slot]).state
-                guard step.isNew else { continue }
-                try step.id.withUTF8 { id in
-                    try writer.insertReview(id: id, cardID: cardIDs[slot], at: step.at, rating: step.rating,
-                                            durationMS: step.durationMS, before: before, suspended: suspended[slot])
+            try slots.withUnsafeBufferPointer { slots in
+                for step in steps {
+                    let slot = Int(step.slot)
+                    let before = states[slot]
+                    let id: ReviewID, rating: Rating, duration: Int64, isNew: Bool
+                    if fromFile[slot] {
+                        let review = slots[slot].fileReviews[Int(step.index)]
+                        (id, rating, duration, isNew) = (review.id, review.rating, review.durationMS, true)
+                    } else {
+                        let review = slots[slot].merged[Int(step.index)]
+                        (id, rating, duration, isNew) = (review.id, review.rating, review.durationMS, review.isNew)
+                    }
+                    states[slot] = schedulers[schedulerOf[slot]].answer(before, rating: rating, at: step.at, fuzzSeed: seeds[slot]).state
+                    guard isNew else { continue }
+                    try id.withUTF8 { id in
+                        try writer.insertReview(id: id, cardID: cardIDs[slot], at: step.at, rating: rating,
+                                                durationMS: duration, before: before, suspended: suspended[slot])
+                    }
                 }
-                added[slot] = true
             }
         }
-        for index in slots.indices {
-            slots[index].state = states[index]
-            slots[index].addedReviews = added[index]
-        }
+        try writer.endNewReviews()
+        try writer.flush()
     }
 
     /// Guids folded into `keeper`.

@@ -9,21 +9,36 @@ public enum DeckReader {
     /// Reads the file at `path`, refusing files over `sizeLimit` bytes before loading them.
     /// `name` is how messages call the file (default: `path`).
     public static func read(path: String, name: String? = nil, sizeLimit: Int = DeckFile.defaultSizeLimit) throws(SyncError) -> DeckFile {
-        let contents = try FileContents.read(path: path, name: name ?? path, sizeLimit: sizeLimit)
-        return try parse(contents.bytes, file: name ?? path)
+        try readStamped(path: path, name: name ?? path, sizeLimit: sizeLimit).file
+    }
+
+    /// Reads and checks the file at `path`, with the stamp it had while it was read. The bytes
+    /// are let go before the whole-file checks, which need memory of their own.
+    static func readStamped(path: String, name: String, sizeLimit: Int) throws(SyncError) -> (file: DeckFile, stamp: FileStamp) {
+        var contents = try FileContents.read(path: path, name: name, sizeLimit: sizeLimit)
+        let deckFile = try parseWithoutChecks(contents.bytes, file: name)
+        let stamp = contents.stamp
+        contents.bytes = []
+        try checkUnique(deckFile, file: name)
+        return (deckFile, stamp)
     }
 
     /// Parses a deck file's bytes. `file` names it in messages.
     public static func parse(_ bytes: [UInt8], file: String) throws(SyncError) -> DeckFile {
+        let deckFile = try parseWithoutChecks(bytes, file: file)
+        try checkUnique(deckFile, file: file)
+        return deckFile
+    }
+
+    /// Reads the members and checks each value; `checkUnique` does the whole-file checks.
+    private static func parseWithoutChecks(_ bytes: [UInt8], file: String) throws(SyncError) -> DeckFile {
         let result = bytes.withUnsafeBytes { buffer in
             Result { () throws(SyncError) in
                 var reader = Reader(scanner: JSONScanner(bytes: buffer, file: file))
                 return try reader.file()
             }
         }
-        let deckFile = try result.get()
-        try checkUnique(deckFile, file: file)
-        return deckFile
+        return try result.get()
     }
 
     /// Whether a file looks like a deck file, for an importer choosing how to read a `.json`
@@ -268,6 +283,7 @@ private struct Reader {
     /// The members of a card object, for spotting one given twice.
     private static let cardFields: [StaticString] = [
         "id", "note", "kind", "ordinal", "front", "back", "tags", "created", "modified", "suspended", "state", "reviews",
+        "origin",
     ]
 
     private mutating func card() throws(SyncError) -> DeckFile.Card {
@@ -324,6 +340,10 @@ private struct Reader {
                 scanner.path.append(.key("state"))
                 try state()
                 scanner.path.removeLast()
+            case 12:
+                scanner.path.append(.key("origin"))
+                card.origin = try origin()
+                scanner.path.removeLast()
             default:
                 scanner.path.append(.key("reviews"))
                 card.reviews = try array { (reader: inout Reader) throws(SyncError) in try reader.review() }.compactMap { $0 }
@@ -370,6 +390,57 @@ private struct Reader {
         }.compactMap { $0 }
         if tags.count > 1, Set(tags).count != tags.count { scanner.report("a tag appears twice") }
         return tags
+    }
+
+    /// Where an imported note came from: `{"answer_key", "content_key", "file", "line",
+    /// "question_key"}`. The keys are what `recall import` compares when the same source is
+    /// imported again; `line` may be null.
+    private mutating func origin() throws(SyncError) -> NoteOrigin? {
+        guard try beginObject() else { return nil }
+        var file: String?
+        var line: Int?
+        var keys: [String: String] = [:]
+        var seen = Set<String>()
+        var first = true
+        while let key = try scanner.nextKey(first: &first) {
+            let field = try scanner.string(key)
+            if !seen.insert(field).inserted { scanner.report("appears twice", key: field) }
+            switch field {
+            case "file":
+                guard let text = try scanner.readString("file") else { continue }
+                if text.isEmpty || text.utf8.count > 4096 || text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                    scanner.report("must be a file name without control characters (at most 4096 bytes), got \(quoted(text))", key: "file")
+                } else {
+                    file = text
+                }
+            case "line":
+                if try scanner.kind() == .null {
+                    _ = try scanner.skipValue()
+                } else if let value = try scanner.readInt("line", in: 1...Int64(Int32.max), rangeText: "a line number, 1 or more, or null") {
+                    line = Int(value)
+                }
+            case "question_key", "answer_key", "content_key":
+                guard let text = try scanner.readString(field) else { continue }
+                if !Self.isKey(text) {
+                    scanner.report("must be 16 lowercase hex digits or empty, got \(quoted(text))", key: field)
+                } else {
+                    keys[field] = text
+                }
+            default:
+                try scanner.skipValue()
+            }
+        }
+        missing([("file", seen.contains("file")), ("line", seen.contains("line")), ("question_key", seen.contains("question_key")),
+                 ("answer_key", seen.contains("answer_key")), ("content_key", seen.contains("content_key"))])
+        guard let file, let question = keys["question_key"], let answer = keys["answer_key"], let content = keys["content_key"]
+        else { return nil }
+        return NoteOrigin(file: file, line: line, questionKey: question, answerKey: answer, contentKey: content)
+    }
+
+    /// A re-import key as recall makes them: a 64-bit hash in 16 lowercase hex digits, or
+    /// empty (a text with no letters or digits).
+    static func isKey(_ text: String) -> Bool {
+        text.isEmpty || (text.utf8.count == 16 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
     }
 
     /// The schedule as the exporting store had it. Checked, then ignored: the importing store

@@ -35,6 +35,12 @@ struct FileContents {
     var bytes: [UInt8]
     var stamp: FileStamp
 
+    /// Test seam: called with the path once, after the first bytes of a file were read and
+    /// before the read is finished and checked, so that a test can really change the file on
+    /// disk in the middle of a read (append to it, rewrite it, rename another file over it)
+    /// and see the check below catch it. Nil (no call) outside tests.
+    @TaskLocal static var duringRead: (@Sendable (String) -> Void)?
+
     /// Reads `path`. Refuses a file of `sizeLimit` bytes or more before reading it, and a file whose
     /// stamp changed between opening and the end of reading: another program was writing it, and
     /// what we read may be half old, half new.
@@ -49,6 +55,7 @@ struct FileContents {
         guard before.size < Int64(sizeLimit) else { throw .tooLarge(file: name, bytes: Int(before.size), limit: sizeLimit) }
         let expected = Int(before.size)
         var failure: SyncError?
+        var hook = Self.duringRead
         // One byte more than the size, so that a file that grew while we read it is noticed.
         let bytes = [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in
             guard let base = buffer.baseAddress else { return }
@@ -61,6 +68,10 @@ struct FileContents {
                 }
                 if got == 0 { break }
                 count += got
+                if let call = hook {
+                    hook = nil
+                    call(path)
+                }
             }
         }
         if let failure { throw failure }

@@ -31,8 +31,10 @@ public enum FolderSync {
         name.hasSuffix(".json") && !name.hasPrefix(".") && name != own
     }
 
+    /// `phase`, when given, is called with the name of each step as it ends (`RECALL_TIMINGS=1`).
     public static func sync(
-        store: Store, folder: String, timeZone: TimeZone, sizeLimit: Int = DeckFile.defaultSizeLimit
+        store: Store, folder: String, timeZone: TimeZone, sizeLimit: Int = DeckFile.defaultSizeLimit,
+        phase: ((String) -> Void)? = nil
     ) throws -> SyncOutcome {
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
@@ -78,21 +80,28 @@ public enum FolderSync {
             var total = MergeReport()
             for name in names {
                 let path = folderURL.appendingPathComponent(name).path
-                let file: DeckFile
+                var file: DeckFile
                 do {
-                    let contents = try FileContents.read(path: path, name: name, sizeLimit: sizeLimit)
-                    file = try DeckReader.parse(contents.bytes, file: name)
-                    readStamps.append((name, contents.stamp))
+                    let stamp: FileStamp
+                    (file, stamp) = try DeckReader.readStamped(path: path, name: name, sizeLimit: sizeLimit)
+                    readStamps.append((name, stamp))
                 } catch {
                     outcome.warnings.append("skipped \(name): \(error)")
                     readStamps.append((name, nil))
                     continue
                 }
-                total.add(try DeckMerge.merge([file], into: store, timeZone: timeZone))
+                phase?("read and check \(name)")
+                total.add(try DeckMerge.merge([file], into: store, timeZone: timeZone, phase: phase))
                 outcome.merged.append(name)
+                // The next file is read on top of what this merge left: give back the memory it
+                // freed, and the page cache's (its pages go to the write-ahead log).
+                file = DeckFile()
+                try store.db.releaseCache()
+                Memory.returnFreedPages()
             }
             return total
         }
+        phase?("commit")
 
         // Then our own file, with everything we now know.
         var file = try AtomicFile(path: ownPath)
@@ -101,6 +110,7 @@ public enum FolderSync {
             try DeckExporter.write(store, DeckExporter.Selection(), to: &writer)
             try writer.flush()
             outcome.wroteOwnFile = try file.commitIfChanged()
+            phase?("write our file")
         } catch {
             file.discard()
             throw error

@@ -30,7 +30,10 @@ public enum SyncError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unsupportedVersion(file, found):
             return "\(file): version: unsupported deck file version \(found) (this recall reads version \(DeckFile.version))"
         case let .tooLarge(file, bytes, limit):
-            return "\(file): the file is \(Self.megabytes(bytes)); a deck file must be smaller than \(Self.megabytes(limit))"
+            // A round size above the file's, as the flag takes it: the next 100 MB, or the next MB.
+            let enough = bytes >= 100_000_000 ? (bytes / 100_000_000 + 1) * 100 : bytes / 1_000_000 + 1
+            return "\(file): the file is \(Self.megabytes(bytes)), and deck files must be smaller than \(Self.megabytes(limit)); "
+                + "to read it, raise the limit with --max-file-size \(enough)MB"
         case let .cannotRead(file, reason):
             return "cannot read \(file): \(reason)"
         case let .cannotWrite(file, reason):
@@ -42,8 +45,8 @@ public enum SyncError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
-    /// Sizes in decimal megabytes, one decimal: "200.0 MB".
+    /// Sizes in decimal megabytes, one decimal: "200.0 MB"; under 1 MB in kilobytes ("10.0 KB").
     static func megabytes(_ bytes: Int) -> String {
-        String(format: "%.1f MB", Double(bytes) / 1_000_000)
+        bytes < 1_000_000 ? String(format: "%.1f KB", Double(bytes) / 1000) : String(format: "%.1f MB", Double(bytes) / 1_000_000)
     }
 }

@@ -82,6 +82,73 @@ import Testing
         #expect(result.stdout.hasPrefix("merged 0 files: no changes\nwrote "))
     }
 
+    static let bank = """
+        Q: What does the GIL protect?
+        A: Access to Python objects, one thread at a time.
+
+        Q: What is a generator?
+        A: A function that yields values lazily.
+
+        C: The {{c1::GIL}} lets {{c2::one}} thread run Python bytecode.
+        """
+
+    /// `recall import FILE --json`'s counts: (added, updated, unchanged).
+    func importCounts(_ sandbox: RecallSandbox, _ path: String, now: String) throws -> [Int] {
+        let summary = try object(try sandbox.ok(["import", path, "--json"], environment: ["RECALL_NOW": now]))
+        return ["added", "updated", "unchanged"].map { summary[$0] as? Int ?? -1 }
+    }
+
+    /// Issue 7: notes that came through sync carry their source and re-import keys, so importing
+    /// the same bank on the receiving store recognises them instead of adding every card twice,
+    /// and an edit of the bank imported on one store is recognised on the other.
+    @Test func aBankImportedOnOneStoreIsRecognisedOnAnotherAfterSync() throws {
+        let a = RecallSandbox()
+        try a.ok(["init", "--empty"])
+        let folder = a.path("shared")
+        let bankA = a.path("banks/bank.md")
+        try FileManager.default.createDirectory(atPath: a.path("banks"), withIntermediateDirectories: true)
+        try Self.bank.write(toFile: bankA, atomically: true, encoding: .utf8)
+        #expect(try importCounts(a, bankA, now: "2026-11-25T12:00:00Z") == [3, 0, 0])
+        try a.ok(["answer", "1", "good"])
+        try a.ok(["sync", folder])
+
+        let b = RecallSandbox(now: "2026-11-26T12:00:00Z")
+        try b.ok(["init", "--empty"])
+        try b.ok(["sync", folder])
+        let bankB = b.path("elsewhere/bank.md")
+        try FileManager.default.createDirectory(atPath: b.path("elsewhere"), withIntermediateDirectories: true)
+        try Self.bank.write(toFile: bankB, atomically: true, encoding: .utf8)
+        let before = try b.ok(["list", "--json"])
+        let received = try #require(try b.json(["list", "--json"]) as? [[String: Any]])
+        #expect(received.count == 4 && received.allSatisfy { $0["source"] as? String == "bank.md" && $0["source_line"] is Int })
+        #expect(try importCounts(b, bankB, now: "2026-11-26T13:00:00Z") == [0, 0, 3])
+        #expect(try b.ok(["list", "--json"]) == before)
+
+        // An edited answer, imported on B: the same card, updated in place with its history.
+        let edited = Self.bank.replacingOccurrences(of: "yields values lazily", with: "yields its values one at a time")
+        try edited.write(toFile: bankB, atomically: true, encoding: .utf8)
+        #expect(try importCounts(b, bankB, now: "2026-11-26T14:00:00Z") == [0, 1, 2])
+        let cards = try #require(try b.json(["list", "--json"]) as? [[String: Any]])
+        #expect(cards.count == 4)
+        let generator = try #require(cards.first { ($0["front"] as? String) == "What is a generator?" })
+        #expect(generator["back"] as? String == "A function that yields its values one at a time.")
+        let answered = try #require(try b.json(["show", "1", "--json"]) as? [String: Any])
+        #expect((answered["reviews"] as? [Any])?.count == 1)
+        try b.ok(["sync", folder])
+
+        // Back on A: the edit arrives with its new keys, so the edited bank is unchanged there.
+        #expect(try a.ok(["sync", folder], environment: ["RECALL_NOW": "2026-11-27T12:00:00Z"])
+            .hasPrefix("merged 1 file: 1 card updated\n"))
+        let onA = try #require(try a.json(["list", "--json"]) as? [[String: Any]])
+        #expect(onA.first { ($0["front"] as? String) == "What is a generator?" }?["back"] as? String
+            == "A function that yields its values one at a time.")
+        try edited.write(toFile: bankA, atomically: true, encoding: .utf8)
+        #expect(try importCounts(a, bankA, now: "2026-11-27T13:00:00Z") == [0, 0, 3])
+        try a.ok(["sync", folder])
+        try b.ok(["sync", folder])
+        #expect(try a.ok(["export"]) == (try b.ok(["export"])))
+    }
+
     @Test func syncIntoAFileFails() throws {
         let sandbox = try sandbox()
         try "x".write(toFile: sandbox.path("plain"), atomically: false, encoding: .utf8)
@@ -132,6 +199,44 @@ import Testing
         #expect(error.contains("rating"))
         #expect(error.contains("7"))
         #expect(try other.ok(["list"]) == "")
+    }
+
+    /// Issue 7: a file of 200 MB or more is refused before it is read, with how to raise the
+    /// limit; `--max-file-size` raises (or lowers) it for `import` and `sync`.
+    @Test func theFileSizeLimitIsSaidInTheErrorAndCanBeRaised() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        // A sparse file of 200 MB that starts like a deck file: refused before a byte is read.
+        let big = sandbox.path("big.json")
+        #expect(FileManager.default.createFile(atPath: big, contents: Data("{\"format\": \"recall-deck\", ".utf8)))
+        let handle = try #require(FileHandle(forWritingAtPath: big))
+        try handle.truncate(atOffset: 200_000_000)
+        try handle.close()
+        #expect(try sandbox.fails(["import", big]) == "recall: error: \(big): the file is 200.0 MB, and deck files must be "
+            + "smaller than 200.0 MB; to read it, raise the limit with --max-file-size 300MB")
+
+        let other = RecallSandbox()
+        try other.ok(["init", "--empty"])
+        try other.ok(["add", "--deck", "D", "--front", "q", "--back", "a"])
+        let file = other.path("deck.json")
+        try other.ok(["export", "-o", file])
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
+        #expect(try sandbox.fails(["import", file, "--max-file-size", "\(size)"]).hasSuffix("raise the limit with --max-file-size 1MB"))
+        #expect(try sandbox.ok(["list"]) == "")
+        #expect(try sandbox.ok(["import", file, "--max-file-size", "1MB"]) == "1 card added; 1 deck added\n")
+
+        let folder = sandbox.path("shared")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: file, toPath: folder + "/peer.json")
+        let refused = try sandbox.run(["sync", folder, "--max-file-size", "\(size)B"])
+        #expect(refused.status == 0)
+        #expect(refused.stderr.hasPrefix("recall: warning: skipped peer.json: peer.json: the file is "))
+        #expect(try sandbox.ok(["sync", folder, "--max-file-size", "0.5GB"]).hasPrefix("merged 1 file: no changes\n"))
+
+        #expect(try sandbox.fails(["sync", folder, "--max-file-size", "lots"], status: 64).contains("expected a size such as 300MB"))
+        try "Q: q\nA: a\n".write(toFile: sandbox.path("bank.md"), atomically: true, encoding: .utf8)
+        #expect(try sandbox.fails(["import", sandbox.path("bank.md"), "--max-file-size", "1GB"])
+            == "recall: error: --max-file-size applies to recall-deck JSON files, not to question banks")
     }
 
     @Test func syncCreatesAMissingFolderWithItsParents() throws {

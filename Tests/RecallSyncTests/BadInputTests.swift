@@ -32,6 +32,11 @@ import Testing
         valid.replacingOccurrences(of: old, with: new)
     }
 
+    /// A card's `origin` member, with one value replaced.
+    static func origin(line: String = "12", content: String = "\"00112233aabbccdd\"") -> String {
+        "{\"answer_key\": \"\", \"content_key\": \(content), \"file\": \"bank.md\", \"line\": \(line), \"question_key\": \"0123456789abcdef\"}"
+    }
+
     static let cases: [(what: String, text: String, error: String)] = [
         ("not JSON", "Q: What is a GIL?\nA: A lock.\n", "deck.json:1:1: invalid JSON: unexpected 'Q'"),
         ("an empty file", "", "deck.json:1:1: invalid JSON: the file is empty"),
@@ -75,6 +80,15 @@ import Testing
          "deck.json: decks[0].name: a deck name cannot be empty or start or end with spaces, got \" D\""),
         ("a bad tombstone", valid(replacing: "\"format\"", with: "\"tombstones\": [{\"deleted\": \"2026-11-25T12:00:00.000Z\", \"id\": \"x\", \"kind\": \"image\"}], \"format\""),
          "deck.json: tombstones[0].kind: must be \"card\", \"note\" or \"deck\", got \"image\""),
+        ("a bad re-import key", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": " + origin(content: "\"XYZ\"")),
+         "deck.json: decks[0].cards[1].origin.content_key: must be 16 lowercase hex digits or empty, got \"XYZ\""),
+        ("an origin without its file", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": "
+            + origin().replacingOccurrences(of: "\"file\": \"bank.md\", ", with: "")),
+         "deck.json: decks[0].cards[1].origin: missing \"file\""),
+        ("an origin on line 0", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": " + origin(line: "0")),
+         "deck.json: decks[0].cards[1].origin.line: must be a line number, 1 or more, or null, got 0"),
+        ("an origin that is not an object", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": \"bank.md\""),
+         "deck.json: decks[0].cards[1].origin: must be an object, got \"bank.md\""),
         ("nesting too deep", String(repeating: "[", count: 100), "deck.json:1:65: invalid JSON: nested more than 64 levels deep"),
     ]
 
@@ -110,7 +124,54 @@ import Testing
             try DeckReader.read(path: path, name: "big.json")
         }
         #expect(SyncError.tooLarge(file: "big.json", bytes: 200_000_000, limit: 200_000_000).description
-            == "big.json: the file is 200.0 MB; a deck file must be smaller than 200.0 MB")
+            == "big.json: the file is 200.0 MB, and deck files must be smaller than 200.0 MB; to read it, raise the limit with --max-file-size 300MB")
+        #expect(SyncError.tooLarge(file: "d.json", bytes: 12_345, limit: 10_000).description
+            == "d.json: the file is 12.3 KB, and deck files must be smaller than 10.0 KB; to read it, raise the limit with --max-file-size 1MB")
+        #expect(SyncError.tooLarge(file: "d.json", bytes: 2_500_000, limit: 1_000_000).description.hasSuffix("--max-file-size 3MB"))
+    }
+
+    @Test func aRaisedLimitReadsAFileTheDefaultRefuses() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let path = folder.path("deck.json")
+        try Data(Self.valid.utf8).write(to: URL(fileURLWithPath: path))
+        let size = Self.valid.utf8.count
+        #expect(throws: SyncError.tooLarge(file: "deck.json", bytes: size, limit: size)) {
+            try DeckReader.read(path: path, name: "deck.json", sizeLimit: size)
+        }
+        #expect(try DeckReader.read(path: path, name: "deck.json", sizeLimit: size + 1).decks.count == 1)
+        // Sync skips the file under the limit it is given, and reads it under a larger one.
+        let store = try makeStore(folder, "store")
+        let shared = folder.path("shared")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        try Data(Self.valid.utf8).write(to: URL(fileURLWithPath: shared + "/peer.json"))
+        let refused = try FolderSync.sync(store: store, folder: shared, timeZone: utc, sizeLimit: size)
+        #expect(refused.warnings == ["skipped peer.json: " + SyncError.tooLarge(file: "peer.json", bytes: size, limit: size).description])
+        #expect(try store.cards().isEmpty)
+        let read = try FolderSync.sync(store: store, folder: shared, timeZone: utc, sizeLimit: size + 1)
+        #expect(read.warnings.isEmpty)
+        #expect(read.report.cardsAdded == 2)
+    }
+
+    @Test(arguments: [
+        ("300MB", 300_000_000), ("300mb", 300_000_000), ("300 M", 300_000_000), ("1.5GB", 1_500_000_000), ("1g", 1_000_000_000),
+        ("250000000", 250_000_000), ("64KB", 64_000), ("10b", 10), ("1000GB", 1_000_000_000_000),
+    ])
+    func sizesAreReadWithDecimalUnits(text: String, bytes: Int) {
+        #expect(DeckFile.parseSize(text) == bytes)
+    }
+
+    @Test(arguments: ["", "lots", "MB", "0", "0MB", "-5MB", "1.2.3GB", ".5GB", "5.GB", "2TB", "1001GB", "5 MiB", "1e9"])
+    func sizesThatAreNotSizesAreRefused(text: String) {
+        #expect(DeckFile.parseSize(text) == nil)
+    }
+
+    @Test func anOriginIsReadWithANullLineAndEmptyKeys() throws {
+        let text = Self.valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": " + Self.origin(line: "null"))
+        let file = try DeckReader.parse(Array(text.utf8), file: "deck.json")
+        #expect(file.decks.first?.cards.last?.origin
+            == NoteOrigin(file: "bank.md", line: nil, questionKey: "0123456789abcdef", answerKey: "", contentKey: "00112233aabbccdd"))
+        #expect(file.decks.first?.cards.first?.origin == nil)
     }
 
     @Test func textThatIsNotUTF8IsRefused() {

@@ -27,6 +27,12 @@ import Testing
             try store.ensureDeck("Empty deck", now: day(0))
             try store.setOption("desired_retention", to: "0.85", deck: "Python", now: day(0, minutes: 6))
             try store.setOption("learning_steps", to: "1m 10m 1h", deck: "Spanish", now: day(0, minutes: 6))
+            // Imported from a question bank: the note keeps its source and re-import keys.
+            _ = try store.applyImport(
+                added: [ImportedNote(deck: "Spanish", kind: .reversed, front: "gato", back: "cat", tags: ["animals"], ordinals: [1, 2],
+                                     source: "spanish.md", sourceLine: 3, identity: "0123456789abcdef",
+                                     answerKey: "fedcba9876543210", sourceHash: "00112233aabbccdd")],
+                updated: [], pruned: [], now: day(0, minutes: 7))
         }
         let python = try store.card(front: "What does `is` compare?")
         try store.answerCard(python.id, .good, at: day(0, minutes: 10))
@@ -56,7 +62,7 @@ import Testing
         let first = try original.exportText()
         let copy = try makeStore(folder, "copy")
         let report = try copy.importText(first)
-        #expect(report.cardsAdded == 9)
+        #expect(report.cardsAdded == 11)
         #expect(report.decksAdded == 5)
         #expect(report.reviewsAdded == 7)
         #expect(try copy.exportText() == first)
@@ -82,7 +88,14 @@ import Testing
         #expect(text.contains("\\u0007bell \\u001b[31mescape"))
         #expect(text.hasSuffix("  \"version\": 1\n}\n"))
         #expect(text.contains("      \"config\": {\n        \"desired_retention\": \"0.85\"\n      },"))
+        #expect(text.contains(Self.originLine))
     }
+
+    /// How the imported note's origin is written: one compact line, members sorted.
+    static let originLine = """
+        \n          "ordinal": 1,\n          "origin": {"answer_key":"fedcba9876543210","content_key":"00112233aabbccdd",\
+        "file":"spanish.md","line":3,"question_key":"0123456789abcdef"},\n
+        """
 
     @Test func aCardObjectCarriesWhatShowJSONShowsExceptLocalFields() throws {
         let folder = TemporaryFolder()
@@ -109,6 +122,8 @@ import Testing
         let text = try store.exportText(DeckExporter.Selection(history: false))
         #expect(!text.contains("\"reviews\""))
         #expect(!text.contains("\"state\""))
+        // The origin stays: it lets the recipient re-import the same bank without duplicates.
+        #expect(text.contains(Self.originLine))
         let copy = try makeStore(folder, "copy")
         try copy.importText(text)
         #expect(try copy.cards().allSatisfy { $0.state == .new })
@@ -146,9 +161,12 @@ import Testing
         let store = try Self.storeWithEverything(folder)
         let path = folder.path("export.json")
         let counts = try DeckExporter.export(store, toFile: path)
-        #expect(counts == DeckExporter.Counts(decks: 5, cards: 9, reviews: 7))
+        #expect(counts == DeckExporter.Counts(decks: 5, cards: 11, reviews: 7))
         let file = try DeckReader.read(path: path)
-        #expect(file.decks.flatMap(\.cards).count == 9)
+        #expect(file.decks.flatMap(\.cards).count == 11)
+        let origins = file.decks.flatMap(\.cards).compactMap(\.origin)
+        #expect(origins == Array(repeating: NoteOrigin(file: "spanish.md", line: 3, questionKey: "0123456789abcdef",
+                                                       answerKey: "fedcba9876543210", contentKey: "00112233aabbccdd"), count: 2))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == (try store.exportText()))
         #expect(DeckReader.recognizes(path: path))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasSuffix(".tmp") }

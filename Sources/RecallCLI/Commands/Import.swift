@@ -15,12 +15,14 @@ struct Import: ParsableCommand {
             cards in place: a card keeps its id and history when its answer or its question \
             changes (not both). Cards whose source disappeared are reported; --prune deletes them. \
             One import is one transaction. Card syntax: docs/cards.md. A file written by \
-            `recall export` is merged instead: cards by id, reviews by id, schedules replayed.
+            `recall export` is merged instead: cards by id, reviews by id, schedules replayed; \
+            deck files of 200 MB or more are refused unless --max-file-size allows them.
             Examples:
               recall import python-interview.md
               recall import ~/banks --dry-run
               recall import deck.tsv --deck Spanish --prune --json
               recall import backup.json
+              recall import big-backup.json --max-file-size 400MB
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -40,6 +42,8 @@ struct Import: ParsableCommand {
     @Flag(help: "Print the summary as JSON (see docs/json.md).")
     var json = false
 
+    @OptionGroup var deckFileOptions: DeckFileOptions
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one file or folder") }
     }
@@ -52,6 +56,9 @@ struct Import: ParsableCommand {
             }
             try importDeckFiles(deckFiles)
             return
+        }
+        if deckFileOptions.maxFileSize != nil {
+            throw CLIError.message("--max-file-size applies to recall-deck JSON files, not to question banks")
         }
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         var importRun = ImportRun()
@@ -69,13 +76,16 @@ struct Import: ParsableCommand {
         if deck != nil || prune || dryRun {
             throw CLIError.message("--deck, --prune and --dry-run apply to question banks, not to recall-deck JSON files")
         }
-        let decks = try files.map { try DeckReader.read(path: $0) }
+        var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
+        let decks = try files.map { try DeckReader.read(path: $0, sizeLimit: deckFileOptions.sizeLimit) }
+        phases.mark("read and check")
         // A store made by this import stays without the bundled deck, so that export → import
         // into an empty store → export gives the same file.
         let context = try Context(storeOptions, bundledDeck: false)
         let report = try context.store.write {
-            try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone)
+            try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone) { phases.mark($0) }
         }
+        phases.mark("commit")
         if json {
             Output.json(.object(["summary": .string(report.summary)]))
         } else {

@@ -14,9 +14,11 @@ struct Sync: ParsableCommand {
             card or deck wins, deletions win over older edits, and schedules are replayed from \
             the merged logs. The merge is one transaction; a file that is not a valid deck file \
             or is being written is skipped with a warning. Then this store's file is rewritten \
-            atomically. Stores that have all synced twice hold the same cards.
+            atomically. Stores that have all synced twice hold the same cards. Deck files of \
+            200 MB or more are skipped with a warning unless --max-file-size allows them.
             Examples:
               recall sync ~/Sync/recall
+              recall sync ~/Sync/recall --max-file-size 500MB
               recall sync ~/notes/flashcards && git -C ~/notes commit -am 'recall sync' && git -C ~/notes push
             """)
 
@@ -25,9 +27,14 @@ struct Sync: ParsableCommand {
     @Argument(help: ArgumentHelp("The shared folder (created if missing).", valueName: "folder"))
     var folder: String
 
+    @OptionGroup var deckFileOptions: DeckFileOptions
+
     func run() throws {
+        var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         let context = try Context(storeOptions, bundledDeck: false)
-        let outcome = try FolderSync.sync(store: context.store, folder: folder, timeZone: context.clock.timeZone)
+        let outcome = try FolderSync.sync(
+            store: context.store, folder: folder, timeZone: context.clock.timeZone, sizeLimit: deckFileOptions.sizeLimit
+        ) { phases.mark($0) }
         for warning in outcome.warnings { Output.error("recall: warning: " + Sanitizer.sanitize(warning)) }
         if outcome.upToDate {
             Output.line("up to date: nothing changed here or in \(Sanitizer.sanitize(folder)) since the last sync")

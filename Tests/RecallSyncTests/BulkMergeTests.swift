@@ -1,0 +1,133 @@
+import Foundation
+import RecallScheduler
+import RecallStore
+import Testing
+
+@testable import RecallSync
+
+/// A merge that adds many notes and reviews (a first import, a first sync) takes shortcuts in
+/// how it writes: notes indexed for search in one statement, the review log's secondary
+/// indexes dropped and built again after the reviews, cards written before their reviews. The
+/// rows it leaves must be exactly those an ordinary merge of the same cards leaves.
+@Suite struct BulkMergeTests {
+    /// 600 notes (basic, reversed, cloze) in two decks, with 20 reviews on each card that has
+    /// reviews: enough for both shortcuts (500 notes, 10,000 reviews).
+    static func bigFile() -> DeckFile {
+        var decks = [DeckFile.Deck(name: "Big", modified: day(0)), DeckFile.Deck(name: "Big::Sub", config: ["desired_retention": "0.85"], modified: day(0))]
+        var reviewNumber = 0
+        for n in 0..<600 {
+            let kind: NoteKind = n % 6 == 0 ? .reversed : n % 6 == 1 ? .cloze : .basic
+            let ordinals = kind == .basic ? [1] : kind == .reversed ? [1, 2] : [1, 2, 3]
+            let note = String(format: "%016x", 0xA000_0000 + n)
+            for ordinal in ordinals {
+                let id = String(format: "%016x", 0xC000_0000 + n * 4 + ordinal)
+                var reviews: [DeckFile.Review] = []
+                if (n + ordinal) % 5 != 0 {  // some cards stay new
+                    for k in 0..<20 {
+                        reviewNumber += 1
+                        // Times interleave the cards (as real study does), ids sort by time.
+                        let at = day(k * 3 + n % 3, minutes: (n * 7 + ordinal) % 600)
+                        let text = String(format: "%08x-%04x-7%03x-%04x-%012x", at >> 16, at & 0xFFFF, reviewNumber & 0xFFF,
+                                          0x8000 | (reviewNumber >> 12), reviewNumber)
+                        let rating: Rating = (n + k) % 11 == 0 ? .again : (n + k) % 7 == 0 ? .hard : (n + k) % 13 == 0 ? .easy : .good
+                        reviews.append(DeckFile.Review(id: ReviewID(text), at: at, rating: rating, durationMS: Int64(1000 + k)))
+                    }
+                }
+                let front = kind == .cloze ? "Note \(n): {{c1::alpha}} {{c2::beta}} {{c3::gamma}} word\(n)" : "Question \(n) word\(n)?"
+                let origin = n % 2 == 0 ? NoteOrigin(file: "bank.md", line: n + 1, questionKey: String(format: "%016x", n),
+                                                     answerKey: "", contentKey: String(format: "%016x", n * 31)) : nil
+                decks[n % 2].cards.append(DeckFile.Card(
+                    id: id, note: note, kind: kind, ordinal: ordinal, front: front, back: kind == .cloze ? "" : "Answer \(n)",
+                    tags: n % 3 == 0 ? ["t\(n % 4)"] : [], created: day(0), modified: day(0, minutes: n % 50),
+                    suspended: n % 17 == 0, reviews: reviews, origin: origin))
+            }
+        }
+        return DeckFile(decks: decks, tombstones: [SyncTombstone(id: "ffffffffffffffff", kind: .card, deleted: day(1))])
+    }
+
+    /// The file's notes split in two halves by note, each below both shortcuts' thresholds.
+    static func halves(_ file: DeckFile) -> [DeckFile] {
+        [0, 1].map { half in
+            DeckFile(decks: file.decks.map { deck in
+                var deck = deck
+                deck.cards = deck.cards.filter { (Int($0.note.suffix(3), radix: 16) ?? 0) % 2 == half }
+                return deck
+            }, tombstones: file.tombstones)
+        }
+    }
+
+    /// Everything the merge wrote, row by row, in an order that does not depend on row ids.
+    static func rows(_ store: Store) throws -> [String] {
+        func dump(_ sql: String, columns: Int32) throws -> [String] {
+            try store.db.rows(sql) { row in (0..<columns).map { row.text($0) ?? "null" }.joined(separator: "|") }
+        }
+        return try dump(
+            """
+            SELECT r.id, c.guid, r.reviewed_at, r.rating, r.duration_ms, r.undoable, r.prev_phase, r.prev_due, r.prev_stability,
+                   r.prev_difficulty, r.prev_reps, r.prev_lapses, r.prev_last_review, r.prev_step, r.prev_interval_days,
+                   r.prev_ease, r.prev_suspended, r.prev_tags, r.buried_siblings
+            FROM review_log r JOIN cards c ON c.id = r.card_id ORDER BY r.id
+            """, columns: 19)
+            + dump(
+                """
+                SELECT c.guid, n.guid, d.name, c.ordinal, c.phase, c.due, c.stability, c.difficulty, c.reps, c.lapses, c.last_review,
+                       c.step, c.interval_days, c.ease, c.suspended, c.created, c.modified, n.kind, n.front, n.back, n.tags,
+                       n.source, n.source_line, n.identity, n.answer_key, n.source_hash, n.created, n.modified
+                FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = c.deck_id ORDER BY c.guid
+                """, columns: 28)
+    }
+
+    static func schema(_ store: Store) throws -> [String] {
+        try store.db.rows("SELECT type || ' ' || name FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name") { $0.textValue(0) }
+    }
+
+    @Test func aBulkMergeWritesExactlyWhatAnOrdinaryMergeWrites() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let file = Self.bigFile()
+        let bulk = try makeStore(folder, "bulk")
+        let schemaBefore = try Self.schema(bulk)
+        let report = try bulk.write { try DeckMerge.merge([file], into: bulk, timeZone: utc) }
+        #expect(report.reviewsAdded > 10_000)
+        #expect(report.cardsAdded == 900)
+
+        let ordinary = try makeStore(folder, "ordinary")
+        for half in Self.halves(file) {
+            let counts = half.decks.reduce((0, 0)) { ($0.0 + $1.cards.count, $0.1 + $1.cards.reduce(0) { $0 + $1.reviews.count }) }
+            #expect(counts.0 < 500 * 3 && counts.1 < 10_000)
+            _ = try ordinary.write { try DeckMerge.merge([half], into: ordinary, timeZone: utc) }
+        }
+
+        #expect(try Self.rows(bulk) == Self.rows(ordinary))
+        #expect(try bulk.exportText() == ordinary.exportText())
+        #expect(try bulk.checkReplay(timeZone: utc, fix: false).isEmpty)
+        // The indexes and the search trigger are back, and the search index holds every note.
+        #expect(try Self.schema(bulk) == schemaBefore)
+        try bulk.db.execute("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
+        #expect(try bulk.db.scalarInt("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'word599'") == 1)
+        #expect(try bulk.db.rows("PRAGMA foreign_key_check") { $0.textValue(0) }.isEmpty)
+        // Its export, imported into another empty store (a bulk merge again), gives the same bytes.
+        let copy = try makeStore(folder, "copy")
+        let text = try bulk.exportText()
+        try copy.importText(text)
+        #expect(try copy.exportText() == text)
+    }
+
+    @Test func aFailedBulkMergeLeavesTheIndexesAndTriggerAsTheyWere() throws {
+        struct Stop: Error {}
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let store = try makeStore(folder, "store")
+        let before = try Self.schema(store)
+        #expect(throws: Stop.self) {
+            try store.write {
+                let writer = try SyncWriter(store: store)
+                try writer.beginNewNotes(count: 1000)
+                try writer.beginNewReviews(count: 50_000)
+                #expect(try Self.schema(store).count == before.count - 3)
+                throw Stop()
+            }
+        }
+        #expect(try Self.schema(store) == before)
+    }
+}
