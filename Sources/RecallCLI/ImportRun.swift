@@ -72,7 +72,7 @@ struct ImportRun {
         let plan = ReimportPlanner.plan(
             existing: stored.map {
                 ExistingNote(id: String($0.id), source: $0.source, front: "", back: "",
-                             frontKey: $0.identity, backKey: $0.answerKey, contentKey: $0.sourceHash)
+                             frontHash: $0.identity, backHash: $0.answerKey, contentHash: $0.sourceHash)
             },
             drafts: drafts, sources: Set(keys))
         var missingNotes: [(id: Int64, source: String, front: String, cards: [Int64])] = []

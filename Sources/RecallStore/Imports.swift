@@ -39,10 +39,12 @@ public struct ImportedNote: Sendable, Equatable {
 public struct StoredNote: Sendable, Equatable {
     public var id: Int64
     public var source: String
-    /// The matching keys stored with the note (`ImportedNote.identity`, `answerKey`, `sourceHash`).
-    public var identity: String
-    public var answerKey: String
-    public var sourceHash: String
+    /// The matching keys stored with the note (`ImportedNote.identity`, `answerKey`,
+    /// `sourceHash`) as the 64-bit values their 16 hex digits spell: 0 for an empty key,
+    /// and `sourceHash` nil when the note has none.
+    public var identity: UInt64
+    public var answerKey: UInt64
+    public var sourceHash: UInt64?
 }
 
 /// What applying an import changed.
@@ -64,17 +66,35 @@ extension Store {
     public func notes(fromSources sources: [String]) throws(StoreError) -> [StoredNote] {
         var result: [StoredNote] = []
         let statement = try db.prepare(
-            "SELECT id, source, identity, answer_key, source_hash FROM notes WHERE source = ? ORDER BY id")
+            "SELECT id, identity, answer_key, source_hash FROM notes WHERE source = ? ORDER BY id")
         for source in sources {
             try statement.bind([.text(source)])
             while try statement.step() {
                 result.append(StoredNote(
-                    id: statement.int64Value(0), source: statement.textValue(1), identity: statement.textValue(2),
-                    answerKey: statement.textValue(3), sourceHash: statement.textValue(4)))
+                    id: statement.int64Value(0), source: source, identity: statement.withUTF8(1, Self.hexValue) ?? 0,
+                    answerKey: statement.withUTF8(2, Self.hexValue) ?? 0, sourceHash: statement.withUTF8(3, Self.hexValue)))
             }
             statement.reset()
         }
         return result
+    }
+
+    /// Up to 16 hex digits as their value, read in place (no string per key); nil when empty
+    /// or not hex.
+    static func hexValue(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 16 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
     }
 
     /// A note's question, for reports.

@@ -16,9 +16,16 @@ public struct ExistingNote: Sendable, Equatable {
     /// draft with the same content key is unchanged whatever the stored text says, so a card
     /// edited in recall keeps the edit until its source changes; `front`/`back` may then be empty.
     public var contentKey: String?
+    /// The same three keys as the 64-bit values their hex digits spell, when the caller has
+    /// them so (the store reads them without making a string per key); they take precedence.
+    /// `ReimportPlanner.emptyKey` stands for an empty key.
+    public var frontHash: UInt64?
+    public var backHash: UInt64?
+    public var contentHash: UInt64?
 
     public init(id: String, source: String, front: String, back: String, kind: NoteKind = .basic, tags: [String] = [],
-                frontKey: String? = nil, backKey: String? = nil, contentKey: String? = nil) {
+                frontKey: String? = nil, backKey: String? = nil, contentKey: String? = nil,
+                frontHash: UInt64? = nil, backHash: UInt64? = nil, contentHash: UInt64? = nil) {
         self.id = id
         self.source = source
         self.front = front
@@ -28,6 +35,9 @@ public struct ExistingNote: Sendable, Equatable {
         self.frontKey = frontKey
         self.backKey = backKey
         self.contentKey = contentKey
+        self.frontHash = frontHash
+        self.backHash = backHash
+        self.contentHash = contentHash
     }
 }
 
@@ -90,9 +100,15 @@ public enum ReimportPlanner {
     /// The number behind `contentKey`.
     static func contentHash(_ draft: NoteDraft) -> UInt64 {
         var hash = FNV64()
-        for part in [draft.front, draft.back, draft.kind.rawValue] + draft.tags {
-            hash.add(part)
-            hash.add(UInt8(0x1F))  // unit separator between parts
+        hash.add(draft.front)
+        hash.add(UInt8(0x1F))  // unit separator between parts
+        hash.add(draft.back)
+        hash.add(UInt8(0x1F))
+        hash.add(draft.kind.rawValue)
+        hash.add(UInt8(0x1F))
+        for tag in draft.tags {
+            hash.add(tag)
+            hash.add(UInt8(0x1F))
         }
         return hash.value
     }
@@ -112,43 +128,75 @@ public enum ReimportPlanner {
         return normalized.isEmpty ? "" : hash(normalized)
     }
 
+    /// `key` as its 64-bit value; `emptyKey` for text with no letters or digits.
+    static func keyHash(_ text: String) -> UInt64 {
+        let normalized = IdentityKey.normalize(text)
+        guard !normalized.isEmpty else { return emptyKey }
+        var hash = FNV64()
+        hash.add(normalized)
+        return hash.value
+    }
+
+    /// Stands for the empty key (text with no letters or digits), which never matches.
+    public static let emptyKey: UInt64 = 0
+
+    /// A stored key's 16 hex digits as the value; `emptyKey` for an empty or unreadable key.
+    public static func keyValue(_ hex: String) -> UInt64 {
+        UInt64(hex, radix: 16) ?? emptyKey
+    }
+
+    static func hex(_ value: UInt64) -> String {
+        var hash = FNV64()
+        hash.value = value
+        return hash.hex
+    }
+
     /// - Parameter sources: the sources this import read; their notes that no draft matches
     ///   are `missing`. Defaults to the sources of `drafts` (pass it so that a file that now
     ///   has no cards still reports its notes as missing).
     public static func plan(existing: [ExistingNote], drafts: [NoteDraft], sources: Set<String>? = nil) -> ImportPlan {
         struct Key: Hashable {
             var source: String
-            var text: String
+            var text: UInt64
         }
         let imported = sources ?? Set(drafts.map(\.source))
 
         var claimed = Array(repeating: false, count: existing.count)
         var match: [Int?] = Array(repeating: nil, count: drafts.count)
         var unchangedMatch = Array(repeating: false, count: drafts.count)
-        var frontKeys: [String?] = Array(repeating: nil, count: drafts.count)
-        func frontKey(_ j: Int) -> String {
+        var frontKeys: [UInt64?] = Array(repeating: nil, count: drafts.count)
+        func frontKey(_ j: Int) -> UInt64 {
             if let known = frontKeys[j] { return known }
-            let computed = key(drafts[j].front)
+            let computed = keyHash(drafts[j].front)
             frontKeys[j] = computed
             return computed
         }
-        var backKeys: [String?] = Array(repeating: nil, count: drafts.count)
-        func backKey(_ j: Int) -> String {
+        var backKeys: [UInt64?] = Array(repeating: nil, count: drafts.count)
+        func backKey(_ j: Int) -> UInt64 {
             if let known = backKeys[j] { return known }
-            let computed = key(drafts[j].back)
+            let computed = keyHash(drafts[j].back)
             backKeys[j] = computed
             return computed
+        }
+        func storedFront(_ note: ExistingNote) -> UInt64 {
+            note.frontHash ?? note.frontKey.map(keyValue) ?? keyHash(note.front)
+        }
+        func storedBack(_ note: ExistingNote) -> UInt64 {
+            note.backHash ?? note.backKey.map(keyValue) ?? keyHash(note.back)
+        }
+        func storedContent(_ note: ExistingNote) -> UInt64? {
+            note.contentHash ?? note.contentKey.flatMap { UInt64($0, radix: 16) }
         }
 
         // 0. Exactly what the source gave last time (stored content keys): unchanged, without
         // normalising the text. On a re-import of an unchanged bank this settles every draft.
         // Keyed by the 64-bit hash itself (no strings to hash again); the source is checked
         // along the chain, since the same content may sit in two files.
-        if existing.contains(where: { $0.contentKey != nil }) {
+        if existing.contains(where: { $0.contentKey != nil || $0.contentHash != nil }) {
             var firstByContent: [UInt64: Int] = [:]
             var nextSameContent = Array(repeating: -1, count: existing.count)
             for i in existing.indices.reversed() where imported.contains(existing[i].source) {
-                guard let content = existing[i].contentKey.flatMap({ UInt64($0, radix: 16) }) else { continue }
+                guard let content = storedContent(existing[i]) else { continue }
                 nextSameContent[i] = firstByContent.updateValue(i, forKey: content) ?? -1
             }
             for (j, draft) in drafts.enumerated() {
@@ -169,7 +217,7 @@ public enum ReimportPlanner {
         if match.contains(where: { $0 == nil }) {
             for i in existing.indices.reversed() where !claimed[i] && imported.contains(existing[i].source) {
                 let note = existing[i]
-                let k = Key(source: note.source, text: note.frontKey ?? key(note.front))
+                let k = Key(source: note.source, text: storedFront(note))
                 nextSameFront[i] = firstByFront.updateValue(i, forKey: k) ?? -1
             }
         }
@@ -191,8 +239,8 @@ public enum ReimportPlanner {
         // 2. Same answer, where it is the only candidate on both sides.
         var unclaimedByBack: [Key: (count: Int, index: Int)] = [:]
         for (i, note) in existing.enumerated() where imported.contains(note.source) && !claimed[i] {
-            let b = note.backKey ?? key(note.back)
-            guard !b.isEmpty else { continue }
+            let b = storedBack(note)
+            guard b != emptyKey else { continue }
             let k = Key(source: note.source, text: b)
             let seen = unclaimedByBack[k]?.count ?? 0
             unclaimedByBack[k] = (seen + 1, i)
@@ -202,7 +250,7 @@ public enum ReimportPlanner {
         // Only worth doing when some existing note is still unclaimed (not on a first import).
         for (j, draft) in drafts.enumerated() where match[j] == nil && !unclaimedByBack.isEmpty {
             let b = backKey(j)
-            guard !b.isEmpty else { continue }
+            guard b != emptyKey else { continue }
             let k = Key(source: draft.source, text: b)
             draftBackKeys[j] = k
             draftsByBack[k, default: 0] += 1
@@ -222,7 +270,7 @@ public enum ReimportPlanner {
                 continue
             }
             let old = existing[i]
-            let same = unchangedMatch[j] || old.contentKey.map { $0 == contentKey(draft) }
+            let same = unchangedMatch[j] || storedContent(old).map { $0 == contentHash(draft) }
                 ?? (old.front == draft.front && old.back == draft.back && old.kind == draft.kind && old.tags == draft.tags)
             if same {
                 plan.unchanged.append(old.id)
@@ -234,7 +282,10 @@ public enum ReimportPlanner {
         for (i, note) in existing.enumerated() where imported.contains(note.source) && !claimed[i] {
             plan.missing.append(note)
         }
-        for j in plan.addedIndices + plan.updatedIndices { plan.draftKeys[j] = (frontKey(j), backKey(j)) }
+        for j in plan.addedIndices + plan.updatedIndices {
+            let front = frontKey(j), back = backKey(j)
+            plan.draftKeys[j] = (front == emptyKey ? "" : hex(front), back == emptyKey ? "" : hex(back))
+        }
         return plan
     }
 }
