@@ -58,23 +58,29 @@ struct ImportRun {
         var counts: ImportCounts?
     }
 
+    /// The drafts of every source, in order: what `apply` plans.
+    var drafts: [NoteDraft] { sources.flatMap(\.drafts) }
+
     /// Plans against the store and, unless `dryRun`, applies the plan in one transaction.
     func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool) throws -> Outcome {
         var phases = PhaseTimer(environment: [:])
         return try apply(to: store, now: now, prune: prune, dryRun: dryRun, phases: &phases)
     }
 
-    func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool, phases: inout PhaseTimer) throws -> Outcome {
+    func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool, phases: inout PhaseTimer,
+               hashing: ContentHashing? = nil) throws -> Outcome {
         let keys = sources.map(\.key)
+        let drafts = sources.flatMap(\.drafts)
+        let hashing = hashing ?? ContentHashing(drafts)
         let stored = try store.notes(fromSources: Array(Set(keys)).sorted())
         phases.mark("load stored keys")
-        let drafts = sources.flatMap(\.drafts)
+        let contentHashes = hashing.wait()
         let plan = ReimportPlanner.plan(
             existing: stored.map {
                 ExistingNote(id: String($0.id), source: $0.source, front: "", back: "",
                              frontHash: $0.identity, backHash: $0.answerKey, contentHash: $0.sourceHash)
             },
-            drafts: drafts, sources: Set(keys))
+            drafts: drafts, sources: Set(keys), contentHashes: contentHashes)
         var missingNotes: [(id: Int64, source: String, front: String, cards: [Int64])] = []
         for note in plan.missing {
             guard let id = Int64(note.id) else { continue }
@@ -89,7 +95,7 @@ struct ImportRun {
                 deck: draft.deck ?? "Default", kind: draft.kind,
                 front: draft.front, back: draft.back, tags: draft.tags, ordinals: draft.ordinals, source: draft.source,
                 sourceLine: draft.line, identity: keys.front, answerKey: keys.back,
-                sourceHash: ReimportPlanner.contentKey(draft))
+                sourceHash: ReimportPlanner.hex(contentHashes[index]))
         }
         let counts = try store.write {
             try store.applyImport(

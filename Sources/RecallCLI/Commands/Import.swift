@@ -64,9 +64,12 @@ struct Import: ParsableCommand {
         var importRun = ImportRun()
         for path in paths { try importRun.read(path: path, deck: deck) }
         phases.mark("read and parse")
+        let hashing = ContentHashing(importRun.drafts)  // meanwhile, on another thread
         let outcome = try {
             let context = try Context(storeOptions)  // closed (and checkpointed) before the summary
-            return try importRun.apply(to: context.store, now: context.now, prune: prune, dryRun: dryRun, phases: &phases)
+            phases.mark("open store")
+            return try importRun.apply(to: context.store, now: context.now, prune: prune, dryRun: dryRun, phases: &phases,
+                                       hashing: hashing)
         }()
         ImportSummary(run: importRun, outcome: outcome, pruned: prune && !dryRun, dryRun: dryRun).print(json: json)
         phases.mark("summary")

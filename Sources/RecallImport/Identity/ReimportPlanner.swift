@@ -1,3 +1,4 @@
+import Foundation
 import RecallScheduler
 
 /// A note already in the store, as the planner needs to see it.
@@ -98,7 +99,7 @@ public enum ReimportPlanner {
     }
 
     /// The number behind `contentKey`.
-    static func contentHash(_ draft: NoteDraft) -> UInt64 {
+    public static func contentHash(_ draft: NoteDraft) -> UInt64 {
         var hash = FNV64()
         hash.add(draft.front)
         hash.add(UInt8(0x1F))  // unit separator between parts
@@ -145,7 +146,7 @@ public enum ReimportPlanner {
         UInt64(hex, radix: 16) ?? emptyKey
     }
 
-    static func hex(_ value: UInt64) -> String {
+    public static func hex(_ value: UInt64) -> String {
         var hash = FNV64()
         hash.value = value
         return hash.hex
@@ -154,7 +155,11 @@ public enum ReimportPlanner {
     /// - Parameter sources: the sources this import read; their notes that no draft matches
     ///   are `missing`. Defaults to the sources of `drafts` (pass it so that a file that now
     ///   has no cards still reports its notes as missing).
-    public static func plan(existing: [ExistingNote], drafts: [NoteDraft], sources: Set<String>? = nil) -> ImportPlan {
+    /// - Parameter contentHashes: `contentHash` of each draft, when the caller computed them
+    ///   already (`ContentHashing` does it on another thread while the store is read).
+    public static func plan(existing: [ExistingNote], drafts: [NoteDraft], sources: Set<String>? = nil,
+                            contentHashes: [UInt64]? = nil) -> ImportPlan {
+        let hashes = contentHashes.flatMap { $0.count == drafts.count ? $0 : nil } ?? drafts.map(contentHash)
         struct Key: Hashable {
             var source: String
             var text: UInt64
@@ -200,7 +205,7 @@ public enum ReimportPlanner {
                 nextSameContent[i] = firstByContent.updateValue(i, forKey: content) ?? -1
             }
             for (j, draft) in drafts.enumerated() {
-                var c = firstByContent[contentHash(draft)] ?? -1
+                var c = firstByContent[hashes[j]] ?? -1
                 while c != -1, claimed[c] || existing[c].source != draft.source { c = nextSameContent[c] }
                 guard c != -1 else { continue }
                 claimed[c] = true
@@ -270,7 +275,7 @@ public enum ReimportPlanner {
                 continue
             }
             let old = existing[i]
-            let same = unchangedMatch[j] || storedContent(old).map { $0 == contentHash(draft) }
+            let same = unchangedMatch[j] || storedContent(old).map { $0 == hashes[j] }
                 ?? (old.front == draft.front && old.back == draft.back && old.kind == draft.kind && old.tags == draft.tags)
             if same {
                 plan.unchanged.append(old.id)
@@ -287,5 +292,28 @@ public enum ReimportPlanner {
             plan.draftKeys[j] = (front == emptyKey ? "" : hex(front), back == emptyKey ? "" : hex(back))
         }
         return plan
+    }
+}
+
+/// The content hashes of many drafts, computed on a second thread while the caller opens the
+/// store and reads the stored keys: on a re-import of a large bank the two take about as long.
+public final class ContentHashing: @unchecked Sendable {
+    // Written by the worker before it signals `done`; read only after waiting on it.
+    private var hashes: [UInt64] = []
+    private let done = DispatchSemaphore(value: 0)
+
+    public init(_ drafts: [NoteDraft]) {
+        let thread = Thread { [self] in
+            hashes = drafts.map(ReimportPlanner.contentHash)
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the worker; later calls return at once.
+    public func wait() -> [UInt64] {
+        done.wait()
+        done.signal()
+        return hashes
     }
 }

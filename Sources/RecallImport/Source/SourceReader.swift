@@ -125,14 +125,42 @@ public struct SourceReader: Sendable {
 
     // MARK: - Files
 
+    /// The bytes of a regular file, read straight into one array (a large bank is read once,
+    /// not into `Data` and then copied); nil when it cannot be opened or read.
+    static func contents(of path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        var bytes: [UInt8] = []
+        var chunk = max(Int(info.st_size), 0) + 1  // one more than the size: a file that grew is read on
+        while true {
+            var failed = false
+            let part = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
+                guard let base = buffer.baseAddress else { return }
+                while count < chunk {
+                    let got = Foundation.read(descriptor, base + count, chunk - count)
+                    if got < 0 {
+                        if errno == EINTR { continue }
+                        failed = true
+                        return
+                    }
+                    if got == 0 { break }
+                    count += got
+                }
+            }
+            if failed { return nil }
+            if bytes.isEmpty { bytes = part } else { bytes += part }
+            if part.count < chunk { return bytes }
+            chunk = 1 << 20
+        }
+    }
+
     private func readFile(_ path: String, deckName: String, explicit: Bool) throws(ImportError) -> SourceFile {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
+        guard let bytes = Self.contents(of: path) else {
             throw .unreadable(path: path, reason: "permission denied or not a regular file")
         }
-        let bytes = [UInt8](data)
         if TextDecoding.containsNUL(bytes) { throw .binaryFile(path: path) }
         let decoded = TextDecoding.decode(bytes)
         var warnings: [ImportWarning] = []
