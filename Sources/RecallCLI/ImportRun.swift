@@ -59,7 +59,7 @@ struct ImportRun {
     }
 
     /// The drafts of every source, in order: what `apply` plans.
-    var drafts: [NoteDraft] { sources.flatMap(\.drafts) }
+    var drafts: [NoteDraft] { sources.count == 1 ? sources[0].drafts : sources.flatMap(\.drafts) }
 
     /// Plans against the store and, unless `dryRun`, applies the plan in one transaction.
     func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool) throws -> Outcome {
@@ -70,7 +70,7 @@ struct ImportRun {
     func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool, phases: inout PhaseTimer,
                hashing: ContentHashing? = nil) throws -> Outcome {
         let keys = sources.map(\.key)
-        let drafts = sources.flatMap(\.drafts)
+        let drafts = self.drafts  // one bank: the same array, not a copy
         let hashing = hashing ?? ContentHashing(drafts)
         let stored = try store.notes(fromSources: Array(Set(keys)).sorted())
         phases.mark("load stored keys")
