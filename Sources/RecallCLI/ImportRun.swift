@@ -10,11 +10,14 @@ struct ImportRun {
     struct Source {
         var key: String
         var deck: String
+        var deckIsExplicit = false
         var drafts: [NoteDraft]
     }
 
     var sources: [Source] = []
     var warnings: [ImportWarning] = []
+    /// `folder/` for each folder read: its notes from files that are gone are missing too.
+    var folderPrefixes: [String] = []
 
     /// Reads and parses `path` (a file or a folder). Notes are keyed by a source name that does
     /// not depend on where the command runs: the file name, or for a folder, the folder's name
@@ -25,6 +28,7 @@ struct ImportRun {
         let root = URL(fileURLWithPath: path).standardizedFileURL
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
+        if isDirectory.boolValue { folderPrefixes.append(root.lastPathComponent + "/") }
         for file in files {
             let key: String
             if isDirectory.boolValue {
@@ -47,11 +51,17 @@ struct ImportRun {
             drafts[index].source = key
             if file.deckIsExplicit || drafts[index].deck == nil { drafts[index].deck = file.deckName }
         }
-        sources.append(Source(key: key, deck: file.deckName, drafts: drafts))
+        sources.append(Source(key: key, deck: file.deckName, deckIsExplicit: file.deckIsExplicit, drafts: drafts))
     }
 
     /// What the import would do, and the counts once applied.
     struct Outcome {
+        /// The sources as planned: keys as the store knows them (see `resolvingKeys`).
+        var sources: [Source]
+        /// Notices about the import as a whole (a source key that matched several, a deck kept).
+        var notices: [String]
+        /// Per source key, the decks its notes are in, most of them first.
+        var decks: [String: [String]]
         var plan: ImportPlan
         /// The notes missing from their source, with their question and card ids, read before any prune.
         var missingNotes: [(id: Int64, source: String, front: String, cards: [Int64])]
@@ -69,7 +79,54 @@ struct ImportRun {
 
     func apply(to store: Store, now: Millis, prune: Bool, dryRun: Bool, phases: inout PhaseTimer,
                hashing: ContentHashing? = nil) throws -> Outcome {
-        let keys = sources.map(\.key)
+        var run = self
+        var notices: [String] = []
+        try run.resolveKeys(in: store, notices: &notices)
+        return try run.plan(store: store, now: now, prune: prune, dryRun: dryRun, phases: &phases, hashing: hashing,
+                            notices: notices)
+    }
+
+    /// Source keys as the store knows them. A bank imported before under another key (as part
+    /// of a folder, `banks/lang/go.md`, and now alone, `go.md`; or the other way round) keeps
+    /// the key it was first imported with, and its new notes go to the deck its notes are in
+    /// unless a deck was asked for, so that importing it another way never duplicates it.
+    private mutating func resolveKeys(in store: Store, notices: inout [String]) throws(StoreError) {
+        var known: [String]?
+        let wanted = Set(sources.map(\.key))
+        var taken = Set<String>()
+        for index in sources.indices {
+            let key = sources[index].key
+            if try store.hasNotes(fromSource: key) { continue }
+            if known == nil { known = try store.importedSources() }
+            let matches = (known ?? []).filter { stored in
+                !wanted.contains(stored) && !taken.contains(stored)
+                    && (stored.hasSuffix("/" + key) || key.hasSuffix("/" + stored))
+            }
+            guard let stored = matches.first else { continue }
+            guard matches.count == 1 else {
+                notices.append("\(key) matches several banks imported before (\(matches.sorted().joined(separator: ", "))); imported as \(key)")
+                continue
+            }
+            taken.insert(stored)
+            sources[index].key = stored
+            let deck = sources[index].deckIsExplicit ? nil : try store.deckName(ofNotesFromSource: stored)
+            for draft in sources[index].drafts.indices {
+                sources[index].drafts[draft].source = stored
+                if let deck, sources[index].drafts[draft].deck == sources[index].deck {
+                    sources[index].drafts[draft].deck = deck
+                }
+            }
+            if let deck { sources[index].deck = deck }
+        }
+    }
+
+    private func plan(store: Store, now: Millis, prune: Bool, dryRun: Bool, phases: inout PhaseTimer,
+                      hashing: ContentHashing?, notices: [String]) throws -> Outcome {
+        var keys = sources.map(\.key)
+        // A folder's notes from files no longer in it are missing from their source too.
+        for prefix in folderPrefixes {
+            for source in try store.importedSources(withPrefix: prefix) where !keys.contains(source) { keys.append(source) }
+        }
         let drafts = self.drafts  // one bank: the same array, not a copy
         let hashing = hashing ?? ContentHashing(drafts)
         let stored = try store.notes(fromSources: Array(Set(keys)).sorted())
@@ -87,7 +144,10 @@ struct ImportRun {
             missingNotes.append((id, note.source, try store.noteFront(id) ?? "", try store.cardIDs(ofNote: id)))
         }
         phases.mark("plan")
-        guard !dryRun else { return Outcome(plan: plan, missingNotes: missingNotes, counts: nil) }
+        guard !dryRun else {
+            return Outcome(sources: sources, notices: notices, decks: try decks(in: store, plan: plan),
+                           plan: plan, missingNotes: missingNotes, counts: nil)
+        }
         func imported(_ index: Int) -> ImportedNote {
             let draft = drafts[index]
             let keys = plan.draftKeys[index] ?? (ReimportPlanner.key(draft.front), ReimportPlanner.key(draft.back))
@@ -107,6 +167,25 @@ struct ImportRun {
                 now: now)
         }
         phases.mark("write")
-        return Outcome(plan: plan, missingNotes: missingNotes, counts: counts)
+        return Outcome(sources: sources, notices: notices, decks: try decks(in: store, plan: plan),
+                       plan: plan, missingNotes: missingNotes, counts: counts)
+    }
+
+    /// Where each source's notes are: the decks of its new notes, and the deck its notes
+    /// already in the store are in (read from one of them: a bank's notes stay together).
+    private func decks(in store: Store, plan: ImportPlan) throws(StoreError) -> [String: [String]] {
+        var counts: [String: [String: Int]] = [:]
+        var addedPerSource: [String: Int] = [:]
+        for draft in plan.added {
+            counts[draft.source, default: [:]][draft.deck ?? "Default", default: 0] += 1
+            addedPerSource[draft.source, default: 0] += 1
+        }
+        for source in sources {
+            let kept = source.drafts.count - (addedPerSource[source.key] ?? 0)
+            if kept > 0, let deck = try store.deckName(ofNotesFromSource: source.key) {
+                counts[source.key, default: [:]][deck, default: 0] += kept
+            }
+        }
+        return counts.mapValues { decks in decks.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key) }
     }
 }

@@ -27,15 +27,26 @@ struct ImportSummary {
                     ])
                 }),
                 "skipped": .array(run.warnings.map { .string($0.description) }),
-                "sources": .array(run.sources.map { .object(["source": .string($0.key), "deck": .string($0.deck),
-                                                           "notes": .int(Int64($0.drafts.count))]) }),
+                "sources": .array(outcome.sources.map { source in
+                    let decks = outcome.decks[source.key] ?? [source.deck]
+                    return .object(["source": .string(source.key), "deck": .string(decks.first ?? source.deck),
+                                    "decks": .array(decks.map { .string($0) }), "notes": .int(Int64(source.drafts.count))])
+                }),
+                "notices": .array(outcome.notices.map { .string($0) }),
             ]))
             return
         }
         let verb = dryRun ? "would import" : "imported"
-        for source in run.sources {
-            Output.line("\(verb) \(Sanitizer.sanitize(source.key, keepNewlines: false)) → deck \"\(Sanitizer.sanitize(source.deck, keepNewlines: false))\": \(source.drafts.count) notes")
+        for source in outcome.sources {
+            let decks = (outcome.decks[source.key] ?? [source.deck]).map { "\"" + Sanitizer.sanitize($0, keepNewlines: false) + "\"" }
+            let notes = source.drafts.count == 1 ? "1 note" : "\(source.drafts.count) notes"
+            Output.line("\(verb) \(Sanitizer.sanitize(source.key, keepNewlines: false)) → deck\(decks.count == 1 ? "" : "s") "
+                + decks.joined(separator: ", ") + ": " + notes)
+            if source.deckIsExplicit, let old = outcome.decks[source.key]?.first(where: { $0 != source.deck }) {
+                Output.line("note: notes imported earlier from \(Sanitizer.sanitize(source.key, keepNewlines: false)) stay in deck \"\(Sanitizer.sanitize(old, keepNewlines: false))\"; --deck applies to new ones")
+            }
         }
+        for notice in outcome.notices { Output.line("note: " + Sanitizer.sanitize(notice, keepNewlines: false)) }
         Output.line("\(plan.added.count) added, \(plan.updated.count) updated, \(plan.unchanged.count) unchanged, "
             + "\(missing.count) missing from source" + (dryRun ? " (dry run: nothing written)" : ""))
         if !missing.isEmpty {
@@ -45,7 +56,7 @@ struct ImportSummary {
             }
         }
         for warning in run.warnings {
-            Output.line("skipped: " + Sanitizer.sanitize(warning.description, keepNewlines: false))
+            Output.line("warning: " + Sanitizer.sanitize(warning.description, keepNewlines: false))
         }
     }
 }

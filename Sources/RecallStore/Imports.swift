@@ -100,6 +100,32 @@ extension Store {
         return value
     }
 
+    /// Whether any note came from `source`.
+    public func hasNotes(fromSource source: String) throws(StoreError) -> Bool {
+        try db.row("SELECT 1 FROM notes WHERE source = ? LIMIT 1", [.text(source)]) { _ in true } ?? false
+    }
+
+    /// Every source key notes were imported from.
+    public func importedSources() throws(StoreError) -> [String] {
+        try db.rows("SELECT DISTINCT source FROM notes WHERE source IS NOT NULL ORDER BY source") { $0.textValue(0) }
+    }
+
+    /// The source keys that start with `prefix`, which ends with "/" (a folder's files).
+    public func importedSources(withPrefix prefix: String) throws(StoreError) -> [String] {
+        guard prefix.hasSuffix("/") else { return try importedSources().filter { $0.hasPrefix(prefix) } }
+        // "/" is followed by "0" in byte order: the range is exactly the keys below the folder.
+        let end = String(prefix.dropLast()) + "0"
+        return try db.rows("SELECT DISTINCT source FROM notes WHERE source >= ? AND source < ? ORDER BY source",
+                           [.text(prefix), .text(end)]) { $0.textValue(0) }
+    }
+
+    /// The deck of the first note imported from `source`: where that bank's notes live.
+    public func deckName(ofNotesFromSource source: String) throws(StoreError) -> String? {
+        try db.row("""
+            SELECT d.name FROM notes n JOIN decks d ON d.id = n.deck_id WHERE n.source = ? ORDER BY n.id LIMIT 1
+            """, [.text(source)]) { $0.textValue(0) }
+    }
+
     /// A note's question, for reports.
     public func noteFront(_ noteID: Int64) throws(StoreError) -> String? {
         try db.row("SELECT front FROM notes WHERE id = ?", [.integer(noteID)]) { $0.textValue(0) }

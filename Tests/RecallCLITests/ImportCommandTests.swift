@@ -183,3 +183,64 @@ import Testing
         #expect(cards.first?["front"] as? String == "Café")
     }
 }
+
+/// How a bank is named to `recall import` (alone, or as part of a folder) does not change which
+/// notes it is: its first key sticks, files gone from a folder are missing, and the summary
+/// names the decks the notes are really in.
+@Suite struct ImportSourceKeyTests {
+    func write(_ text: String, to path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func makeBanks(_ sandbox: RecallSandbox) throws {
+        try write("Q: What does defer do?\nA: Runs a call at function exit.\n\nQ: Which keyword starts a goroutine?\nA: go\n",
+                  to: sandbox.path("banks/lang/go.md"))
+        try write("Q: What is a borrow?\nA: A reference.\n", to: sandbox.path("banks/lang/sys/rust.md"))
+        try write("#separator:tab\n#deck:Vocabulary\nhund\tdog\nkatze\tcat\n", to: sandbox.path("banks/vocab.tsv"))
+    }
+
+    @Test func aBankImportedWithItsFolderIsTheSameBankImportedAloneOrFromASubfolder() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try makeBanks(sandbox)
+        #expect(try sandbox.ok(["import", sandbox.path("banks")]).contains("5 added"))
+        let alone = try sandbox.ok(["import", sandbox.path("banks/lang/go.md")])
+        #expect(alone.contains("imported banks/lang/go.md → deck \"lang::go\": 2 notes"))
+        #expect(alone.contains("0 added, 0 updated, 2 unchanged"))
+        #expect(try sandbox.ok(["import", sandbox.path("banks/lang")]).contains("0 added, 0 updated, 3 unchanged"))
+        // A question added to the bank, imported alone, joins the bank's deck.
+        try write("Q: What does defer do?\nA: Runs a call at function exit.\n\nQ: Which keyword starts a goroutine?\nA: go\n\nQ: What is a channel?\nA: A typed pipe.\n",
+                  to: sandbox.path("banks/lang/go.md"))
+        #expect(try sandbox.ok(["import", sandbox.path("banks/lang/go.md")]).contains("1 added"))
+        let decks = try #require(try sandbox.json(["decks", "--json"]) as? [[String: Any]])
+        #expect(decks.map { $0["name"] as? String ?? "" }.sorted() == ["Vocabulary", "lang::go", "lang::sys::rust"])
+    }
+
+    @Test func aFileGoneFromAnImportedFolderIsMissingAndPruneDeletesItsCards() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try makeBanks(sandbox)
+        try sandbox.ok(["import", sandbox.path("banks")])
+        try FileManager.default.removeItem(atPath: sandbox.path("banks/vocab.tsv"))
+        let dry = try sandbox.ok(["import", sandbox.path("banks"), "--dry-run"])
+        #expect(dry.contains("0 added, 0 updated, 3 unchanged, 2 missing from source"))
+        #expect(dry.contains("hund"))
+        try sandbox.ok(["import", sandbox.path("banks"), "--prune"])
+        #expect(try sandbox.ok(["search", "hund"]).contains("hund") == false)
+        #expect(try sandbox.ok(["search", "borrow"]).contains("borrow"))
+    }
+
+    @Test func theSummaryNamesTheDeckTheNotesAreIn() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try makeBanks(sandbox)
+        let header = try sandbox.ok(["import", sandbox.path("banks/vocab.tsv")])
+        #expect(header.contains("imported vocab.tsv → deck \"Vocabulary\": 2 notes"))
+        let json = try #require(try sandbox.json(["import", sandbox.path("banks/vocab.tsv"), "--json"]) as? [String: Any])
+        let source = try #require((json["sources"] as? [[String: Any]])?.first)
+        #expect(source["deck"] as? String == "Vocabulary")
+        let moved = try sandbox.ok(["import", sandbox.path("banks/vocab.tsv"), "--deck", "German"])
+        #expect(moved.contains("note: notes imported earlier from vocab.tsv stay in deck \"Vocabulary\""))
+    }
+}
