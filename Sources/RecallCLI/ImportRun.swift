@@ -132,12 +132,18 @@ struct ImportRun {
         let stored = try store.notes(fromSources: Array(Set(keys)).sorted())
         phases.mark("load stored keys")
         let contentHashes = hashing.wait()
-        let plan = ReimportPlanner.plan(
+        var plan = ReimportPlanner.plan(
             existing: stored.map {
                 ExistingNote(id: String($0.id), source: $0.source, front: "", back: "",
                              frontHash: $0.identity, backHash: $0.answerKey, contentHash: $0.sourceHash)
             },
             drafts: drafts, sources: Set(keys), contentHashes: contentHashes)
+        if plan.added.contains(where: { $0.kind == .cloze }), !plan.missing.isEmpty {
+            let texts = try store.noteTexts(plan.missing.compactMap { Int64($0.id) })
+            ReimportPlanner.pairEditedClozes(&plan, drafts: drafts, storedTexts: texts.reduce(into: [:]) { result, note in
+                result[String(note.id)] = ReimportPlanner.StoredText(kind: note.kind, front: note.front)
+            })
+        }
         var missingNotes: [(id: Int64, source: String, front: String, cards: [Int64])] = []
         for note in plan.missing {
             guard let id = Int64(note.id) else { continue }

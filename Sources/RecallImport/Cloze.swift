@@ -71,6 +71,18 @@ enum Cloze {
         return numbers.sorted()
     }
 
+    /// Where the next `{{cN::` starts in `text`, if anywhere.
+    private static func nextAnkiOpening(in text: Substring) -> Substring.Index? {
+        var rest = text
+        while let open = rest.firstRange(of: "{{c") {
+            let after = rest[open.upperBound...]
+            let digits = after.prefix(while: { $0.isASCII && $0.isNumber })
+            if !digits.isEmpty, after.dropFirst(digits.count).hasPrefix("::") { return open.lowerBound }
+            rest = after
+        }
+        return nil
+    }
+
     private static func ankiSegments(_ text: String) throws(Failure) -> [Segment] {
         var result: [Segment] = []
         var rest = text[...]
@@ -84,7 +96,9 @@ enum Cloze {
                 continue
             }
             let bodyStart = after.dropFirst(digits.count + 2)
-            guard let close = bodyStart.firstRange(of: "}}") else {
+            // Deletions do not nest: another `{{c…::` before the `}}` means this one is never closed.
+            let nextOpen = Self.nextAnkiOpening(in: bodyStart)
+            guard let close = bodyStart.firstRange(of: "}}"), nextOpen.map({ close.lowerBound < $0 }) ?? true else {
                 throw .unclosedAnki(offset: text.utf8.distance(from: text.startIndex, to: open.lowerBound))
             }
             if open.lowerBound > rest.startIndex { result.append(.text(rest[rest.startIndex..<open.lowerBound])) }

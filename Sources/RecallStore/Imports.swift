@@ -126,6 +126,20 @@ extension Store {
             """, [.text(source)]) { $0.textValue(0) }
     }
 
+    /// The kind and question of each note in `ids` (that exists).
+    public func noteTexts(_ ids: [Int64]) throws(StoreError) -> [(id: Int64, kind: NoteKind, front: String)] {
+        let statement = try db.prepare("SELECT kind, front FROM notes WHERE id = ?")
+        var result: [(id: Int64, kind: NoteKind, front: String)] = []
+        for id in ids {
+            try statement.bind([.integer(id)])
+            if try statement.step() {
+                result.append((id, NoteKind(rawValue: statement.textValue(0)) ?? .basic, statement.textValue(1)))
+            }
+            statement.reset()
+        }
+        return result
+    }
+
     /// A note's question, for reports.
     public func noteFront(_ noteID: Int64) throws(StoreError) -> String? {
         try db.row("SELECT front FROM notes WHERE id = ?", [.integer(noteID)]) { $0.textValue(0) }

@@ -244,3 +244,51 @@ import Testing
         #expect(moved.contains("note: notes imported earlier from vocab.tsv stay in deck \"Vocabulary\""))
     }
 }
+
+/// A cloze's whole text is its question: editing it must still update the note in place.
+@Suite struct ClozeReimportTests {
+    func write(_ text: String, to path: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func editingAClozeKeepsItsCardsAndHistoryAndAddsTheNewDeletion() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("go.md")
+        let original = """
+            C: A {{c1::slice}} is a view into an {{c2::array}}, with a length and a capacity.
+
+            C: A {{c1::map}} is a hash table keyed by any comparable type.
+            """
+        try write(original, to: path)
+        try sandbox.ok(["import", path])
+        let before = try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]])
+        let sliceCards = before.filter { ($0["front"] as? String ?? "").contains("slice") }.compactMap { $0["short_id"] as? Int }
+        #expect(sliceCards.count == 2)
+        try sandbox.ok(["answer", String(sliceCards[0]), "good"])
+
+        // A word changed and a third deletion added.
+        try write(original.replacingOccurrences(
+            of: "A {{c1::slice}} is a view into an {{c2::array}}, with a length and a capacity.",
+            with: "Any {{c1::slice}} is a view into an {{c2::array}}, with a length and a {{c3::capacity}}."), to: path)
+        let summary = try sandbox.ok(["import", path], environment: ["RECALL_NOW": "2026-11-26T12:00:00Z"])
+        #expect(summary.contains("0 added, 1 updated, 1 unchanged, 0 missing from source"))
+        let after = try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]])
+        let ids = after.filter { ($0["front"] as? String ?? "").contains("slice") }.compactMap { $0["short_id"] as? Int }
+        #expect(ids.count == 3)
+        #expect(Set(sliceCards).isSubset(of: Set(ids)))
+        let shown = try #require(try sandbox.json(["show", String(sliceCards[0]), "--json"]) as? [String: Any])
+        #expect((shown["front"] as? String ?? "").hasPrefix("Any {{c1::slice}}"))
+        #expect((shown["state"] as? [String: Any])?["reps"] as? Int == 1)
+    }
+
+    @Test func aDifferentClozeIsANewNoteNotAnUpdate() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("go.md")
+        try write("C: A {{c1::slice}} is a view into an array.\n", to: path)
+        try sandbox.ok(["import", path])
+        try write("C: Goroutines are started with the {{c1::go}} keyword.\n", to: path)
+        #expect(try sandbox.ok(["import", path]).contains("1 added, 0 updated, 0 unchanged, 1 missing from source"))
+    }
+}

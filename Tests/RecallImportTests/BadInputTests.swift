@@ -111,6 +111,10 @@ import Testing
         #expect(throws: ImportError.unclosedCloze(path: "x.tsv", line: 2)) {
             try parseText("#separator:Tab\n{{c1::open\tback\n", name: "x.tsv")
         }
+        // A later deletion's braces do not close an earlier one: deletions do not nest.
+        #expect(throws: ImportError.unclosedCloze(path: "x.md", line: 3)) {
+            try parseText("Intro.\n\nThe {{c1::unclosed cloze and {{c2::closed}}\n", name: "x.md")
+        }
     }
 
     @Test func clozeBracketNeverClosedOrMissing() {

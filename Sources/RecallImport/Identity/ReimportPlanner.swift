@@ -317,3 +317,75 @@ public final class ContentHashing: @unchecked Sendable {
         return hashes
     }
 }
+
+extension ReimportPlanner {
+    /// A stored note's text, for `pairEditedClozes`.
+    public struct StoredText: Sendable {
+        public var kind: NoteKind
+        public var front: String
+        public init(kind: NoteKind, front: String) {
+            self.kind = kind
+            self.front = front
+        }
+    }
+
+    /// Cloze notes edited in their source. A cloze's whole text is its question, and it usually
+    /// has no separate answer, so changing a word or adding a deletion leaves it no key in
+    /// common with the stored note: the plan has it as a new note and the stored one missing,
+    /// and its progress would be lost. This pairs each such draft with the missing cloze note
+    /// from the same source whose words it shares most, when at least half of all their words
+    /// are shared and each is the other's best match; the pair becomes an update in place.
+    public static func pairEditedClozes(_ plan: inout ImportPlan, drafts: [NoteDraft], storedTexts: [String: StoredText]) {
+        let candidates = plan.missing.indices.filter { storedTexts[plan.missing[$0].id]?.kind == .cloze }
+        let newClozes = plan.added.indices.filter { plan.added[$0].kind == .cloze }
+        guard !candidates.isEmpty, !newClozes.isEmpty else { return }
+        let missingWords = candidates.map { clozeWords(storedTexts[plan.missing[$0].id]?.front ?? "") }
+        let addedWords = newClozes.map { clozeWords(plan.added[$0].front) }
+        func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
+            let union = a.union(b).count
+            return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
+        }
+        var pairs: [(added: Int, missing: Int)] = []
+        for (a, addedIndex) in newClozes.enumerated() {
+            let draft = plan.added[addedIndex]
+            var best: (score: Double, m: Int)?
+            for (m, missingIndex) in candidates.enumerated() where plan.missing[missingIndex].source == draft.source {
+                let score = similarity(addedWords[a], missingWords[m])
+                if score >= 0.5, score > (best?.score ?? 0) { best = (score, m) }
+            }
+            guard let best else { continue }
+            // Mutual: no other new cloze of that source is closer to this stored note.
+            let rival = newClozes.enumerated().contains { other, otherIndex in
+                other != a && plan.added[otherIndex].source == draft.source
+                    && similarity(addedWords[other], missingWords[best.m]) > best.score
+            }
+            if !rival { pairs.append((addedIndex, candidates[best.m])) }
+        }
+        guard !pairs.isEmpty else { return }
+        let pairedAdded = Set(pairs.map(\.added)), pairedMissing = Set(pairs.map(\.missing))
+        for pair in pairs.sorted(by: { plan.addedIndices[$0.added] < plan.addedIndices[$1.added] }) {
+            plan.updated.append(NoteUpdate(id: plan.missing[pair.missing].id, draft: plan.added[pair.added]))
+            plan.updatedIndices.append(plan.addedIndices[pair.added])
+        }
+        let keep = plan.added.indices.filter { !pairedAdded.contains($0) }
+        plan.added = keep.map { plan.added[$0] }
+        plan.addedIndices = keep.map { plan.addedIndices[$0] }
+        plan.missing = plan.missing.indices.filter { !pairedMissing.contains($0) }.map { plan.missing[$0] }
+    }
+
+    /// The words of a cloze text, lowercased, without its markup (`{{c1::`, `::hint`, `[`…`]`).
+    static func clozeWords(_ text: String) -> Set<String> {
+        var words = Set<String>()
+        var current = ""
+        func flush() {
+            let isClozeNumber = current.count >= 2 && current.first == "c" && current.dropFirst().allSatisfy(\.isNumber)
+            if !current.isEmpty, !isClozeNumber { words.insert(current) }
+            current = ""
+        }
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber { current.append(character) } else { flush() }
+        }
+        flush()
+        return words
+    }
+}
