@@ -305,6 +305,7 @@ private struct Merger {
             }
         }
         let survivors = order.filter { guid in winners[guid].map { !isDeleted($0.version) } ?? false }
+        unifyNotesFromTheSameBank(survivors)
         // Two stores that each added the same sibling (say, cloze 3 of one note) made two cards
         // for one place. The smaller id (as UTF-8 bytes) keeps it and takes the other's reviews;
         // the other goes, with a tombstone at its own last change, which every store derives alike.
@@ -341,6 +342,37 @@ private struct Merger {
 
     /// Cards folded into a sibling: loser guid → keeper guid.
     var folded: [String: String] = [:]
+
+    /// The same bank imported on two stores (or the bundled deck of two new stores) made two
+    /// notes of each question, with different ids. Notes in one deck from the same bank file
+    /// with the same question and answer keys are one note: every card moves to the note with
+    /// the smallest id (as UTF-8 bytes), and the sibling fold below then keeps one card per
+    /// place, with the reviews of both. Every store derives the same from the same versions.
+    private mutating func unifyNotesFromTheSameBank(_ survivors: [String]) {
+        struct BankNote: Hashable {
+            var deck: String
+            var file: String
+            var question: String
+            var answer: String
+        }
+        func bankNote(_ version: CardVersion) -> BankNote? {
+            guard let origin = version.origin, !origin.questionKey.isEmpty else { return nil }
+            return BankNote(deck: version.deck, file: origin.file, question: origin.questionKey, answer: origin.answerKey)
+        }
+        var canonical: [BankNote: String] = [:]
+        for guid in survivors {
+            guard let version = winners[guid]?.version, let key = bankNote(version) else { continue }
+            if let current = canonical[key], !utf8Less(version.note, current) { continue }
+            canonical[key] = version.note
+        }
+        guard canonical.count < survivors.count else { return }
+        for guid in survivors {
+            guard var entry = winners[guid], let key = bankNote(entry.version), let note = canonical[key],
+                  note != entry.version.note else { continue }
+            entry.version.note = note
+            winners[guid] = entry
+        }
+    }
 
     // MARK: Writing
 

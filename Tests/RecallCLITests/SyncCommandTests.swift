@@ -149,6 +149,48 @@ import Testing
         #expect(try a.ok(["export"]) == (try b.ok(["export"])))
     }
 
+    @Test func twoNewStoresWithTheBundledDeckSyncIntoOneDeckWithEveryReview() throws {
+        let a = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        let b = RecallSandbox(now: "2026-11-26T08:00:00Z")
+        let folder = a.path("shared")
+        try a.ok(["init"])
+        try b.ok(["init"])
+        try a.ok(["answer", "1", "good"])
+        try b.ok(["answer", "1", "again"])
+        let total = try #require(try a.json(["decks", "--json"]) as? [[String: Any]]).first?["total"] as? Int
+        for store in [a, b, a, b] { try store.ok(["sync", folder], environment: ["RECALL_NOW": "2026-11-26T09:00:00Z"]) }
+        for store in [a, b] {
+            let decks = try #require(try store.json(["decks", "--json"]) as? [[String: Any]])
+            #expect(decks.count == 1 && decks.first?["total"] as? Int == total)
+            // Short ids are each store's own: find the reviewed card by its question.
+            let cards = try #require(try store.json(["list", "--json"]) as? [[String: Any]])
+            let gil = try #require(cards.first { ($0["front"] as? String ?? "").hasPrefix("Explain the Global Interpreter Lock") })
+            let shown = try #require(try store.json(["show", String(gil["short_id"] as? Int ?? 0), "--json"]) as? [String: Any])
+            #expect((shown["reviews"] as? [Any])?.count == 2)
+            try store.ok(["check"])
+        }
+        #expect(try a.ok(["export"]) == b.ok(["export"]))
+    }
+
+    @Test func theSameBankImportedOnTwoStoresIsOneSetOfCardsAfterSync() throws {
+        let a = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        let b = RecallSandbox(now: "2026-11-25T13:00:00Z")
+        let folder = a.path("shared")
+        for store in [a, b] {
+            try store.ok(["init", "--empty"])
+            try FileManager.default.createDirectory(atPath: store.path("banks"), withIntermediateDirectories: true)
+            try Self.bank.write(toFile: store.path("banks/bank.md"), atomically: true, encoding: .utf8)
+            try store.ok(["import", store.path("banks/bank.md")])
+        }
+        for store in [a, b, a, b] { try store.ok(["sync", folder], environment: ["RECALL_NOW": "2026-11-26T09:00:00Z"]) }
+        for store in [a, b] {
+            #expect(try #require(try store.json(["list", "--json"]) as? [[String: Any]]).count == 4)
+            #expect(try store.ok(["import", store.path("banks/bank.md"), "--dry-run"])
+                .contains("0 added, 0 updated, 3 unchanged, 0 missing from source"))
+        }
+        #expect(try a.ok(["export"]) == b.ok(["export"]))
+    }
+
     @Test func syncIntoAFileFails() throws {
         let sandbox = try sandbox()
         try "x".write(toFile: sandbox.path("plain"), atomically: false, encoding: .utf8)
