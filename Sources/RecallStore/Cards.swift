@@ -74,6 +74,11 @@ extension Store {
         }
         let children = try db.rows("SELECT name FROM decks WHERE substr(name, 1, ?) = ?",
                                    [.integer(Int64(old.utf8.count + 2)), .text(old + "::")]) { $0.textValue(0) }
+        // The cards move with their decks; their text and `modified` stay as they are, so that a
+        // sync merges the move and edits made elsewhere independently (`cards.moved`).
+        for (deckID, _) in try decks(under: old) {
+            try db.run("UPDATE cards SET moved = ? WHERE deck_id = ?", [.integer(now), .integer(deckID)])
+        }
         for child in children {
             let renamed = new + child.dropFirst(old.count)
             if try deck(named: renamed) != nil { throw .deckExists(renamed) }

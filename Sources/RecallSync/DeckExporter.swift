@@ -252,6 +252,14 @@ public enum DeckExporter {
         out.raw("\"modified\": ")
         out.time(card.modified)
         out.raw(",")
+        if card.moved > card.created {
+            // Only for a card that changed deck (a rename): files of stores that never renamed
+            // a deck stay as they were.
+            out.newline(indent: 10)
+            out.raw("\"moved\": ")
+            out.time(card.moved)
+            out.raw(",")
+        }
         out.newline(indent: 10)
         out.raw("\"note\": ")
         out.string(card.noteGUID)

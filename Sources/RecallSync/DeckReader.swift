@@ -283,7 +283,7 @@ private struct Reader {
     /// The members of a card object, for spotting one given twice.
     private static let cardFields: [StaticString] = [
         "id", "note", "kind", "ordinal", "front", "back", "tags", "created", "modified", "suspended", "state", "reviews",
-        "origin",
+        "origin", "moved",
     ]
 
     private mutating func card() throws(SyncError) -> DeckFile.Card {
@@ -344,6 +344,8 @@ private struct Reader {
                 scanner.path.append(.key("origin"))
                 card.origin = try origin()
                 scanner.path.removeLast()
+            case 13:
+                card.moved = try scanner.readTime("moved")
             default:
                 scanner.path.append(.key("reviews"))
                 card.reviews = try array { (reader: inout Reader) throws(SyncError) in try reader.review() }.compactMap { $0 }

@@ -71,6 +71,27 @@ import Testing
         #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".json") })
     }
 
+    /// The QA repro: an edit on one store and a rename on another, synced both ways.
+    @Test func aDeckRenamedOnOneStoreKeepsAnEditMadeOnAnother() throws {
+        let first = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        let second = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        let folder = first.path("shared")
+        try first.ok(["init", "--empty"])
+        try first.ok(["add", "--deck", "D", "--front", "f1", "--back", "b1"])
+        try first.ok(["sync", folder])
+        try second.ok(["sync", folder])
+        try second.ok(["edit", "1", "--back", "EDITED on r2"], environment: ["RECALL_NOW": "2026-11-26T09:00:00Z"])
+        try first.ok(["deck", "rename", "D", "E"], environment: ["RECALL_NOW": "2026-11-26T10:00:00Z"])
+        let later = ["RECALL_NOW": "2026-11-26T11:00:00Z"]
+        for sandbox in [second, first, second] { try sandbox.ok(["sync", folder], environment: later) }
+        for sandbox in [first, second] {
+            let shown = try sandbox.ok(["show", "1"])
+            #expect(shown.contains("deck E"), "\(shown)")
+            #expect(shown.contains("EDITED on r2"), "\(shown)")
+        }
+        #expect(try first.ok(["export"]) == (try second.ok(["export"])))
+    }
+
     @Test func aBadFileInTheFolderIsSkippedWithAWarning() throws {
         let sandbox = try sandbox()
         let folder = sandbox.path("shared")

@@ -89,6 +89,8 @@ import Testing
          "deck.json: decks[0].cards[1].origin.line: must be a line number, 1 or more, or null, got 0"),
         ("an origin that is not an object", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": \"bank.md\""),
          "deck.json: decks[0].cards[1].origin: must be an object, got \"bank.md\""),
+        ("a move that is not a time", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"moved\": 12"),
+         "deck.json: decks[0].cards[1].moved: must be a time like \"2026-11-25T12:00:00.000Z\", got 12"),
         ("nesting too deep", String(repeating: "[", count: 100), "deck.json:1:65: invalid JSON: nested more than 64 levels deep"),
     ]
 
