@@ -63,11 +63,22 @@ extension Store {
         }
     }
 
-    /// Renames a deck, and its sub-decks (`old::child` becomes `new::child`).
+    /// The deck called `name`; for a name that only groups sub-decks (`lang` when only `lang::go`
+    /// exists) `parentOnlyDeck`, else `deckNotFound`. For commands that need one deck itself.
+    public func requireDeck(named name: String) throws(StoreError) -> DeckRecord {
+        if let deck = try deck(named: name) { return deck }
+        let subDecks = try decks(under: name).map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        throw subDecks.isEmpty ? .deckNotFound(name) : .parentOnlyDeck(name, subDecks: subDecks)
+    }
+
+    /// Renames a deck, and its sub-decks (`old::child` becomes `new::child`). `old` may also be a
+    /// name that only groups sub-decks (`lang` for `lang::go`): its sub-decks are renamed.
     public func renameDeck(_ old: String, to new: String, now: Millis) throws(StoreError) {
-        guard try deck(named: old) != nil else { throw .deckNotFound(old) }
+        let affected = try decks(under: old)
+        if affected.isEmpty { throw .deckNotFound(old) }
         if old == new { return }
-        if try deck(named: new) != nil { throw .deckExists(new) }
+        let oldIsADeck = affected.contains { $0.name == old }
+        if oldIsADeck, try deck(named: new) != nil { throw .deckExists(new) }
         let trimmed = new.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed == new else {
             throw .invalid("a deck name cannot be empty or start or end with spaces: \"\(new)\"")
@@ -76,7 +87,7 @@ extension Store {
                                    [.integer(Int64(old.utf8.count + 2)), .text(old + "::")]) { $0.textValue(0) }
         // The cards move with their decks; their text and `modified` stay as they are, so that a
         // sync merges the move and edits made elsewhere independently (`cards.moved`).
-        for (deckID, _) in try decks(under: old) {
+        for (deckID, _) in affected {
             try db.run("UPDATE cards SET moved = ? WHERE deck_id = ?", [.integer(now), .integer(deckID)])
         }
         for child in children {
@@ -85,13 +96,15 @@ extension Store {
             try db.run("UPDATE decks SET name = ?, modified = ? WHERE name = ?", [.text(renamed), .integer(now), .text(child)])
             try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(child), .integer(now)])
         }
+        guard oldIsADeck else { return }
         try db.run("UPDATE decks SET name = ?, modified = ? WHERE name = ?", [.text(new), .integer(now), .text(old)])
         try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(old), .integer(now)])
         try db.run("DELETE FROM tombstones WHERE kind = 'deck' AND id = ?", [.text(new)])
     }
 
-    /// A deck and its sub-decks (`name::…`), by id: empty when there is no such deck.
-    func decks(under name: String) throws(StoreError) -> [(id: Int64, name: String)] {
+    /// A deck and its sub-decks (`name::…`), by id: empty when there is no such deck. `name` may
+    /// be a deck, or only the parent part of sub-decks' names (`lang` for `lang::go`).
+    public func decks(under name: String) throws(StoreError) -> [(id: Int64, name: String)] {
         try db.rows("SELECT id, name FROM decks WHERE name = ? OR substr(name, 1, ?) = ? ORDER BY id",
                     [.text(name), .integer(Int64(name.utf8.count + 2)), .text(name + "::")]) {
             (id: $0.int64Value(0), name: $0.textValue(1))

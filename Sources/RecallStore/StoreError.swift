@@ -14,6 +14,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     case cardNotFound(String)
     case deckNotFound(String)
     case deckExists(String)
+    /// A name that is no deck itself, only the parent part of some (`lang` for `lang::go`), where
+    /// one deck is needed (its options).
+    case parentOnlyDeck(String, subDecks: [String])
     case invalid(String)
 
     public var description: String {
@@ -30,6 +33,11 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .cardNotFound(id): return "card \(id) not found"
         case let .deckNotFound(name): return "deck \"\(name)\" not found"
         case let .deckExists(name): return "deck \"\(name)\" already exists"
+        case let .parentOnlyDeck(name, subDecks):
+            let shown = subDecks.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
+                + (subDecks.count > 3 ? " and \(subDecks.count - 3) more" : "")
+            return "deck \"\(name)\" has no options of its own: it only groups its sub-decks (\(shown)), "
+                + "and options are set per deck; give one of them with --deck"
         case let .invalid(message): return message
         }
     }

@@ -137,7 +137,8 @@ public enum DeckExporter {
         let allDecks = try store.syncDecks()
         var chosen = allDecks
         if !selection.decks.isEmpty {
-            for name in selection.decks where !allDecks.contains(where: { $0.name == name }) {
+            // A name may also be only the parent of sub-decks (`lang` for `lang::go`).
+            for name in selection.decks where !allDecks.contains(where: { Self.isDeck($0.name, within: name) }) {
                 throw StoreError.deckNotFound(name)
             }
             chosen = allDecks.filter { deck in selection.decks.contains { Self.isDeck(deck.name, within: $0) } }
