@@ -21,14 +21,16 @@ extension Store {
             created: row.int64Value(3), modified: row.int64Value(4))
     }
 
+    /// Refuses a name that cannot be a deck's (`DeckName`: the one rule for every command).
+    public static func checkDeckName(_ name: String) throws(StoreError) {
+        if let error = DeckName.error(name) { throw .invalid(error) }
+    }
+
     /// The deck called `name`, created (with default options) when it does not exist yet.
     @discardableResult
     public func ensureDeck(_ name: String, now: Millis) throws(StoreError) -> DeckRecord {
+        try Self.checkDeckName(name)
         if let deck = try deck(named: name) { return deck }
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed == name else {
-            throw .invalid("a deck name cannot be empty or start or end with spaces: \"\(name)\"")
-        }
         try db.run(
             "INSERT INTO decks(name, config, created, modified) VALUES (?, '{}', ?, ?)",
             [.text(name), .integer(now), .integer(now)])
@@ -76,13 +78,10 @@ extension Store {
     public func renameDeck(_ old: String, to new: String, now: Millis) throws(StoreError) {
         let affected = try decks(under: old)
         if affected.isEmpty { throw .deckNotFound(old) }
+        try Self.checkDeckName(new)
         if old == new { return }
         let oldIsADeck = affected.contains { $0.name == old }
         if oldIsADeck, try deck(named: new) != nil { throw .deckExists(new) }
-        let trimmed = new.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed == new else {
-            throw .invalid("a deck name cannot be empty or start or end with spaces: \"\(new)\"")
-        }
         let children = try db.rows("SELECT name FROM decks WHERE substr(name, 1, ?) = ?",
                                    [.integer(Int64(old.utf8.count + 2)), .text(old + "::")]) { $0.textValue(0) }
         // The cards move with their decks; their text and `modified` stay as they are, so that a
@@ -92,6 +91,7 @@ extension Store {
         }
         for child in children {
             let renamed = new + child.dropFirst(old.count)
+            try Self.checkDeckName(renamed)  // a child named before the rule
             if try deck(named: renamed) != nil { throw .deckExists(renamed) }
             try db.run("UPDATE decks SET name = ?, modified = ? WHERE name = ?", [.text(renamed), .integer(now), .text(child)])
             try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(child), .integer(now)])

@@ -66,6 +66,7 @@ extension Store {
         var overrides: [String: String]
         var deckRecord: DeckRecord?
         if let deck {
+            try Self.checkDeckName(deck)
             let record = try requireDeck(named: deck)
             deckRecord = record
             overrides = deckOverrides(record)

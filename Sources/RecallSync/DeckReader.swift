@@ -231,9 +231,7 @@ private struct Reader {
             switch field {
             case "name":
                 name = try scanner.readString("name")
-                if let text = name, text.isEmpty || text.trimmingCharacters(in: .whitespacesAndNewlines) != text {
-                    scanner.report("a deck name cannot be empty or start or end with spaces, got \(quoted(text))", key: "name")
-                }
+                if let text = name, let error = DeckName.error(text) { scanner.report(error, key: "name") }
             case "config":
                 scanner.path.append(.key("config"))
                 deck.config = try config()

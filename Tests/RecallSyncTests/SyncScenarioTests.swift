@@ -264,6 +264,29 @@ import Testing
         #expect(try store.deck(named: "Old") == nil)
     }
 
+    /// A deck named before names were checked (`a::::b`) makes every peer skip this store's
+    /// file: sync says so where it can be fixed, and a rename fixes it.
+    @Test func aStoreWithAnInvalidDeckNameIsToldThatPeersSkipItsFile() throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        try peers.a.write {
+            _ = try peers.a.addNote(deck: "Made before the rule", front: "In a badly named deck", back: "yes", now: day(1))
+            try peers.a.db.run("UPDATE decks SET name = 'Old::::name' WHERE name = 'Made before the rule'")
+        }
+        let outcome = try peers.sync(peers.a)
+        #expect(outcome.warnings == ["deck \"Old::::name\" has an invalid name (it has an empty part (nothing before, after or between \"::\")): "
+            + "other stores skip this store's file until it is renamed with `recall deck rename`"])
+        let own = try peers.a.deviceID() + ".json"
+        let skipped = try peers.sync(peers.b).warnings
+        #expect(skipped.count == 1 && skipped.first?.hasPrefix("skipped \(own): \(own): decks[1].name: invalid deck name \"Old::::name\"") == true, "\(skipped)")
+        try peers.a.write { try peers.a.renameDeck("Old::::name", to: "Old::name", now: day(1)) }
+        peers.warnings = []
+        for store in [peers.a, peers.b, peers.a] { try peers.sync(store) }
+        #expect(peers.warnings.isEmpty, "\(peers.warnings)")
+        #expect(try peers.b.card(front: "In a badly named deck").deck == "Old::name")
+        #expect(try peers.b.exportText() == (try peers.a.exportText()))
+    }
+
     @Test func aMissingFolderIsCreatedAndAFileIsNotAFolder() throws {
         let folder = TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }

@@ -47,6 +47,7 @@ struct Config: ParsableCommand {
         let context = try Context(storeOptions)
         var deckID: Int64?
         if let deck {
+            try Store.checkDeckName(deck)
             deckID = try context.store.requireDeck(named: deck).id
         }
         guard let key else {

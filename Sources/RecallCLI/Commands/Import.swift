@@ -60,6 +60,7 @@ struct Import: ParsableCommand {
         if deckFileOptions.maxFileSize != nil {
             throw CLIError.message("--max-file-size applies to recall-deck JSON files, not to question banks")
         }
+        if let deck { try Store.checkDeckName(deck) }
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         var importRun = ImportRun()
         for path in paths { try importRun.read(path: path, deck: deck) }
