@@ -47,9 +47,16 @@ struct ImportRun {
         let parsed = try SourceReader().parse(file)
         warnings += parsed.warnings  // the parser already carries the file's own warnings first
         var drafts = parsed.notes
+        var usesFileDeck = false
         for index in drafts.indices {
             drafts[index].source = key
             if file.deckIsExplicit || drafts[index].deck == nil { drafts[index].deck = file.deckName }
+            usesFileDeck = usesFileDeck || drafts[index].deck == file.deckName
+        }
+        // `--deck` is checked before any file is read; a name from a header or deck column by
+        // the parser, with its line. What is left is the file's own name.
+        if usesFileDeck, !file.deckIsExplicit, DeckName.problem(file.deckName) != nil {
+            throw .invalidDeckName(path: file.path, line: nil, name: file.deckName)
         }
         sources.append(Source(key: key, deck: file.deckName, deckIsExplicit: file.deckIsExplicit, drafts: drafts))
     }

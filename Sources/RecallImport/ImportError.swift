@@ -1,3 +1,5 @@
+import RecallScheduler
+
 /// Everything that stops a file (or a whole import) from being read.
 ///
 /// `description` is the one line shown to the user, `path:line: what happened (hint)`,
@@ -21,6 +23,9 @@ public enum ImportError: Error, CustomStringConvertible, Equatable, Sendable {
     case emptyCardSide(path: String, line: Int)
     case unbalancedQuote(path: String, line: Int)
     case badHeader(path: String, line: Int, header: String)
+    /// A deck name that breaks `DeckName`'s rule: from a `#deck:` header or deck column (with
+    /// its line), or from the file's name (line nil).
+    case invalidDeckName(path: String, line: Int?, name: String)
 
     public var description: String {
         switch self {
@@ -60,6 +65,10 @@ public enum ImportError: Error, CustomStringConvertible, Equatable, Sendable {
             "\(path):\(line): unbalanced quote (the field opened here never ends with \")"
         case .badHeader(let path, let line, let header):
             "\(path):\(line): unknown value in header \(header)"
+        case .invalidDeckName(let path, .some(let line), let name):
+            "\(path):\(line): invalid deck name \(DeckName.quoted(name)): \(DeckName.problem(name) ?? "")"
+        case .invalidDeckName(let path, nil, let name):
+            "\(path): invalid deck name \(DeckName.quoted(name)) (from the file's name): \(DeckName.problem(name) ?? ""); name the deck with --deck"
         }
     }
 }

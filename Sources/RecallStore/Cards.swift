@@ -21,14 +21,16 @@ extension Store {
             created: row.int64Value(3), modified: row.int64Value(4))
     }
 
+    /// Refuses a name that cannot be a deck's (`DeckName`: the one rule for every command).
+    public static func checkDeckName(_ name: String) throws(StoreError) {
+        if let error = DeckName.error(name) { throw .invalid(error) }
+    }
+
     /// The deck called `name`, created (with default options) when it does not exist yet.
     @discardableResult
     public func ensureDeck(_ name: String, now: Millis) throws(StoreError) -> DeckRecord {
+        try Self.checkDeckName(name)
         if let deck = try deck(named: name) { return deck }
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed == name else {
-            throw .invalid("a deck name cannot be empty or start or end with spaces: \"\(name)\"")
-        }
         try db.run(
             "INSERT INTO decks(name, config, created, modified) VALUES (?, '{}', ?, ?)",
             [.text(name), .integer(now), .integer(now)])
@@ -63,30 +65,46 @@ extension Store {
         }
     }
 
-    /// Renames a deck, and its sub-decks (`old::child` becomes `new::child`).
+    /// The deck called `name`; for a name that only groups sub-decks (`lang` when only `lang::go`
+    /// exists) `parentOnlyDeck`, else `deckNotFound`. For commands that need one deck itself.
+    public func requireDeck(named name: String) throws(StoreError) -> DeckRecord {
+        if let deck = try deck(named: name) { return deck }
+        let subDecks = try decks(under: name).map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        throw subDecks.isEmpty ? .deckNotFound(name) : .parentOnlyDeck(name, subDecks: subDecks)
+    }
+
+    /// Renames a deck, and its sub-decks (`old::child` becomes `new::child`). `old` may also be a
+    /// name that only groups sub-decks (`lang` for `lang::go`): its sub-decks are renamed.
     public func renameDeck(_ old: String, to new: String, now: Millis) throws(StoreError) {
-        guard try deck(named: old) != nil else { throw .deckNotFound(old) }
+        let affected = try decks(under: old)
+        if affected.isEmpty { throw .deckNotFound(old) }
+        try Self.checkDeckName(new)
         if old == new { return }
-        if try deck(named: new) != nil { throw .deckExists(new) }
-        let trimmed = new.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed == new else {
-            throw .invalid("a deck name cannot be empty or start or end with spaces: \"\(new)\"")
-        }
+        let oldIsADeck = affected.contains { $0.name == old }
+        if oldIsADeck, try deck(named: new) != nil { throw .deckExists(new) }
         let children = try db.rows("SELECT name FROM decks WHERE substr(name, 1, ?) = ?",
                                    [.integer(Int64(old.utf8.count + 2)), .text(old + "::")]) { $0.textValue(0) }
+        // The cards move with their decks; their text and `modified` stay as they are, so that a
+        // sync merges the move and edits made elsewhere independently (`cards.moved`).
+        for (deckID, _) in affected {
+            try db.run("UPDATE cards SET moved = ? WHERE deck_id = ?", [.integer(now), .integer(deckID)])
+        }
         for child in children {
             let renamed = new + child.dropFirst(old.count)
+            try Self.checkDeckName(renamed)  // a child named before the rule
             if try deck(named: renamed) != nil { throw .deckExists(renamed) }
             try db.run("UPDATE decks SET name = ?, modified = ? WHERE name = ?", [.text(renamed), .integer(now), .text(child)])
             try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(child), .integer(now)])
         }
+        guard oldIsADeck else { return }
         try db.run("UPDATE decks SET name = ?, modified = ? WHERE name = ?", [.text(new), .integer(now), .text(old)])
         try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(old), .integer(now)])
         try db.run("DELETE FROM tombstones WHERE kind = 'deck' AND id = ?", [.text(new)])
     }
 
-    /// A deck and its sub-decks (`name::…`), by id: empty when there is no such deck.
-    func decks(under name: String) throws(StoreError) -> [(id: Int64, name: String)] {
+    /// A deck and its sub-decks (`name::…`), by id: empty when there is no such deck. `name` may
+    /// be a deck, or only the parent part of sub-decks' names (`lang` for `lang::go`).
+    public func decks(under name: String) throws(StoreError) -> [(id: Int64, name: String)] {
         try db.rows("SELECT id, name FROM decks WHERE name = ? OR substr(name, 1, ?) = ? ORDER BY id",
                     [.text(name), .integer(Int64(name.utf8.count + 2)), .text(name + "::")]) {
             (id: $0.int64Value(0), name: $0.textValue(1))

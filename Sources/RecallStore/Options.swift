@@ -66,7 +66,8 @@ extension Store {
         var overrides: [String: String]
         var deckRecord: DeckRecord?
         if let deck {
-            guard let record = try self.deck(named: deck) else { throw StoreError.deckNotFound(deck) }
+            try Self.checkDeckName(deck)
+            let record = try requireDeck(named: deck)
             deckRecord = record
             overrides = deckOverrides(record)
             base = Self.apply(overrides, to: base)

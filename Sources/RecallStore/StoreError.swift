@@ -1,4 +1,5 @@
 import Foundation
+import RecallScheduler
 
 /// Everything that can go wrong in the store, phrased for the person at the terminal.
 /// `description` is the one line `recall` prints after `recall: error:`.
@@ -14,6 +15,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     case cardNotFound(String)
     case deckNotFound(String)
     case deckExists(String)
+    /// A name that is no deck itself, only the parent part of some (`lang` for `lang::go`), where
+    /// one deck is needed (its options).
+    case parentOnlyDeck(String, subDecks: [String])
     case invalid(String)
 
     public var description: String {
@@ -28,8 +32,13 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .cannotCreate(path, reason): return "cannot create the store at \(path): \(reason)"
         case let .migrationFailed(name, message): return "migration \(name) failed: \(message); the store is unchanged"
         case let .cardNotFound(id): return "card \(id) not found"
-        case let .deckNotFound(name): return "deck \"\(name)\" not found"
-        case let .deckExists(name): return "deck \"\(name)\" already exists"
+        case let .deckNotFound(name): return "deck \(DeckName.quoted(name)) not found"
+        case let .deckExists(name): return "deck \(DeckName.quoted(name)) already exists"
+        case let .parentOnlyDeck(name, subDecks):
+            let shown = subDecks.prefix(3).map(DeckName.quoted).joined(separator: ", ")
+                + (subDecks.count > 3 ? " and \(subDecks.count - 3) more" : "")
+            return "deck \(DeckName.quoted(name)) has no options of its own: it only groups its sub-decks (\(shown)), "
+                + "and options are set per deck; give one of them with --deck"
         case let .invalid(message): return message
         }
     }

@@ -61,6 +61,9 @@ public struct SyncCard: Sendable, Equatable {
     public var state: CardState
     /// The note's source and matching keys; nil for a note not imported from a source.
     public var origin: NoteOrigin?
+    /// When the card last changed deck (`cards.moved`), never before `created`: `created` when it
+    /// has stayed in the deck it was created in.
+    public var moved: Millis
 
     public var modified: Millis { max(cardModified, noteModified) }
 }
@@ -121,7 +124,7 @@ extension Store {
             """
             SELECT c.id, c.guid, n.id, n.guid, c.deck_id, n.kind, c.ordinal, n.front, n.back, n.tags, c.created,
                    c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c.")),
-                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash
+                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash, max(coalesce(c.moved, c.created), c.created)
             FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.guid
             """)
         var cards: [SyncCard] = []
@@ -138,7 +141,7 @@ extension Store {
                 front: statement.textValue(7), back: statement.textValue(8), tags: Tags.decode(statement.textValue(9)),
                 created: statement.int64Value(10), cardModified: statement.int64Value(11),
                 noteModified: statement.int64Value(12), suspended: statement.intValue(13) != 0,
-                state: Self.readState(statement, from: 14), origin: origin))
+                state: Self.readState(statement, from: 14), origin: origin, moved: statement.int64Value(29)))
         }
         return cards
     }
@@ -221,8 +224,8 @@ extension Store {
             """)
         while try notes.step() { hash.row(notes, columns: 13) }
         let cards = try db.prepare(
-            "SELECT id, guid, note_id, deck_id, ordinal, created, modified, suspended, \(Self.stateColumns) FROM cards ORDER BY id")
-        while try cards.step() { hash.row(cards, columns: 18) }
+            "SELECT id, guid, note_id, deck_id, ordinal, created, modified, suspended, \(Self.stateColumns), moved FROM cards ORDER BY id")
+        while try cards.step() { hash.row(cards, columns: 19) }
         let tombstones = try db.prepare("SELECT id, kind, deleted FROM tombstones ORDER BY id")
         while try tombstones.step() { hash.row(tombstones, columns: 3) }
         let log = try db.prepare(
@@ -440,7 +443,7 @@ public final class SyncWriter {
             WHERE id = ?
             """)
         updateCardStatement = try db.prepare(
-            "UPDATE cards SET note_id = ?, deck_id = ?, ordinal = ?, suspended = ?, created = ?, modified = ? WHERE id = ?")
+            "UPDATE cards SET note_id = ?, deck_id = ?, ordinal = ?, suspended = ?, created = ?, modified = ?, moved = ? WHERE id = ?")
         stateStatement = try db.prepare(
             """
             UPDATE cards SET phase = ?, due = ?, stability = ?, difficulty = ?, reps = ?, lapses = ?, last_review = ?,
@@ -462,8 +465,8 @@ public final class SyncWriter {
             row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 14, rowsPerStatement: 500)
         cards = InsertBatch(
             db: db,
-            head: "INSERT INTO cards(id, guid, note_id, deck_id, ordinal, suspended, created, modified, \(Store.stateColumns)) VALUES ",
-            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 18, rowsPerStatement: 500)
+            head: "INSERT INTO cards(id, guid, note_id, deck_id, ordinal, suspended, created, modified, moved, \(Store.stateColumns)) VALUES ",
+            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 19, rowsPerStatement: 500)
         reviews = ReviewBatch(db: db)
         // Ids are given here rather than by SQLite so that rows can wait in a batch; they start
         // above any id ever used (AUTOINCREMENT's record), so ids are still never reused.
@@ -634,10 +637,11 @@ public final class SyncWriter {
         return nextCardID
     }
 
-    /// Queues a new card under an id from `reserveCardID`.
+    /// Queues a new card under an id from `reserveCardID`. `moved` is when it last changed deck
+    /// (`created` when never).
     public func insertCard(
         id: Int64, _ guid: String, noteID: Int64, deckID: Int64, ordinal: Int, suspended: Bool, created: Millis,
-        modified: Millis, state: CardState
+        modified: Millis, moved: Millis, state: CardState
     ) throws(StoreError) {
         cards.add(int: id)
         cards.add(text: guid)
@@ -647,6 +651,7 @@ public final class SyncWriter {
         cards.add(int: suspended ? 1 : 0)
         cards.add(int: created)
         cards.add(int: modified)
+        cards.add(optionalInt: Self.storedMoved(moved, created: created))
         addState(state, to: cards)
         if cards.isFull {
             try notes.flush()  // their notes first
@@ -724,7 +729,7 @@ public final class SyncWriter {
     }
 
     public func updateCard(
-        id: Int64, noteID: Int64, deckID: Int64, ordinal: Int, suspended: Bool, created: Millis, modified: Millis
+        id: Int64, noteID: Int64, deckID: Int64, ordinal: Int, suspended: Bool, created: Millis, modified: Millis, moved: Millis
     ) throws(StoreError) {
         try flush()
         let s = updateCardStatement
@@ -734,9 +739,14 @@ public final class SyncWriter {
         try s.bind(int: suspended ? 1 : 0, at: 4)
         try s.bind(int: created, at: 5)
         try s.bind(int: modified, at: 6)
-        try s.bind(int: id, at: 7)
+        try s.bind(optionalInt: Self.storedMoved(moved, created: created), at: 7)
+        try s.bind(int: id, at: 8)
         try s.runAndReset()
     }
+
+    /// `cards.moved` as stored: NULL for a card that never changed deck since it was created, so
+    /// that every store holds one value for one meaning.
+    static func storedMoved(_ moved: Millis, created: Millis) -> Millis? { moved > created ? moved : nil }
 
     /// Deletes a card and its review log (ON DELETE CASCADE); the caller records the tombstone.
     public func deleteCard(id: Int64) throws(StoreError) {

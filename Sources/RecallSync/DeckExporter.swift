@@ -137,7 +137,8 @@ public enum DeckExporter {
         let allDecks = try store.syncDecks()
         var chosen = allDecks
         if !selection.decks.isEmpty {
-            for name in selection.decks where !allDecks.contains(where: { $0.name == name }) {
+            // A name may also be only the parent of sub-decks (`lang` for `lang::go`).
+            for name in selection.decks where !allDecks.contains(where: { Self.isDeck($0.name, within: name) }) {
                 throw StoreError.deckNotFound(name)
             }
             chosen = allDecks.filter { deck in selection.decks.contains { Self.isDeck(deck.name, within: $0) } }
@@ -252,6 +253,14 @@ public enum DeckExporter {
         out.raw("\"modified\": ")
         out.time(card.modified)
         out.raw(",")
+        if card.moved > card.created {
+            // Only for a card that changed deck (a rename): files of stores that never renamed
+            // a deck stay as they were.
+            out.newline(indent: 10)
+            out.raw("\"moved\": ")
+            out.time(card.moved)
+            out.raw(",")
+        }
         out.newline(indent: 10)
         out.raw("\"note\": ")
         out.string(card.noteGUID)

@@ -76,12 +76,19 @@ public struct DeckFile: Sendable, Equatable {
         public var reviews: [Review]
         /// The note's source file and re-import keys (`origin`); nil for a card not imported from one.
         public var origin: NoteOrigin?
+        /// When the card last changed deck, as a rename moves it (newest wins in a merge, apart
+        /// from `modified`); nil when the file has none: the card never moved since `created`.
+        public var moved: Millis?
+
+        /// When the card last changed deck, never before `created`.
+        public var movedAt: Millis { max(moved ?? created, created) }
 
         public init(
             id: String, note: String, kind: NoteKind = .basic, ordinal: Int = 1, front: String, back: String,
             tags: [String] = [], created: Millis, modified: Millis, suspended: Bool = false, reviews: [Review] = [],
-            origin: NoteOrigin? = nil
+            origin: NoteOrigin? = nil, moved: Millis? = nil
         ) {
+            self.moved = moved
             self.id = id
             self.note = note
             self.kind = kind

@@ -51,10 +51,13 @@ public struct MergeReport: Sendable, Equatable {
 ///
 /// - Reviews: the union of the logs, by review id. A review is never added twice.
 /// - Decks: the version with the newest `modified` wins (ties: the larger config text).
-/// - Cards: the version with the newest `modified` wins, ties broken by comparing the content, so
-///   every store picks the same one. A version in a deleted deck (a deck tombstone at or after
-///   the deck's last change, as a rename leaves) loses to one in a live deck. Sibling cards share
-///   their note's text: it comes from the sibling whose version ranks highest.
+/// - Cards: a card's content and its deck merge apart. Content (text, tags, suspension, origin):
+///   the version with the newest `modified` wins, ties broken by comparing the content, so every
+///   store picks the same one. Deck: the version with the newest `moved` wins (a rename moves
+///   cards without changing them, so it never undoes an edit made elsewhere); ties go to a live
+///   deck over a deleted one (a deck tombstone at or after the deck's last change, as a rename
+///   leaves, for files that carry no `moved`), then to the larger name. Sibling cards share their
+///   note's text: it comes from the sibling whose content ranks highest.
 /// - Deletions: a card or note tombstone deletes the card when its time is at or after the
 ///   card's `modified`; a later edit survives it. Tombstones are kept (the latest per id).
 /// - State: every card whose log or options changed is replayed from its whole log (invariant 1).
@@ -115,6 +118,9 @@ struct CardVersion {
     var suspended: Bool
     /// The note's source and re-import keys: note content, like the text, so the newest wins.
     var origin: NoteOrigin?
+    /// When the card came into `deck` (`created` when it never moved): `deck` and `moved` merge
+    /// apart from the content, newest `moved` wins.
+    var moved: Millis
 
     init(_ card: DeckFile.Card, deck: String) {
         guid = card.id
@@ -129,6 +135,7 @@ struct CardVersion {
         modified = card.modified
         suspended = card.suspended
         origin = card.origin
+        moved = card.movedAt
     }
 
     init(_ card: SyncCard, deck: String) {
@@ -144,17 +151,27 @@ struct CardVersion {
         modified = card.modified
         suspended = card.suspended
         origin = card.origin
+        moved = card.moved
+    }
+
+    /// This version with `other`'s deck and `moved`.
+    func inDeck(of other: CardVersion) -> CardVersion {
+        var result = self
+        result.deck = other.deck
+        result.moved = other.moved
+        return result
     }
 
     /// Orders versions with the same `modified` by content, field by field, comparing text as
-    /// UTF-8 bytes: any order works as long as every store uses the same one.
+    /// UTF-8 bytes: any order works as long as every store uses the same one. The deck is not
+    /// content: it merges on its own (`moved`).
     static func contentOrder(_ a: CardVersion, _ b: CardVersion) -> Int {
         func text(_ x: String, _ y: String) -> Int {
             x == y ? 0 : utf8Less(x, y) ? -1 : 1
         }
         func number<T: Comparable>(_ x: T, _ y: T) -> Int { x == y ? 0 : x < y ? -1 : 1 }
         for order in [
-            text(a.deck, b.deck), text(a.note, b.note), text(a.kind.rawValue, b.kind.rawValue), number(a.ordinal, b.ordinal),
+            text(a.note, b.note), text(a.kind.rawValue, b.kind.rawValue), number(a.ordinal, b.ordinal),
             text(a.front, b.front), text(a.back, b.back), text(a.tags.joined(separator: " "), b.tags.joined(separator: " ")),
             number(a.created, b.created), number(a.suspended ? 1 : 0, b.suspended ? 1 : 0),
         ] where order != 0 { return order }
@@ -200,8 +217,16 @@ private struct Merger {
     var decks: [String: DeckVersion] = [:]
     var tombstones: [String: SyncTombstone] = [:]
     var localTombstones: [String: SyncTombstone] = [:]
-    /// Winning version of every card seen, and whether it came from the store.
-    var winners: [String: (version: CardVersion, local: Bool)] = [:]
+    /// The winning content of a card with its winning deck, and which of the two are the store's own.
+    struct Winner {
+        var version: CardVersion
+        var contentLocal: Bool
+        var deckLocal: Bool
+        var local: Bool { contentLocal && deckLocal }
+    }
+
+    /// Winning version of every card seen.
+    var winners: [String: Winner] = [:]
     /// Every file version of each card, for its reviews.
     var references: [String: [Reference]] = [:]
 
@@ -234,7 +259,7 @@ private struct Merger {
         }
         for card in try store.syncCards() {
             localCards[card.guid] = card
-            winners[card.guid] = (CardVersion(card, deck: localDeckNames[card.deckID] ?? ""), true)
+            winners[card.guid] = Winner(version: CardVersion(card, deck: localDeckNames[card.deckID] ?? ""), contentLocal: true, deckLocal: true)
         }
         for file in files {
             for deck in file.decks {
@@ -269,11 +294,21 @@ private struct Merger {
         return tombstone.deleted < version.modified
     }
 
+    /// Whether `a`'s content (text, tags, suspension, origin) wins over `b`'s.
     func outranks(_ a: CardVersion, _ b: CardVersion) -> Bool {
-        let liveA = isLive(a.deck), liveB = isLive(b.deck)
-        if liveA != liveB { return liveA }
         if a.modified != b.modified { return a.modified > b.modified }
         return CardVersion.contentOrder(a, b) > 0
+    }
+
+    /// Whether `a`'s deck wins over `b`'s: the later move; then a live deck over a deleted or
+    /// renamed-away one (files written before `moved` existed carry no move for a rename, and
+    /// the renamed-away deck's tombstone tells it); then the larger name.
+    func movedLater(_ a: CardVersion, _ b: CardVersion) -> Bool {
+        if a.moved != b.moved { return a.moved > b.moved }
+        if a.deck == b.deck { return false }
+        let liveA = isLive(a.deck), liveB = isLive(b.deck)
+        if liveA != liveB { return liveA }
+        return utf8Less(b.deck, a.deck)
     }
 
     func isDeleted(_ version: CardVersion) -> Bool {
@@ -295,10 +330,19 @@ private struct Merger {
                 for (c, card) in deck.cards.enumerated() {
                     references[card.id, default: []].append(Reference(file: f, deck: d, card: c))
                     let version = CardVersion(card, deck: deck.name)
-                    if let current = winners[card.id] {
-                        if outranks(version, current.version) { winners[card.id] = (version, false) }
+                    if var winner = winners[card.id] {
+                        // Content and deck each keep the best version so far, whatever the order.
+                        if outranks(version, winner.version) {
+                            winner.version = version.inDeck(of: winner.version)
+                            winner.contentLocal = false
+                        }
+                        if movedLater(version, winner.version) {
+                            winner.version = winner.version.inDeck(of: version)
+                            winner.deckLocal = false
+                        }
+                        winners[card.id] = winner
                     } else {
-                        winners[card.id] = (version, false)
+                        winners[card.id] = Winner(version: version, contentLocal: false, deckLocal: false)
                         order.append(card.id)
                     }
                 }
@@ -545,9 +589,10 @@ private struct Merger {
                     if !winner.local || noteTouched || local.noteID != noteID || local.ordinal != version.ordinal || local.deckID != deckID {
                         if local.noteID != noteID || local.ordinal != version.ordinal || local.deckID != deckID
                             || local.suspended != version.suspended || local.created != version.created
-                            || local.cardModified != version.modified {
+                            || local.cardModified != version.modified || local.moved != version.moved {
                             try writer.updateCard(id: local.id, noteID: noteID, deckID: deckID, ordinal: version.ordinal,
-                                                  suspended: version.suspended, created: version.created, modified: version.modified)
+                                                  suspended: version.suspended, created: version.created, modified: version.modified,
+                                                  moved: version.moved)
                         }
                         if !winner.local { report.cardsUpdated += 1 }
                     }
@@ -558,14 +603,15 @@ private struct Merger {
                     }
                 } else {
                     let pending = PendingCard(guid: guid, noteID: noteID, deckID: deckID, ordinal: version.ordinal,
-                                              suspended: version.suspended, created: version.created, modified: version.modified)
+                                              suspended: version.suspended, created: version.created, modified: version.modified,
+                                              moved: version.moved)
                     if var slot {
                         slot.pending = pending
                         slots.append(slot)
                     } else {
                         try writer.insertCard(id: writer.reserveCardID(), pending.guid, noteID: noteID, deckID: deckID,
                                               ordinal: pending.ordinal, suspended: pending.suspended, created: pending.created,
-                                              modified: pending.modified, state: .new)
+                                              modified: pending.modified, moved: pending.moved, state: .new)
                     }
                     report.cardsAdded += 1
                 }
@@ -589,7 +635,7 @@ private struct Merger {
             if let pending = slot.pending {
                 try writer.insertCard(id: slot.cardID, pending.guid, noteID: pending.noteID, deckID: pending.deckID,
                                       ordinal: pending.ordinal, suspended: pending.suspended, created: pending.created,
-                                      modified: pending.modified, state: slot.state)
+                                      modified: pending.modified, moved: pending.moved, state: slot.state)
             } else {
                 if slot.state != slot.localState { try writer.setState(slot.state, cardID: slot.cardID) }
                 if slot.addedReviews { try writer.endUndo(cardID: slot.cardID) }
@@ -649,6 +695,7 @@ private struct Merger {
         var suspended: Bool
         var created: Millis
         var modified: Millis
+        var moved: Millis
     }
 
     /// A card being replayed: where it is, how it is scheduled, and its state so far.

@@ -30,10 +30,16 @@ public enum DeckReader {
         return deckFile
     }
 
-    /// Reads the members and checks each value; `checkUnique` does the whole-file checks.
+    /// The UTF-8 byte-order mark some editors put at the start of a file.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// Reads the members and checks each value; `checkUnique` does the whole-file checks. A
+    /// byte-order mark at the start is skipped (lines and columns count from after it).
     private static func parseWithoutChecks(_ bytes: [UInt8], file: String) throws(SyncError) -> DeckFile {
-        let result = bytes.withUnsafeBytes { buffer in
+        let start = bytes.starts(with: byteOrderMark) ? byteOrderMark.count : 0
+        let result = bytes.withUnsafeBytes { whole in
             Result { () throws(SyncError) in
+                let buffer = UnsafeRawBufferPointer(rebasing: whole[start...])
                 var reader = Reader(scanner: JSONScanner(bytes: buffer, file: file))
                 return try reader.file()
             }
@@ -41,20 +47,32 @@ public enum DeckReader {
         return try result.get()
     }
 
-    /// Whether a file looks like a deck file, for an importer choosing how to read a `.json`
-    /// file without reading all of it: `"recall-deck"` in its first 8 KB (a hand-made file), or
+    /// Whether a file looks like a deck file, for an importer choosing how to read a file of
+    /// another name than `*.json` (`isDeckFilePath`) without reading all of it: `"recall-deck"` in its first 8 KB (a hand-made file), or
     /// an export's shape, which starts with `{"decks": [` and ends with `"version": 1}` (its
     /// `format` member comes after all the decks, keys being sorted).
     public static func recognizes(path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 8192)) ?? Data()
+        var head = (try? handle.read(upToCount: 8192)) ?? Data()
         if head.range(of: Data("\"recall-deck\"".utf8)) != nil { return true }
+        if head.starts(with: byteOrderMark) { head = head.dropFirst(byteOrderMark.count) }
         let compact = head.prefix(64).filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
         guard compact.starts(with: Data("{\"decks\":[".utf8)), let size = try? handle.seekToEnd() else { return false }
         try? handle.seek(toOffset: size > 64 ? size - 64 : 0)
         let tail = ((try? handle.read(upToCount: 64)) ?? Data()).filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
         return tail.range(of: Data("\"version\":1}".utf8)) != nil
+    }
+
+    /// Whether `recall import` reads `path` as a deck file: any path ending in `.json` that is not
+    /// a folder, whatever it holds (a broken one then gets this reader's precise error, not the
+    /// question-bank reader's "unsupported file type"), or another file that `recognizes`.
+    public static func isDeckFilePath(_ path: String) -> Bool {
+        if (path as NSString).pathExtension.lowercased() == "json" {
+            var isDirectory: ObjCBool = false
+            return !(FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue)
+        }
+        return recognizes(path: path)
     }
 
     // MARK: Whole-file checks
@@ -231,9 +249,7 @@ private struct Reader {
             switch field {
             case "name":
                 name = try scanner.readString("name")
-                if let text = name, text.isEmpty || text.trimmingCharacters(in: .whitespacesAndNewlines) != text {
-                    scanner.report("a deck name cannot be empty or start or end with spaces, got \(quoted(text))", key: "name")
-                }
+                if let text = name, let error = DeckName.error(text) { scanner.report(error, key: "name") }
             case "config":
                 scanner.path.append(.key("config"))
                 deck.config = try config()
@@ -283,7 +299,7 @@ private struct Reader {
     /// The members of a card object, for spotting one given twice.
     private static let cardFields: [StaticString] = [
         "id", "note", "kind", "ordinal", "front", "back", "tags", "created", "modified", "suspended", "state", "reviews",
-        "origin",
+        "origin", "moved",
     ]
 
     private mutating func card() throws(SyncError) -> DeckFile.Card {
@@ -344,6 +360,8 @@ private struct Reader {
                 scanner.path.append(.key("origin"))
                 card.origin = try origin()
                 scanner.path.removeLast()
+            case 13:
+                card.moved = try scanner.readTime("moved")
             default:
                 scanner.path.append(.key("reviews"))
                 card.reviews = try array { (reader: inout Reader) throws(SyncError) in try reader.review() }.compactMap { $0 }

@@ -115,6 +115,13 @@ public enum FolderSync {
             file.discard()
             throw error
         }
+        // A deck named before names were checked makes every other store refuse our file (the
+        // reader checks names): say so here, where a rename fixes it.
+        for deck in try store.syncDecks() {
+            guard let problem = DeckName.problem(deck.name) else { continue }
+            outcome.warnings.append("deck \(DeckName.quoted(deck.name)) has an invalid name (\(problem)): "
+                + "other stores skip this store's file until it is renamed with `recall deck rename`")
+        }
         // Files we could not read are recorded as unread, so the next sync tries them again.
         let after = try store.syncFingerprint()
         try store.write { try store.setSetting(recordKey, record(store: after, own: FileStamp.of(ownPath), peers: readStamps)) }

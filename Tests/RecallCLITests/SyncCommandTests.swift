@@ -71,6 +71,27 @@ import Testing
         #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".json") })
     }
 
+    /// The QA repro: an edit on one store and a rename on another, synced both ways.
+    @Test func aDeckRenamedOnOneStoreKeepsAnEditMadeOnAnother() throws {
+        let first = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        let second = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        let folder = first.path("shared")
+        try first.ok(["init", "--empty"])
+        try first.ok(["add", "--deck", "D", "--front", "f1", "--back", "b1"])
+        try first.ok(["sync", folder])
+        try second.ok(["sync", folder])
+        try second.ok(["edit", "1", "--back", "EDITED on r2"], environment: ["RECALL_NOW": "2026-11-26T09:00:00Z"])
+        try first.ok(["deck", "rename", "D", "E"], environment: ["RECALL_NOW": "2026-11-26T10:00:00Z"])
+        let later = ["RECALL_NOW": "2026-11-26T11:00:00Z"]
+        for sandbox in [second, first, second] { try sandbox.ok(["sync", folder], environment: later) }
+        for sandbox in [first, second] {
+            let shown = try sandbox.ok(["show", "1"])
+            #expect(shown.contains("deck E"), "\(shown)")
+            #expect(shown.contains("EDITED on r2"), "\(shown)")
+        }
+        #expect(try first.ok(["export"]) == (try second.ok(["export"])))
+    }
+
     @Test func aBadFileInTheFolderIsSkippedWithAWarning() throws {
         let sandbox = try sandbox()
         let folder = sandbox.path("shared")
@@ -80,6 +101,61 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stderr == "recall: warning: skipped broken.json: broken.json:1:12: invalid JSON: unexpected end of file inside an array\n")
         #expect(result.stdout.hasPrefix("merged 0 files: no changes\nwrote "))
+    }
+
+    /// A path ending in .json is a deck file whatever it holds: a broken one gets the deck
+    /// reader's own error (line:column, or why it is not a deck file), never "unsupported file type".
+    static let brokenDeckFiles: [(what: String, bytes: [UInt8], error: String)] = [
+        ("an empty file", [], "x.json:1:1: invalid JSON: the file is empty"),
+        ("an array", Array("[1,2,3]".utf8), "x.json: not a recall deck file: it holds an array, not an object with \"format\": \"recall-deck\""),
+        ("an object without format", Array("{\"version\":\"1\"}".utf8), "x.json: not a recall deck file: it has no \"format\": \"recall-deck\" member"),
+        ("binary bytes", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00], "x.json:1:1: invalid JSON: unexpected byte 0x89"),
+        ("half a deck file", Array("{\"decks\": [".utf8), "x.json:1:12: invalid JSON: unexpected end of file inside an array"),
+    ]
+
+    @Test(arguments: brokenDeckFiles.indices)
+    func aBrokenJSONFileGetsTheDeckReadersError(index: Int) throws {
+        let (what, bytes, error) = Self.brokenDeckFiles[index]
+        let sandbox = try sandbox()
+        let before = try sandbox.ok(["export"])
+        let path = sandbox.path("x.json")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(try sandbox.fails(["import", path]) == "recall: error: " + sandbox.path(error), "\(what)")
+        #expect(try sandbox.ok(["export"]) == before)
+    }
+
+    @Test func aDeckFileWithAByteOrderMarkIsRead() throws {
+        let first = try sandbox()
+        let text = try first.ok(["export"])
+        let second = RecallSandbox()
+        try second.ok(["init", "--empty"])
+        let path = second.path("bom.json")
+        try Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(try second.ok(["import", path]) == "3 cards added; 1 review added; 2 decks added\n")
+        #expect(try second.ok(["export"]) == text)
+        // Errors after the mark count columns from the first character after it.
+        try Data([0xEF, 0xBB, 0xBF] + Array("{,}".utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(try second.fails(["import", path]).hasPrefix("recall: error: \(path):1:2: invalid JSON: "))
+    }
+
+    @Test func importingADeckFileWithJSONPrintsTheDocumentedCounts() throws {
+        let first = try sandbox()
+        let path = first.path("deck.json")
+        try first.ok(["export", "-o", path])
+        let second = RecallSandbox()
+        try second.ok(["init", "--empty"])
+        let summary = try object(try second.ok(["import", path, "--json"]))
+        #expect(summary["cards_added"] as? Int == 3)
+        #expect(summary["cards_updated"] as? Int == 0)
+        #expect(summary["cards_deleted"] as? Int == 0)
+        #expect(summary["reviews_added"] as? Int == 1)
+        #expect(summary["decks_added"] as? Int == 2)
+        #expect(summary["decks_updated"] as? Int == 0)
+        #expect(summary["decks_deleted"] as? Int == 0)
+        #expect(summary["summary"] as? String == "3 cards added; 1 review added; 2 decks added")
+        let again = try object(try second.ok(["import", path, "--json"]))
+        #expect(again["cards_added"] as? Int == 0)
+        #expect(again["summary"] as? String == "no changes")
     }
 
     static let bank = """

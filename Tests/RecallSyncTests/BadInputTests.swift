@@ -77,7 +77,11 @@ import Testing
         ("a tag with a space", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"tags\": [\"two words\"]"),
          "deck.json: decks[0].cards[1].tags[0]: a tag cannot be empty or contain spaces or commas, got \"two words\""),
         ("a deck name with spaces around it", valid(replacing: "\"name\": \"D\"", with: "\"name\": \" D\""),
-         "deck.json: decks[0].name: a deck name cannot be empty or start or end with spaces, got \" D\""),
+         "deck.json: decks[0].name: invalid deck name \" D\": it starts or ends with a space"),
+        ("a deck name with an empty part", valid(replacing: "\"name\": \"D\"", with: "\"name\": \"a::::b\""),
+         "deck.json: decks[0].name: invalid deck name \"a::::b\": it has an empty part (nothing before, after or between \"::\")"),
+        ("a deck name with a control character", valid(replacing: "\"name\": \"D\"", with: "\"name\": \"h\\u001b[31m\""),
+         "deck.json: decks[0].name: invalid deck name \"h\\u001b[31m\": it contains a control character (U+001B)"),
         ("a bad tombstone", valid(replacing: "\"format\"", with: "\"tombstones\": [{\"deleted\": \"2026-11-25T12:00:00.000Z\", \"id\": \"x\", \"kind\": \"image\"}], \"format\""),
          "deck.json: tombstones[0].kind: must be \"card\", \"note\" or \"deck\", got \"image\""),
         ("a bad re-import key", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": " + origin(content: "\"XYZ\"")),
@@ -89,6 +93,8 @@ import Testing
          "deck.json: decks[0].cards[1].origin.line: must be a line number, 1 or more, or null, got 0"),
         ("an origin that is not an object", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"origin\": \"bank.md\""),
          "deck.json: decks[0].cards[1].origin: must be an object, got \"bank.md\""),
+        ("a move that is not a time", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"moved\": 12"),
+         "deck.json: decks[0].cards[1].moved: must be a time like \"2026-11-25T12:00:00.000Z\", got 12"),
         ("nesting too deep", String(repeating: "[", count: 100), "deck.json:1:65: invalid JSON: nested more than 64 levels deep"),
     ]
 

@@ -9,7 +9,7 @@ import Testing
 @Suite struct RoundTripTests {
     /// A store with every feature a deck file carries: basic, reversed and cloze siblings, a
     /// suspended card, cards in learning, review and relearning, Unicode and control characters,
-    /// tags, deck options, a sub-deck, an empty deck, and deletions.
+    /// tags, deck options, a sub-deck (renamed: its cards carry `moved`), an empty deck, and deletions.
     static func storeWithEverything(_ folder: TemporaryFolder) throws -> Store {
         let store = try makeStore(folder, "everything")
         try store.write {
@@ -17,7 +17,7 @@ import Testing
                               tags: ["python", "operators"], now: day(0))
             try store.addNote(deck: "Spanish", kind: .reversed, front: "perro", back: "dog", tags: ["animals"],
                               ordinals: [1, 2], now: day(0))
-            try store.addNote(deck: "Python::Advanced", kind: .cloze, front: "The {{c1::GIL}} lets {{c2::one}} thread run {{c3::bytecode}}.",
+            try store.addNote(deck: "Python::Hard", kind: .cloze, front: "The {{c1::GIL}} lets {{c2::one}} thread run {{c3::bytecode}}.",
                               back: "", ordinals: [1, 2, 3], now: day(0, minutes: 1))
             try store.addNote(deck: "Unicode ✓", front: "Ünïcödé «quotes» \"double\" \\ back\\slash\ttab\nnew line 🎉 e\u{301} \u{2028}",
                               back: "עברית العربية 中文 \u{0007}bell \u{001B}[31mescape", tags: ["ünï", "emoji🎉"], now: day(0, minutes: 2))
@@ -43,11 +43,12 @@ import Testing
         let relearning = try store.card(front: "Relearning card")
         try store.answerCard(relearning.id, .easy, at: day(1))
         try store.answerCard(relearning.id, .again, at: day(12))  // relearning
-        let cloze = try store.cards(deck: "Python::Advanced")
+        let cloze = try store.cards(deck: "Python::Hard")
         try store.answerCard(cloze[1].id, .hard, at: day(2))
         try store.write {
             try store.setSuspended([try store.card(front: "Suspended card").id], true, now: day(4))
             try store.editNote(ofCard: python.id, front: nil, back: "Identity (same object), not equality.", tags: nil, now: day(5))
+            try store.renameDeck("Python::Hard", to: "Python::Advanced", now: day(5, minutes: 1))
             try store.deleteCards([try store.card(front: "To be deleted").id], now: day(6))
             try store.ensureDeck("Old deck", now: day(0))
             try store.deleteDeck("Old deck", now: day(6))
@@ -89,6 +90,9 @@ import Testing
         #expect(text.hasSuffix("  \"version\": 1\n}\n"))
         #expect(text.contains("      \"config\": {\n        \"desired_retention\": \"0.85\"\n      },"))
         #expect(text.contains(Self.originLine))
+        // A card moved by a rename says when, between `modified` and `note`; the others do not.
+        #expect(text.components(separatedBy: "\n          \"moved\": \"2026-11-30T12:01:00.000Z\",\n          \"note\": ").count == 4)
+        #expect(text.components(separatedBy: "\"moved\"").count == 4)
     }
 
     /// How the imported note's origin is written: one compact line, members sorted.
@@ -139,7 +143,8 @@ import Testing
         let decks = try #require(object["decks"] as? [[String: Any]])
         #expect(decks.map { $0["name"] as? String } == ["Python", "Python::Advanced"])
         let tombstones = try #require(object["tombstones"] as? [[String: Any]])
-        #expect(!tombstones.contains { $0["kind"] as? String == "deck" })
+        // Deck tombstones of the chosen decks only: the renamed-away sub-deck, not "Old deck".
+        #expect(tombstones.filter { $0["kind"] as? String == "deck" }.compactMap { $0["id"] as? String } == ["Python::Hard"])
         #expect(throws: StoreError.deckNotFound("Nope")) { try store.exportText(DeckExporter.Selection(decks: ["Nope"])) }
     }
 

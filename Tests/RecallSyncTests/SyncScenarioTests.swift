@@ -199,6 +199,94 @@ import Testing
         #expect(try peers.a.cards(deck: "Other").map(\.front) == ["Added on C"])
     }
 
+    /// A rename on one store moves the cards without touching their text: text edits made
+    /// elsewhere, before or after the rename, survive it, and the cards end in the new deck.
+    @Test(arguments: orders)
+    func aRenameOnOneStoreKeepsTextEditsMadeOnTwoOthers(order: String) throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        let (a, b, c) = (peers.a, peers.b, peers.c)
+        try a.write { _ = try a.addNote(deck: "Main::Sub", front: "In a sub-deck", back: "sub", now: day(0, minutes: 1)) }
+        for store in [a, b, c, a] { try peers.sync(store) }
+        // B edits before the rename, C after it; A renames the deck (and its sub-deck).
+        try b.write {
+            _ = try b.editNote(ofCard: try b.card(front: "X: edited on two stores").id, front: nil, back: "X by B", tags: ["b"], now: day(1))
+            _ = try b.editNote(ofCard: try b.card(front: "In a sub-deck").id, front: nil, back: "sub by B", tags: nil, now: day(1))
+        }
+        try a.write { try a.renameDeck("Main", to: "Renamed", now: day(2)) }
+        try c.write {
+            _ = try c.editNote(ofCard: try c.card(front: "Plain").id, front: nil, back: "Plain by C", tags: nil, now: day(3))
+            _ = try c.editNote(ofCard: try c.card(front: "X: edited on two stores").id, front: nil, back: "X by C, older", tags: nil, now: day(0, minutes: 30))
+        }
+        for _ in 0..<2 { for name in order { try peers.sync(peers.store(name)) } }
+        #expect(peers.warnings.isEmpty, "\(peers.warnings)")
+        let export = try a.exportText()
+        #expect(try b.exportText() == export)
+        #expect(try c.exportText() == export)
+        for store in [a, b, c] {
+            #expect(try store.deck(named: "Main") == nil)
+            #expect(try store.deck(named: "Main::Sub") == nil)
+            #expect(try store.card(front: "X: edited on two stores").back == "X by B")
+            #expect(try store.card(front: "X: edited on two stores").tags == ["b"])
+            #expect(try store.card(front: "X: edited on two stores").deck == "Renamed")
+            #expect(try store.card(front: "Plain").back == "Plain by C")
+            #expect(try store.card(front: "Plain").deck == "Renamed")
+            #expect(try store.card(front: "In a sub-deck").back == "sub by B")
+            #expect(try store.card(front: "In a sub-deck").deck == "Renamed::Sub")
+            #expect(try store.cards(deck: "Renamed").count == 10)
+            #expect(try store.checkReplay(timeZone: utc, fix: false).isEmpty)
+        }
+        // The rename moved the cards; it did not change them.
+        #expect(try a.card(front: "Y: reviewed on two stores").modified == day(0))
+    }
+
+    /// A file written before cards carried `moved` (a rename then left only the deck's
+    /// tombstone) still moves the cards to the renamed deck, and keeps a newer edit made here.
+    @Test func aRenameInAFileWithoutMovedStillMovesTheCards() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let store = try makeStore(folder, "s")
+        let created = "2026-11-25T12:00:00.000Z"
+        try store.importText("""
+            {"decks": [{"cards": [{"back": "b", "created": "\(created)", "front": "f", "id": "c1", "modified": "\(created)", "note": "n1"}],
+                        "modified": "\(created)", "name": "Old"}],
+             "format": "recall-deck", "version": 1}
+            """)
+        _ = try store.write { try store.editNote(ofCard: try store.card(front: "f").id, front: nil, back: "edited here", tags: nil, now: day(1)) }
+        try store.importText("""
+            {"decks": [{"cards": [{"back": "b", "created": "\(created)", "front": "f", "id": "c1", "modified": "\(created)", "note": "n1"}],
+                        "modified": "2026-11-27T12:00:00.000Z", "name": "New"}],
+             "format": "recall-deck", "tombstones": [{"deleted": "2026-11-27T12:00:00.000Z", "id": "Old", "kind": "deck"}], "version": 1}
+            """)
+        let card = try store.card(front: "f")
+        #expect(card.deck == "New")
+        #expect(card.back == "edited here")
+        #expect(try store.deck(named: "Old") == nil)
+    }
+
+    /// A deck named before names were checked (`a::::b`) makes every peer skip this store's
+    /// file: sync says so where it can be fixed, and a rename fixes it.
+    @Test func aStoreWithAnInvalidDeckNameIsToldThatPeersSkipItsFile() throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        try peers.a.write {
+            _ = try peers.a.addNote(deck: "Made before the rule", front: "In a badly named deck", back: "yes", now: day(1))
+            try peers.a.db.run("UPDATE decks SET name = 'Old::::name' WHERE name = 'Made before the rule'")
+        }
+        let outcome = try peers.sync(peers.a)
+        #expect(outcome.warnings == ["deck \"Old::::name\" has an invalid name (it has an empty part (nothing before, after or between \"::\")): "
+            + "other stores skip this store's file until it is renamed with `recall deck rename`"])
+        let own = try peers.a.deviceID() + ".json"
+        let skipped = try peers.sync(peers.b).warnings
+        #expect(skipped.count == 1 && skipped.first?.hasPrefix("skipped \(own): \(own): decks[1].name: invalid deck name \"Old::::name\"") == true, "\(skipped)")
+        try peers.a.write { try peers.a.renameDeck("Old::::name", to: "Old::name", now: day(1)) }
+        peers.warnings = []
+        for store in [peers.a, peers.b, peers.a] { try peers.sync(store) }
+        #expect(peers.warnings.isEmpty, "\(peers.warnings)")
+        #expect(try peers.b.card(front: "In a badly named deck").deck == "Old::name")
+        #expect(try peers.b.exportText() == (try peers.a.exportText()))
+    }
+
     @Test func aMissingFolderIsCreatedAndAFileIsNotAFolder() throws {
         let folder = TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }

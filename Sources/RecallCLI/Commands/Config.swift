@@ -20,7 +20,14 @@ struct Config: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "The deck to configure (default: the whole store).")
+    @Option(help: ArgumentHelp(
+        "The deck to configure (default: the whole store).",
+        discussion: """
+            Options belong to one deck: a sub-deck does not take its parent's, so this sets \
+            nothing on sub-decks. A name that only groups sub-decks (`lang` when the decks are \
+            `lang::go` and `lang::rust`) has no options of its own and is refused; configure \
+            each sub-deck instead.
+            """))
     var deck: String?
 
     @Flag(help: "Remove the setting, going back to the inherited value.")
@@ -40,8 +47,8 @@ struct Config: ParsableCommand {
         let context = try Context(storeOptions)
         var deckID: Int64?
         if let deck {
-            guard let record = try context.store.deck(named: deck) else { throw StoreError.deckNotFound(deck) }
-            deckID = record.id
+            try Store.checkDeckName(deck)
+            deckID = try context.store.requireDeck(named: deck).id
         }
         guard let key else {
             let options = try context.store.options(forDeckID: deckID)

@@ -6,7 +6,12 @@ struct DeckRename: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rename",
         abstract: "Rename a deck (and its sub-decks).",
-        discussion: "Example:\n  recall deck rename 'Python interview' Python")
+        discussion: """
+            OLD may also be a name that only groups sub-decks (`lang` when the decks are \
+            `lang::go` and `lang::rust`): its sub-decks are renamed (`x::go`, `x::rust`).
+            Example:
+              recall deck rename 'Python interview' Python
+            """)
 
     @OptionGroup var storeOptions: StoreOptions
 

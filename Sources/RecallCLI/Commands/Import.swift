@@ -15,8 +15,9 @@ struct Import: ParsableCommand {
             cards in place: a card keeps its id and history when its answer or its question \
             changes (not both). Cards whose source disappeared are reported; --prune deletes them. \
             One import is one transaction. Card syntax: docs/cards.md. A file written by \
-            `recall export` is merged instead: cards by id, reviews by id, schedules replayed; \
-            deck files of 200 MB or more are refused unless --max-file-size allows them.
+            `recall export` (any *.json file is read as one) is merged instead: cards by id, \
+            reviews by id, schedules replayed; deck files of 200 MB or more are refused unless \
+            --max-file-size allows them.
             Examples:
               recall import python-interview.md
               recall import ~/banks --dry-run
@@ -49,7 +50,7 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
-        let deckFiles = paths.filter(DeckReader.recognizes)
+        let deckFiles = paths.filter(DeckReader.isDeckFilePath)
         guard deckFiles.isEmpty else {
             guard deckFiles.count == paths.count else {
                 throw CLIError.message("import recall-deck JSON files on their own, not together with question banks")
@@ -60,6 +61,7 @@ struct Import: ParsableCommand {
         if deckFileOptions.maxFileSize != nil {
             throw CLIError.message("--max-file-size applies to recall-deck JSON files, not to question banks")
         }
+        if let deck { try Store.checkDeckName(deck) }
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         var importRun = ImportRun()
         for path in paths { try importRun.read(path: path, deck: deck) }
@@ -95,7 +97,13 @@ struct Import: ParsableCommand {
         }
         phases.mark("commit")
         if json {
-            Output.json(.object(["summary": .string(report.summary)]))
+            // docs/json.md, "Import summary": counts by name, and the line the text output prints.
+            Output.json(.object([
+                "cards_added": .int(Int64(report.cardsAdded)), "cards_updated": .int(Int64(report.cardsUpdated)),
+                "cards_deleted": .int(Int64(report.cardsDeleted)), "reviews_added": .int(Int64(report.reviewsAdded)),
+                "decks_added": .int(Int64(report.decksAdded)), "decks_updated": .int(Int64(report.decksUpdated)),
+                "decks_deleted": .int(Int64(report.decksDeleted)), "summary": .string(report.summary),
+            ]))
         } else {
             Output.line(report.summary)
         }

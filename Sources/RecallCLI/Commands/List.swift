@@ -25,7 +25,7 @@ struct List: ParsableCommand {
 
     func run() throws {
         let context = try Context(storeOptions)
-        if let deck, try context.store.deck(named: deck) == nil { throw StoreError.deckNotFound(deck) }
+        if let deck, try context.store.decks(under: deck).isEmpty { throw StoreError.deckNotFound(deck) }
         let cards = try context.store.cards(deck: deck, dueBy: due ? (context.now, try context.endOfToday) : nil)
         try CardTable.print(cards, context: context, json: json)
     }

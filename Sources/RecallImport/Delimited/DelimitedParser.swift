@@ -100,7 +100,9 @@ enum DelimitedParser {
                     for tag in fields[n].utf8.split(whereSeparator: { $0 == 32 || $0 == 9 }) {
                         tags.append(String(Substring(tag)))
                     }
-                case .deck where !file.deckIsExplicit && !fields[n].isEmpty: deck = fields[n]
+                case .deck where !file.deckIsExplicit && !fields[n].trimmed.isEmpty:
+                    deck = fields[n].trimmed
+                    if DeckName.problem(deck) != nil { throw ImportError.invalidDeckName(path: file.path, line: recordLine, name: deck) }
                 case .extra where !fields[n].isEmpty: extras.append(fields[n])
                 default: break
                 }
@@ -171,7 +173,12 @@ enum DelimitedParser {
             }
         case "tags": s.tags = v.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         case "columns": s.columnNames = value.hasSuffix("\n") ? String(value.dropLast()) : value
-        case "deck": s.deck = v.isEmpty ? nil : v
+        case "deck":
+            s.deck = v.isEmpty ? nil : v
+            // Checked unless --deck overrides it.
+            if !v.isEmpty, !file.deckIsExplicit, DeckName.problem(v) != nil {
+                throw .invalidDeckName(path: file.path, line: line, name: v)
+            }
         case "notetype":
             let lower = v.lowercased()
             s.kind = lower.contains("cloze") ? .cloze : lower.contains("revers") ? .reversed : .basic
