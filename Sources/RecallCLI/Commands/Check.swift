@@ -36,8 +36,10 @@ struct Check: ParsableCommand {
         }
     }
 
+    /// Times in ISO 8601 UTC to the millisecond, as in `--json` (docs/json.md): a difference of
+    /// a few seconds in `due` must show.
     private func describe(_ state: CardState) -> String {
-        "\(state.phase.rawValue) reps \(state.reps) lapses \(state.lapses) due \(state.due.map(String.init) ?? "-")"
+        "\(state.phase.rawValue) reps \(state.reps) lapses \(state.lapses) due \(state.due.map(ISOTime.format) ?? "-")"
             + " S \(state.stability.map { String($0) } ?? "-") D \(state.difficulty.map { String($0) } ?? "-")"
     }
 }

@@ -1,0 +1,28 @@
+import Foundation
+import RecallScheduler
+import RecallStore
+import Testing
+
+/// `Store.answer` is what `recall answer` and both review loops call; it keeps each card's log
+/// in the order the answers were given.
+@Suite struct AnswerTimeTests {
+    let zone = TimeZone(identifier: "UTC") ?? .current
+    let day: Millis = 86_400_000
+
+    @Test func anAnswerTimedBeforeTheLastReviewIsLoggedOneMillisecondAfterIt() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let store = try Store(path: folder.path("recall.sqlite"))
+        let ids = try store.addNote(deck: "D", front: "q", back: "a", now: 0)
+        let late: Millis = 100 * day
+        _ = try store.write { try store.answer(cardID: ids[0], rating: .good, durationMS: 0, now: late, timeZone: zone) }
+        for (offset, rating) in [(-5 * day, Rating.again), (0, .good), (-1, .easy)] {
+            _ = try store.write {
+                try store.answer(cardID: ids[0], rating: rating, durationMS: 0, now: late + offset, timeZone: zone)
+            }
+        }
+        #expect(try store.reviews(ofCard: ids[0]).map(\.at) == [late, late + 1, late + 2, late + 3])
+        #expect(try store.reviews(ofCard: ids[0]).map(\.rating) == [.good, .again, .good, .easy])
+        #expect(try store.checkReplay(timeZone: zone, fix: false).isEmpty)
+    }
+}
