@@ -80,12 +80,17 @@ extension Store {
     /// Answers a card: appends one review-log row (with the state before, for undo) and updates
     /// the card. Call inside `write { }` so both land together (DESIGN.md invariant 3).
     ///
+    /// A suspended card is refused (`StoreError.cardSuspended`): it is out of every queue, so an
+    /// answer to it is a mistake (a stale id in a script, or a card suspended by another recall
+    /// while it was on screen), and unsuspending it is one command away.
+    ///
     /// The answer is logged at `answerTime(forCard:now:)`, never before the card's latest logged
     /// review; see there for why it is clamped rather than refused.
     public func answer(
         cardID: Int64, rating: Rating, durationMS: Int64, now requested: Millis, timeZone: TimeZone
     ) throws -> AnswerResult {
         let card = try requireCard(cardID)
+        guard !card.suspended else { throw StoreError.cardSuspended(cardID) }
         let now = try answerTime(forCard: cardID, now: requested)
         let scheduler = try scheduler(forDeckID: card.deckID, timeZone: timeZone)
         let outcome = scheduler.answer(card.state, rating: rating, at: now, fuzzSeed: fuzzSeed(forGUID: card.guid))

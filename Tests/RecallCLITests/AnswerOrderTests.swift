@@ -44,4 +44,17 @@ import Testing
         #expect(result.stdout.contains("log replays to learning reps 1 lapses 0 due 2026-11-25T12:10:00.000Z"))
         #expect(result.stdout.range(of: "due [0-9]{5,}", options: .regularExpression) == nil)
     }
+
+    @Test func answeringASuspendedCardIsRefusedAndChangesNothing() throws {
+        let sandbox = try sandbox(cards: 1)
+        try sandbox.ok(["suspend", "1"])
+        #expect(try sandbox.fails(["answer", "1", "good"])
+            == "recall: error: card 1 is suspended, so it cannot be answered; `recall unsuspend 1` brings it back")
+        #expect(try reviews(sandbox, card: 1).isEmpty)
+        let card = try #require(try sandbox.json(["show", "1", "--json"]) as? [String: Any])
+        #expect((card["state"] as? [String: Any])?["phase"] as? String == "new")
+        try sandbox.ok(["unsuspend", "1"])
+        try sandbox.ok(["answer", "1", "good"])
+        #expect(try reviews(sandbox, card: 1).count == 1)
+    }
 }

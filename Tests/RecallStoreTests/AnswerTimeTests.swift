@@ -25,4 +25,18 @@ import Testing
         #expect(try store.reviews(ofCard: ids[0]).map(\.rating) == [.good, .again, .good, .easy])
         #expect(try store.checkReplay(timeZone: zone, fix: false).isEmpty)
     }
+
+    @Test func aSuspendedCardCannotBeAnswered() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let store = try Store(path: folder.path("recall.sqlite"))
+        let ids = try store.addNote(deck: "D", front: "q", back: "a", now: 0)
+        try store.setSuspended(ids, true, now: 0)
+        let before = try store.requireCard(ids[0])
+        #expect(throws: StoreError.self) {
+            try store.write { try store.answer(cardID: ids[0], rating: .good, durationMS: 0, now: day, timeZone: zone) }
+        }
+        #expect(try store.requireCard(ids[0]) == before)
+        #expect(try store.reviews(ofCard: ids[0]).isEmpty)
+    }
 }

@@ -9,7 +9,7 @@ struct Answer: ParsableCommand {
         abstract: "Answer a card: again, hard, good or easy (or 1-4).",
         discussion: """
             Appends one entry to the review log and reschedules the card, in one transaction. \
-            With a clock behind the card's last review, the answer \
+            A suspended card is refused. With a clock behind the card's last review, the answer \
             is logged just after that review (with a warning), so that the log stays in order.
             Examples:
               recall answer 12 good
