@@ -52,3 +52,13 @@ func parseCardID(_ text: String) throws(CLIError) -> Int64 {
     guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else { throw .invalidCardID(text) }
     return id
 }
+
+/// The words an `.allUnrecognized` argument captured, without the `--` terminator it keeps
+/// (the parser hands it over as a word): `recall config KEY -- -1` is still `-1`, as before
+/// negative values needed no `--`.
+func withoutTerminator(_ words: [String]) -> [String] {
+    guard let index = words.firstIndex(of: "--") else { return words }
+    var rest = words
+    rest.remove(at: index)
+    return rest
+}

@@ -34,4 +34,33 @@ import Testing
         #expect(result.stderr.contains("␛") || result.stderr.contains("<U+009B>"))
         if status == 1 { #expect(result.stderr.split(separator: "\n").count == 1) }
     }
+
+    @Test func fsrsParametersOutsideTheirRangeAreRefusedNamingTheWeightAndItsRange() throws {
+        let sandbox = try sandbox()
+        let defaults = try sandbox.ok(["config", "parameters"])
+        var weights = defaults.trimmingCharacters(in: .newlines).components(separatedBy: ", ")
+        #expect(weights.count == 21)
+        weights[0] = "-1"
+        #expect(try sandbox.fails(["config", "parameters", weights.joined(separator: ", ")])
+            == "recall: error: parameters: w0 must be between 0.001 and 100, got -1.0")
+        #expect(try sandbox.fails(["config", "parameters", Array(repeating: "100", count: 21).joined(separator: ",")])
+            == "recall: error: parameters: w4 must be between 1 and 10, got 100.0")
+        weights[0] = "0.212"
+        weights[20] = "0.9"
+        #expect(try sandbox.fails(["config", "--deck", "D", "parameters", weights.joined(separator: " ")])
+            == "recall: error: parameters: w20 (decay) must be between 0.1 and 0.8, got 0.9")
+        #expect(try sandbox.ok(["config", "parameters"]) == defaults)
+        weights[20] = "0.8"
+        try sandbox.ok(["config", "parameters", weights.joined(separator: " ")])
+    }
+
+    @Test func configTakesANegativeValueWithOrWithoutDoubleDash() throws {
+        let sandbox = try sandbox()
+        #expect(try sandbox.fails(["config", "new_per_day", "-1"])
+            == "recall: error: new_per_day must be between 0 and 9999, got -1")
+        #expect(try sandbox.fails(["config", "--deck", "D", "new_per_day", "--", "-3"])
+            == "recall: error: new_per_day must be between 0 and 9999, got -3")
+        #expect(try sandbox.ok(["config", "new_per_day", "--", "7"]) == "new_per_day = 7\n")
+        #expect(try sandbox.run(["config", "-x"]).status == 64)
+    }
 }
