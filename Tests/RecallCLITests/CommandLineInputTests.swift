@@ -35,6 +35,19 @@ import Testing
         if status == 1 { #expect(result.stderr.split(separator: "\n").count == 1) }
     }
 
+    @Test func rmWithARepeatedIdDeletesThatCardOnce() throws {
+        let sandbox = try sandbox()
+        #expect(try sandbox.ok(["rm", "2", "2"]) == "deleted card 2\n")
+        #expect(try sandbox.ok(["list"]).split(separator: "\n").count == 1)
+        #expect(try sandbox.ok(["rm", "1", "01", "1"]) == "deleted card 1\n")
+    }
+
+    @Test func suspendAndUnsuspendReportARepeatedIdOnce() throws {
+        let sandbox = try sandbox()
+        #expect(try sandbox.ok(["suspend", "1", "1", "2", "1"]) == "card 1 suspended\ncard 2 suspended\n")
+        #expect(try sandbox.ok(["unsuspend", "2", "2"]) == "card 2 unsuspended\n")
+    }
+
     @Test func fsrsParametersOutsideTheirRangeAreRefusedNamingTheWeightAndItsRange() throws {
         let sandbox = try sandbox()
         let defaults = try sandbox.ok(["config", "parameters"])

@@ -39,4 +39,16 @@ import Testing
         #expect(try store.requireCard(ids[0]) == before)
         #expect(try store.reviews(ofCard: ids[0]).isEmpty)
     }
+
+    @Test func aRepeatedIdIsDeletedAndSuspendedOnce() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let store = try Store(path: folder.path("recall.sqlite"))
+        let first = try store.addNote(deck: "D", front: "q1", back: "a", now: 0)
+        let second = try store.addNote(deck: "D", front: "q2", back: "a", now: 0)
+        #expect(try store.write { try store.setSuspended([first[0], first[0]], true, now: 1) } == [first[0]])
+        try store.write { try store.deleteCards([second[0], second[0]], now: 1) }
+        #expect(try store.card(second[0]) == nil)
+        #expect(try store.card(first[0])?.suspended == true)
+    }
 }
