@@ -27,6 +27,11 @@ enum Output {
         error("recall: warning: " + text, oneLine: true)
     }
 
+    /// "1 card", "2 cards", "0 cards"; `plural` for nouns that do not just add an s.
+    static func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
+        "\(n) " + (n == 1 ? singular : plural ?? singular + "s")
+    }
+
     static func json(_ value: JSONValue) {
         line(value.formatted())
     }

@@ -76,4 +76,10 @@ import Testing
         #expect(try sandbox.ok(["config", "new_per_day", "--", "7"]) == "new_per_day = 7\n")
         #expect(try sandbox.run(["config", "-x"]).status == 64)
     }
+
+    @Test func countsOfOneAreSingular() throws {
+        let sandbox = try sandbox()
+        try sandbox.ok(["answer", "1", "good"])
+        #expect(try sandbox.ok(["show", "1"]).contains(" · 1 review, 0 lapses\n"))
+    }
 }

@@ -30,9 +30,10 @@ struct Check: ParsableCommand {
         if mismatches.isEmpty {
             Output.line("all cards match their review logs")
         } else if !fix {
-            throw CLIError.message("\(mismatches.count) card(s) differ from their review logs; run `recall check --fix`")
+            let verb = mismatches.count == 1 ? "differs from its review log" : "differ from their review logs"
+            throw CLIError.message("\(Output.count(mismatches.count, "card")) \(verb); run `recall check --fix`")
         } else {
-            Output.line("fixed \(mismatches.count) card(s)")
+            Output.line("fixed \(Output.count(mismatches.count, "card"))")
         }
     }
 

@@ -44,7 +44,7 @@ struct Show: ParsableCommand {
         if let due = state.due { schedule += " · due \(Output.localTime(due, zone: zone))" }
         if let stability = state.stability { schedule += " · stability \(String(format: "%.2f", stability))d" }
         if let difficulty = state.difficulty { schedule += " · difficulty \(String(format: "%.2f", difficulty))" }
-        schedule += " · \(state.reps) reviews, \(state.lapses) lapses"
+        schedule += " · \(Output.count(state.reps, "review")), \(Output.count(state.lapses, "lapse"))"
         Output.line(schedule)
         for review in reviews {
             Output.line("  \(Output.localTime(review.at, zone: zone))  \(review.rating.name)  \(review.durationMS) ms")
