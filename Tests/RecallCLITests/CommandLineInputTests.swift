@@ -82,4 +82,15 @@ import Testing
         try sandbox.ok(["answer", "1", "good"])
         #expect(try sandbox.ok(["show", "1"]).contains(" · 1 review, 0 lapses\n"))
     }
+
+    @Test func anEmptyRecallNowMeansTheSystemClock() throws {
+        let sandbox = try sandbox(fronts: [])
+        try sandbox.ok(["add", "--front", "q", "--back", "a"], environment: ["RECALL_NOW": ""])
+        let card = try #require(try sandbox.json(["show", "1", "--json"]) as? [String: Any])
+        let created = try #require(card["created"] as? String)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let date = try #require(formatter.date(from: created))
+        #expect(abs(date.timeIntervalSinceNow) < 600, "\(created)")
+    }
 }
