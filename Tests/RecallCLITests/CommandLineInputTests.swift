@@ -77,6 +77,14 @@ import Testing
         #expect(try sandbox.run(["config", "-x"]).status == 64)
     }
 
+    @Test func aSearchQueryMayStartWithADash() throws {
+        let sandbox = try sandbox(fronts: ["What is the GIL?", "What is a decorator?"])
+        let found = try #require(try sandbox.json(["search", "-gil", "--json"]) as? [[String: Any]])
+        #expect(found.map { $0["front"] as? String } == ["What is the GIL?"])
+        #expect(try sandbox.ok(["search", "--", "-gil"]).contains("What is the GIL?"))
+        #expect(try sandbox.ok(["search", "-zebra"]) == "no cards match\n")
+    }
+
     @Test func countsOfOneAreSingular() throws {
         let sandbox = try sandbox()
         try sandbox.ok(["answer", "1", "good"])
