@@ -22,9 +22,11 @@ public struct Clock: Sendable {
         now + Millis((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
     }
 
+    /// `RECALL_NOW` set to an empty (or blank) value counts as unset, as with most variables of
+    /// the shell (`RECALL_NOW= recall …` is how a script switches it off for one command).
     public static func fromEnvironment(_ environment: [String: String]) throws(CLIError) -> Clock {
         let zone = TimeZone.current
-        guard let text = environment["RECALL_NOW"] else {
+        guard let text = environment["RECALL_NOW"], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
             return Clock(now: Millis((Date().timeIntervalSince1970 * 1000).rounded(.down)), timeZone: zone)
         }
         guard let now = parseISO8601(text, localZone: zone) else { throw .badNow(text) }

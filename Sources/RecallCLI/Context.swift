@@ -52,3 +52,25 @@ func parseCardID(_ text: String) throws(CLIError) -> Int64 {
     guard let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 else { throw .invalidCardID(text) }
     return id
 }
+
+/// A list of card ids on the command line, each once, in the order first given: `recall rm 6 6`
+/// deletes card 6 and `recall suspend 1 1` reports card 1 once.
+func parseCardIDs(_ texts: [String]) throws(CLIError) -> [Int64] {
+    var seen = Set<Int64>()
+    var ids: [Int64] = []
+    for text in texts {
+        let id = try parseCardID(text)
+        if seen.insert(id).inserted { ids.append(id) }
+    }
+    return ids
+}
+
+/// The words an `.allUnrecognized` argument captured, without the `--` terminator it keeps
+/// (the parser hands it over as a word): `recall config KEY -- -1` is still `-1`, as before
+/// negative values needed no `--`.
+func withoutTerminator(_ words: [String]) -> [String] {
+    guard let index = words.firstIndex(of: "--") else { return words }
+    var rest = words
+    rest.remove(at: index)
+    return rest
+}

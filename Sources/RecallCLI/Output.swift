@@ -4,15 +4,32 @@ import RecallScheduler
 import RecallStore
 import RecallSync
 
-/// Writes to standard output and error. Card text goes through `safe` before it reaches a
+/// Writes to standard output and error. Card text goes through `Sanitizer` before it reaches a
 /// terminal (DESIGN.md invariant 6).
 enum Output {
     static func line(_ text: String = "") {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    /// The one way to standard error. Error and warning lines quote what the user typed (a card
+    /// id, a deck name, a file name) and what files contain, so every control character is made
+    /// visible here rather than in each message (DESIGN.md invariant 6). With `oneLine`, a
+    /// newline is made visible too, so that an error stays the one line README.md promises;
+    /// usage errors keep theirs (the usage text follows on the next lines).
+    static func error(_ text: String, oneLine: Bool = false) {
+        let safe = Sanitizer.sanitize(text, keepNewlines: !oneLine)
+        FileHandle.standardError.write(Data((safe + "\n").utf8))
+    }
+
+    /// `recall: warning: …` on standard error: something was skipped or adjusted, and the
+    /// command went on.
+    static func warning(_ text: String) {
+        error("recall: warning: " + text, oneLine: true)
+    }
+
+    /// "1 card", "2 cards", "0 cards"; `plural` for nouns that do not just add an s.
+    static func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
+        "\(n) " + (n == 1 ? singular : plural ?? singular + "s")
     }
 
     static func json(_ value: JSONValue) {

@@ -64,7 +64,7 @@ public struct RecallCommand: ParsableCommand {
     }
 
     static func fail(_ line: String) -> Never {
-        Output.error("recall: error: " + line)
+        Output.error("recall: error: " + line, oneLine: true)
         Foundation.exit(ExitCode32.failure)
     }
 }

@@ -15,8 +15,8 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     case parameterCount(got: Int)
     /// Parameter `index` (w0 … w20) is NaN, infinite or not a number.
     case parameterNotFinite(index: Int, got: String)
-    /// w20 is the decay of the forgetting curve; at 0 or below the curve is undefined.
-    case decayNotPositive(got: String)
+    /// Parameter `index` (w0 … w20) is outside the range FSRS-6 allows (`FSRS.parameterBounds`).
+    case parameterOutOfRange(index: Int, minimum: String, maximum: String, got: String)
 
     public var description: String {
         switch self {
@@ -38,8 +38,8 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
             "parameters must be 21 numbers, got \(got)"
         case let .parameterNotFinite(index, got):
             "parameters: w\(index) must be a finite number, got '\(got)'"
-        case .decayNotPositive(let got):
-            "parameters: w20 (decay) must be greater than 0, got \(got)"
+        case let .parameterOutOfRange(index, minimum, maximum, got):
+            "parameters: w\(index)\(index == 20 ? " (decay)" : "") must be between \(minimum) and \(maximum), got \(got)"
         }
     }
 }

@@ -110,9 +110,9 @@ public struct FSRS: Sendable, Equatable {
     @usableFromInline let w9: Double, w10: Double, w11: Double, w12: Double, w13: Double, w14: Double
     @usableFromInline let w19: Double
 
-    /// Validates `parameters`: exactly 21 finite numbers and a positive decay w20 (with
-    /// w20 ≤ 0 the forgetting curve of spec section 2 is undefined). Rejects rather than clamps,
-    /// like fsrs-rs's `check_and_fill_parameters`.
+    /// Validates `parameters`: exactly 21 finite numbers, each within `parameterBounds` (with
+    /// w20 ≤ 0 the forgetting curve of spec section 2 would not even be defined). Rejects rather
+    /// than clamps, like py-fsrs's `Scheduler`, so that a typing error is not silently changed.
     public init(parameters: [Double] = FSRS.defaultParameters) throws(ConfigError) {
         try FSRS.validate(parameters: parameters)
         let w = parameters
@@ -142,7 +142,24 @@ public struct FSRS: Sendable, Equatable {
         w19 = w[19]
     }
 
-    /// The check behind `init(parameters:)`, usable on its own for configuration input.
+    /// The range each of w0 … w20 must lie in, with the bounds as the user sees them: those
+    /// py-fsrs 6 checks in `Scheduler._validate_parameters` (`LOWER_BOUNDS_PARAMETERS`,
+    /// `UPPER_BOUNDS_PARAMETERS`) and fsrs-rs clamps to in `clip_parameters`. fsrs-rs lowers
+    /// the ceiling of w17 and w18 below 2 when there is more than one relearning step, for its
+    /// optimiser; as py-fsrs, recall takes the fixed ceiling of 2 for a value typed in.
+    /// Outside these ranges the model gives nonsense, e.g. a negative first stability or a
+    /// second Good a century away.
+    public static let parameterBounds: [(range: ClosedRange<Double>, low: String, high: String)] = [
+        (0.001...100, "0.001", "100"), (0.001...100, "0.001", "100"), (0.001...100, "0.001", "100"),
+        (0.001...100, "0.001", "100"), (1...10, "1", "10"), (0.001...4, "0.001", "4"), (0.001...4, "0.001", "4"),
+        (0.001...0.75, "0.001", "0.75"), (0...4.5, "0", "4.5"), (0...0.8, "0", "0.8"), (0.001...3.5, "0.001", "3.5"),
+        (0.001...5, "0.001", "5"), (0.001...0.25, "0.001", "0.25"), (0.001...0.9, "0.001", "0.9"), (0...4, "0", "4"),
+        (0...1, "0", "1"), (1...6, "1", "6"), (0...2, "0", "2"), (0...2, "0", "2"), (0...0.8, "0", "0.8"),
+        (0.1...0.8, "0.1", "0.8"),
+    ]
+
+    /// The check behind `init(parameters:)`, usable on its own for configuration input:
+    /// exactly 21 finite numbers, each within `parameterBounds`. Throws the first problem.
     public static func validate(parameters: [Double]) throws(ConfigError) {
         guard parameters.count == parameterCount else {
             throw .parameterCount(got: parameters.count)
@@ -150,8 +167,8 @@ public struct FSRS: Sendable, Equatable {
         for (i, w) in parameters.enumerated() where !w.isFinite {
             throw .parameterNotFinite(index: i, got: "\(w)")
         }
-        if !(parameters[20] > 0) {
-            throw .decayNotPositive(got: "\(parameters[20])")
+        for (i, (w, bounds)) in zip(parameters, parameterBounds).enumerated() where !bounds.range.contains(w) {
+            throw .parameterOutOfRange(index: i, minimum: bounds.low, maximum: bounds.high, got: "\(w)")
         }
     }
 

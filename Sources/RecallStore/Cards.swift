@@ -239,9 +239,9 @@ extension Store {
     }
 
     /// Deletes cards, and each note left without cards (unless `keepingEmptyNotes`, for a note
-    /// whose cards are about to be replaced), with tombstones for sync.
+    /// whose cards are about to be replaced), with tombstones for sync. A repeated id counts once.
     public func deleteCards(_ ids: [Int64], now: Millis, keepingEmptyNotes: Bool = false) throws(StoreError) {
-        for id in ids {
+        for id in Self.once(ids) {
             guard let row = try db.row("SELECT guid, note_id FROM cards WHERE id = ?", [.integer(id)], {
                 ($0.textValue(0), $0.int64Value(1))
             }) else { throw .cardNotFound(String(id)) }
@@ -255,11 +255,11 @@ extension Store {
         }
     }
 
-    /// Suspends or unsuspends cards; returns the ids that changed.
+    /// Suspends or unsuspends cards; returns the ids that changed, each once.
     @discardableResult
     public func setSuspended(_ ids: [Int64], _ suspended: Bool, now: Millis) throws(StoreError) -> [Int64] {
         var changed: [Int64] = []
-        for id in ids {
+        for id in Self.once(ids) {
             let card = try requireCard(id)
             if card.suspended == suspended { continue }
             try db.run("UPDATE cards SET suspended = ?, modified = ? WHERE id = ?",
@@ -267,6 +267,12 @@ extension Store {
             changed.append(id)
         }
         return changed
+    }
+
+    /// `ids` without repeats, in the order first given: a list of ids names each card once.
+    static func once(_ ids: [Int64]) -> [Int64] {
+        var seen = Set<Int64>()
+        return ids.filter { seen.insert($0).inserted }
     }
 
     /// The card's review log, oldest first.

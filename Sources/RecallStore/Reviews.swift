@@ -6,6 +6,8 @@ public struct AnswerResult: Sendable, Equatable {
     public var card: CardRecord
     public var rating: Rating
     public var reviewID: String
+    /// When the answer was logged: the time asked for, or later (`Store.answerTime(forCard:now:)`).
+    public var at: Millis
     public var after: CardState
     public var becameLeech: Bool
     public var buriedSiblings: [Int64]
@@ -77,10 +79,19 @@ extension Store {
 
     /// Answers a card: appends one review-log row (with the state before, for undo) and updates
     /// the card. Call inside `write { }` so both land together (DESIGN.md invariant 3).
+    ///
+    /// A suspended card is refused (`StoreError.cardSuspended`): it is out of every queue, so an
+    /// answer to it is a mistake (a stale id in a script, or a card suspended by another recall
+    /// while it was on screen), and unsuspending it is one command away.
+    ///
+    /// The answer is logged at `answerTime(forCard:now:)`, never before the card's latest logged
+    /// review; see there for why it is clamped rather than refused.
     public func answer(
-        cardID: Int64, rating: Rating, durationMS: Int64, now: Millis, timeZone: TimeZone
+        cardID: Int64, rating: Rating, durationMS: Int64, now requested: Millis, timeZone: TimeZone
     ) throws -> AnswerResult {
         let card = try requireCard(cardID)
+        guard !card.suspended else { throw StoreError.cardSuspended(cardID) }
+        let now = try answerTime(forCard: cardID, now: requested)
         let scheduler = try scheduler(forDeckID: card.deckID, timeZone: timeZone)
         let outcome = scheduler.answer(card.state, rating: rating, at: now, fuzzSeed: fuzzSeed(forGUID: card.guid))
         let today = scheduler.clock.dayNumber(at: now)
@@ -122,8 +133,24 @@ extension Store {
         after.state = outcome.state
         after.suspended = suspended
         return AnswerResult(
-            card: after, rating: rating, reviewID: reviewID, after: outcome.state, becameLeech: outcome.becameLeech,
+            card: after, rating: rating, reviewID: reviewID, at: now, after: outcome.state, becameLeech: outcome.becameLeech,
             buriedSiblings: buried, interval: scheduler.shownInterval(of: outcome.state, at: now))
+    }
+
+    /// The time an answer given at `now` is logged at: `now`, or one millisecond after the card's
+    /// latest logged review when `now` is not later than it (a clock set back, a machine whose
+    /// clock lags the one a synced review came from, or `RECALL_NOW` in the past).
+    ///
+    /// Replay orders a card's log by time, then by review id (DESIGN.md invariant 1). An answer
+    /// logged before an earlier-given one would replay in the wrong order and the stored state
+    /// would no longer be the replay of the log. Logging it at the same millisecond is not enough
+    /// either: the ids' random bits would then decide the order. Clamping keeps the log the truth
+    /// (the answer replays last, as it happened, counted as a same-day review) and keeps the
+    /// answer the person gave, which refusing would lose to a clock they may not control.
+    public func answerTime(forCard cardID: Int64, now: Millis) throws(StoreError) -> Millis {
+        let latest = try db.scalarInt("SELECT max(reviewed_at) FROM review_log WHERE card_id = ?", [.integer(cardID)])
+        guard let latest, now <= latest else { return now }
+        return latest + 1
     }
 
     /// Takes back the latest answer given in this store: restores the card exactly as it was

@@ -13,6 +13,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     case cannotCreate(path: String, reason: String)
     case migrationFailed(name: String, message: String)
     case cardNotFound(String)
+    /// `answer` on a suspended card.
+    case cardSuspended(Int64)
     case deckNotFound(String)
     case deckExists(String)
     /// A name that is no deck itself, only the parent part of some (`lang` for `lang::go`), where
@@ -32,6 +34,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .cannotCreate(path, reason): return "cannot create the store at \(path): \(reason)"
         case let .migrationFailed(name, message): return "migration \(name) failed: \(message); the store is unchanged"
         case let .cardNotFound(id): return "card \(id) not found"
+        case let .cardSuspended(id):
+            return "card \(id) is suspended, so it cannot be answered; `recall unsuspend \(id)` brings it back"
         case let .deckNotFound(name): return "deck \(DeckName.quoted(name)) not found"
         case let .deckExists(name): return "deck \(DeckName.quoted(name)) already exists"
         case let .parentOnlyDeck(name, subDecks):

@@ -10,7 +10,7 @@ import Testing
         let out = result.stdout
         #expect(out.contains("card 1 · D · 3 new · 0 learning · 0 review left today\nquestion 1\n[Enter] to show the answer"))
         #expect(out.contains("--- answer ---\nanswer 1\nAgain 1m · Hard 6m · Good 10m · Easy 8d\n"))
-        #expect(out.contains("Rating (1 again, 2 hard, 3 good, 4 easy, u undo, s suspend, b bury, q quit): \nGood: next in 10m"))
+        #expect(out.contains("Rating (1 again, 2 hard, 3 good, 4 easy, u undo, s suspend, b bury, f flag, q quit): \nGood: next in 10m"))
         #expect(out.contains("Please type 1, 2, 3 or 4 (or u, s, b, f, q)."))
         #expect(out.contains("Again: next in 1m"))
         #expect(out.contains("Studied 2 cards in 0s · Again 50% (1 of 2 answers)"))

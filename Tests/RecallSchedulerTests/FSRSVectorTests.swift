@@ -326,7 +326,7 @@ struct FSRSSpecExampleTests {
         (FSRS.defaultParameters.enumerated().map { $0.offset == 7 ? Double.infinity : $0.element },
          "parameters: w7 must be a finite number, got 'inf'"),
         (FSRS.defaultParameters.enumerated().map { $0.offset == 20 ? 0 : $0.element },
-         "parameters: w20 (decay) must be greater than 0, got 0.0"),
+         "parameters: w20 (decay) must be between 0.1 and 0.8, got 0.0"),
     ])
     func invalidParametersAreRejectedWithAMessage(parameters: [Double], message: String) {
         #expect(throws: ConfigError.self) { try FSRS(parameters: parameters) }

@@ -41,11 +41,41 @@ struct SchedulerOptionsTests {
         #expect(message(setting: key, to: text) == expected)
     }
 
+    /// py-fsrs 6 `LOWER_BOUNDS_PARAMETERS` / `UPPER_BOUNDS_PARAMETERS`, the ranges fsrs-rs's
+    /// `clip_parameters` clamps to (w17 and w18 with at most one relearning step).
+    static let fsrs6Bounds: [(low: Double, high: Double, text: String)] = [
+        (0.001, 100, "0.001 and 100"), (0.001, 100, "0.001 and 100"), (0.001, 100, "0.001 and 100"),
+        (0.001, 100, "0.001 and 100"), (1, 10, "1 and 10"), (0.001, 4, "0.001 and 4"), (0.001, 4, "0.001 and 4"),
+        (0.001, 0.75, "0.001 and 0.75"), (0, 4.5, "0 and 4.5"), (0, 0.8, "0 and 0.8"), (0.001, 3.5, "0.001 and 3.5"),
+        (0.001, 5, "0.001 and 5"), (0.001, 0.25, "0.001 and 0.25"), (0.001, 0.9, "0.001 and 0.9"), (0, 4, "0 and 4"),
+        (0, 1, "0 and 1"), (1, 6, "1 and 6"), (0, 2, "0 and 2"), (0, 2, "0 and 2"), (0, 0.8, "0 and 0.8"),
+        (0.1, 0.8, "0.1 and 0.8"),
+    ]
+
+    @Test func eachFSRSParameterIsRefusedOutsideItsFSRS6RangeWithTheWeightNamed() {
+        for (index, bounds) in Self.fsrs6Bounds.enumerated() {
+            func text(_ value: Double) -> String {
+                var w = FSRS.defaultParameters
+                w[index] = value
+                return w.map { "\($0)" }.joined(separator: ", ")
+            }
+            let name = "w\(index)" + (index == 20 ? " (decay)" : "")
+            for outside in [bounds.low - 0.0005, bounds.high + 0.0005, -1, 1000] {
+                let error = message(setting: "parameters", to: text(outside))
+                #expect(error?.hasPrefix("parameters: \(name) must be between \(bounds.text), got ") == true,
+                        "w\(index) = \(outside): \(error ?? "accepted")")
+            }
+            for inside in [bounds.low, bounds.high, (bounds.low + bounds.high) / 2] {
+                #expect(message(setting: "parameters", to: text(inside)) == nil, "w\(index) = \(inside)")
+            }
+        }
+    }
+
     @Test func parametersWithADecayOfZeroAreRejected() {
         var w = FSRS.defaultParameters.map { "\($0)" }
         w[20] = "0"
         #expect(message(setting: "parameters", to: w.joined(separator: " "))
-            == "parameters: w20 (decay) must be greater than 0, got 0.0")
+            == "parameters: w20 (decay) must be between 0.1 and 0.8, got 0.0")
         w[20] = "inf"
         #expect(message(setting: "parameters", to: w.joined(separator: ","))
             == "parameters: w20 must be a finite number, got 'inf'")

@@ -8,7 +8,9 @@ struct Answer: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer a card: again, hard, good or easy (or 1-4).",
         discussion: """
-            Appends one entry to the review log and reschedules the card, in one transaction.
+            Appends one entry to the review log and reschedules the card, in one transaction. \
+            A suspended card is refused. With a clock behind the card's last review, the answer \
+            is logged just after that review (with a warning), so that the log stays in order.
             Examples:
               recall answer 12 good
               recall answer 12 1 --duration 8300 --json
@@ -42,6 +44,10 @@ struct Answer: ParsableCommand {
         let result = try context.store.write {
             try context.store.answer(cardID: cardID, rating: grade, durationMS: duration, now: context.now,
                                      timeZone: context.clock.timeZone)
+        }
+        if result.at != context.now {
+            Output.warning("card \(cardID) was last reviewed after now (\(ISOTime.format(context.now))); "
+                + "this answer is logged just after that review, at \(ISOTime.format(result.at)), to keep its log in order")
         }
         if json {
             Output.json(.object([

@@ -30,14 +30,17 @@ struct Check: ParsableCommand {
         if mismatches.isEmpty {
             Output.line("all cards match their review logs")
         } else if !fix {
-            throw CLIError.message("\(mismatches.count) card(s) differ from their review logs; run `recall check --fix`")
+            let verb = mismatches.count == 1 ? "differs from its review log" : "differ from their review logs"
+            throw CLIError.message("\(Output.count(mismatches.count, "card")) \(verb); run `recall check --fix`")
         } else {
-            Output.line("fixed \(mismatches.count) card(s)")
+            Output.line("fixed \(Output.count(mismatches.count, "card"))")
         }
     }
 
+    /// Times in ISO 8601 UTC to the millisecond, as in `--json` (docs/json.md): a difference of
+    /// a few seconds in `due` must show.
     private func describe(_ state: CardState) -> String {
-        "\(state.phase.rawValue) reps \(state.reps) lapses \(state.lapses) due \(state.due.map(String.init) ?? "-")"
+        "\(state.phase.rawValue) reps \(state.reps) lapses \(state.lapses) due \(state.due.map(ISOTime.format) ?? "-")"
             + " S \(state.stability.map { String($0) } ?? "-") D \(state.difficulty.map { String($0) } ?? "-")"
     }
 }

@@ -10,7 +10,8 @@ struct Config: ParsableCommand {
             With no KEY, lists every option with its value. With KEY, prints its value; with KEY \
             VALUE, sets it (validated). A deck inherits the store-wide value unless it sets its own; \
             --unset removes a setting. Changing an option reschedules the affected cards from \
-            their review logs.
+            their review logs. A VALUE may start with a dash (a negative number) without `--`; \
+            a VALUE given as several words is one value with spaces.
             Examples:
               recall config
               recall config --deck 'Python interview' desired_retention 0.85
@@ -36,10 +37,19 @@ struct Config: ParsableCommand {
     @Argument(help: "The option name.")
     var key: String?
 
-    @Argument(help: "Its new value.")
-    var value: String?
+    /// Every input that is not one of the command's options: the words of VALUE. Captured this
+    /// way so that a value starting with `-` is a value rather than an unknown option.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Its new value.", valueName: "value"))
+    var words: [String] = []
+
+    /// VALUE: the words after KEY, joined by spaces (`learning_steps 1m 10m` is `'1m 10m'`).
+    var value: String? {
+        let words = withoutTerminator(words)
+        return words.isEmpty ? nil : words.joined(separator: " ")
+    }
 
     func validate() throws {
+        if key == nil, let first = withoutTerminator(words).first { throw ValidationError("Unknown option '\(first)'") }
         if unset && (key == nil || value != nil) { throw ValidationError("--unset takes a KEY and no VALUE") }
     }
 

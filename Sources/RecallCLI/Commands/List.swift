@@ -34,9 +34,10 @@ struct List: ParsableCommand {
 /// The listing shared by `list` and `search`.
 enum CardTable {
     static func print(_ cards: [CardRecord], context: Context, json: Bool) throws {
+        let today = try context.today
         if json {
             let reviews = try context.store.reviewsByCard(cards.map(\.id))
-            Output.json(.array(cards.map { CardJSON.object($0, reviews: reviews[$0.id] ?? []) }))
+            Output.json(.array(cards.map { CardStatus.json($0, reviews: reviews[$0.id] ?? [], today: today) }))
             return
         }
         let idWidth = max(2, cards.map { String($0.id).count }.max() ?? 2)
@@ -46,7 +47,8 @@ enum CardTable {
             case .new: due = "new"
             default: due = card.state.due.map { Output.localTime($0, zone: context.clock.timeZone) } ?? "-"
             }
-            let status = card.suspended ? " (suspended)" : ""
+            let words = CardStatus.words(card, today: today)
+            let status = words.isEmpty ? "" : " (" + words.joined(separator: ", ") + ")"
             Output.line(
                 Output.column(String(card.id), idWidth, right: true) + "  "
                     + Output.column(Output.summary(card.deck, width: 20), 20) + "  "

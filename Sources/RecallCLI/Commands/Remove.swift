@@ -18,7 +18,7 @@ struct Remove: ParsableCommand {
     }
 
     func run() throws {
-        let cardIDs = try ids.map(parseCardID)
+        let cardIDs = try parseCardIDs(ids)
         let context = try Context(storeOptions)
         try context.store.write { try context.store.deleteCards(cardIDs, now: context.now) }
         Output.line("deleted \(cardIDs.count == 1 ? "card" : "cards") \(cardIDs.map(String.init).joined(separator: " "))")

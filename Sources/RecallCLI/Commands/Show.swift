@@ -23,13 +23,14 @@ struct Show: ParsableCommand {
         let context = try Context(storeOptions)
         let card = try context.store.requireCard(cardID)
         let reviews = try context.store.reviews(ofCard: cardID)
+        let today = try context.today
         if json {
-            Output.json(CardJSON.object(card, reviews: reviews))
+            Output.json(CardStatus.json(card, reviews: reviews, today: today))
             return
         }
         let zone = context.clock.timeZone
         Output.line("card \(card.id) · deck \(Sanitizer.sanitize(card.deck)) · \(card.kind.rawValue) #\(card.ordinal)"
-            + (card.suspended ? " · suspended" : ""))
+            + CardStatus.words(card, today: today).map { " · " + $0 }.joined())
         Output.line("Front:")
         Output.line(Sanitizer.sanitize(card.front))
         Output.line("Back:")
@@ -43,7 +44,7 @@ struct Show: ParsableCommand {
         if let due = state.due { schedule += " · due \(Output.localTime(due, zone: zone))" }
         if let stability = state.stability { schedule += " · stability \(String(format: "%.2f", stability))d" }
         if let difficulty = state.difficulty { schedule += " · difficulty \(String(format: "%.2f", difficulty))" }
-        schedule += " · \(state.reps) reviews, \(state.lapses) lapses"
+        schedule += " · \(Output.count(state.reps, "review")), \(Output.count(state.lapses, "lapse"))"
         Output.line(schedule)
         for review in reviews {
             Output.line("  \(Output.localTime(review.at, zone: zone))  \(review.rating.name)  \(review.durationMS) ms")

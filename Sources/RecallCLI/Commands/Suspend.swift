@@ -24,7 +24,7 @@ struct Suspend: ParsableCommand {
 /// Shared by `suspend` and `unsuspend`.
 enum SuspensionChange {
     static func apply(ids: [String], suspended: Bool, options: StoreOptions) throws {
-        let cardIDs = try ids.map(parseCardID)
+        let cardIDs = try parseCardIDs(ids)
         let context = try Context(options)
         let changed = try context.store.write { try context.store.setSuspended(cardIDs, suspended, now: context.now) }
         let verb = suspended ? "suspended" : "unsuspended"

@@ -35,7 +35,7 @@ struct Sync: ParsableCommand {
         let outcome = try FolderSync.sync(
             store: context.store, folder: folder, timeZone: context.clock.timeZone, sizeLimit: deckFileOptions.sizeLimit
         ) { phases.mark($0) }
-        for warning in outcome.warnings { Output.error("recall: warning: " + Sanitizer.sanitize(warning)) }
+        for warning in outcome.warnings { Output.warning(warning) }
         if outcome.upToDate {
             Output.line("up to date: nothing changed here or in \(Sanitizer.sanitize(folder)) since the last sync")
             return

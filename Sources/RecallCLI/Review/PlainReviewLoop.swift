@@ -11,7 +11,7 @@ import RecallTerminal
 ///     --- answer ---
 ///     Identity, not equality.
 ///     Again 1m · Hard 6m · Good 2d · Easy 8d
-///     Rating (1 again, 2 hard, 3 good, 4 easy, u undo, s suspend, b bury, q quit):
+///     Rating (1 again, 2 hard, 3 good, 4 easy, u undo, s suspend, b bury, f flag, q quit):
 ///
 /// Nothing is coloured and every card line is sanitized by the renderer. End of input at any
 /// prompt ends the session with its summary, like `q`.
@@ -23,7 +23,7 @@ struct PlainReviewLoop {
     let newlineAfterInput: Bool
     let renderer = CardRenderer()
 
-    static let ratingPrompt = "Rating (1 again, 2 hard, 3 good, 4 easy, u undo, s suspend, b bury, q quit): "
+    static let ratingPrompt = "Rating (1 again, 2 hard, 3 good, 4 easy, u undo, s suspend, b bury, f flag, q quit): "
 
     func run(_ run: inout ReviewRun, first: ReviewCard) throws -> ReviewEnd {
         run.session.show(first, at: monotonicNanos())

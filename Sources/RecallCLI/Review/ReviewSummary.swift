@@ -14,10 +14,10 @@ enum ReviewSummary {
         if stats.answers == 0 {
             lines.append(cram ? "No cards crammed." : "No cards studied.")
         } else {
-            let cards = stats.cardsStudied == 1 ? "1 card" : "\(stats.cardsStudied) cards"
+            let cards = Output.count(stats.cardsStudied, "card")
             let verb = cram ? "Crammed" : "Studied"
             let percent = Int((Double(stats.again) * 100 / Double(stats.answers)).rounded())
-            let answers = stats.answers == 1 ? "1 answer" : "\(stats.answers) answers"
+            let answers = Output.count(stats.answers, "answer")
             lines.append("\(verb) \(cards) in \(duration(stats.durationMS)) · Again \(percent)% (\(stats.again) of \(answers))")
         }
         if cram { lines.append("Cram: schedules unchanged.") }
@@ -32,7 +32,7 @@ enum ReviewSummary {
             }
         }
         if let dueTomorrow {
-            lines.append("Due tomorrow: \(dueTomorrow == 1 ? "1 card" : "\(dueTomorrow) cards").")
+            lines.append("Due tomorrow: \(Output.count(dueTomorrow, "card")).")
         }
         return lines
     }
