@@ -50,7 +50,11 @@ public struct RecallCommand: ParsableCommand {
             if code.rawValue == ExitCode.failure.rawValue, !(error is ExitCode), !(error is ValidationError) {
                 fail(message(for: error))
             }
-            var text = fullMessage(for: error)
+            // A usage error is its message and the command's usage line: ArgumentParser's
+            // "Help:" excerpt and "See '… --help'" hint are left out, the usage already says it.
+            var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            lines.removeAll { $0.hasPrefix("Help:") || $0.trimmingCharacters(in: .whitespaces).hasPrefix("See '") }
+            var text = lines.joined(separator: "\n")
             if text.hasPrefix("Error: ") { text = "recall: error: " + text.dropFirst(7) }
             Output.error(text)
             Foundation.exit(code.rawValue == ExitCode.failure.rawValue ? ExitCode32.failure : ExitCode32.usage)
