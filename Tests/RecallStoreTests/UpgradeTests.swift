@@ -1,0 +1,45 @@
+import Foundation
+import RecallScheduler
+import Testing
+@testable import RecallStore
+
+/// A store made by an earlier release is upgraded in place when a newer recall opens it,
+/// with everything in it kept.
+@Suite struct UpgradeTests {
+    /// A store exactly as schema 1 (the first release) left it, with one reviewed card.
+    func makeSchemaOneStore(at path: String) throws {
+        let db = try Database(path: path)
+        let first = try #require(Migration.all.first { $0.version == 1 })
+        try db.execute("PRAGMA application_id = \(Store.applicationID)")
+        try db.execute(first.sql)
+        try db.execute("PRAGMA user_version = 1")
+        try db.execute("""
+            INSERT INTO decks(name, created, modified) VALUES ('Go', 1, 1);
+            INSERT INTO notes(guid, deck_id, front, back, created, modified) VALUES ('00000000000000aa', 1, 'What is a slice?', 'A view into an array.', 1, 1);
+            INSERT INTO cards(guid, note_id, deck_id, phase, due, stability, difficulty, reps, last_review, created, modified)
+                VALUES ('00000000000000bb', 1, 1, 'review', 100, 2.3, 5.0, 1, 50, 1, 1);
+            INSERT INTO review_log(id, card_id, reviewed_at, rating, prev_phase, prev_reps, prev_lapses, prev_step,
+                                   prev_interval_days, prev_suspended)
+                VALUES ('019abc12-3456-7def-8123-456789abcdef', 1, 50, 3, 'new', 0, 0, 0, 0, 0);
+            """)
+    }
+
+    @Test func aSchemaOneStoreIsMigratedToTheLatestKeepingItsCardsAndReviews() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let path = folder.path("old.sqlite")
+        try makeSchemaOneStore(at: path)
+
+        let store = try Store(path: path)
+        #expect(!store.isNew)
+        #expect(try store.db.scalarInt("PRAGMA user_version") == Int64(Migration.latestVersion))
+        #expect(try store.db.row("SELECT guid, stability FROM cards", []) { "\($0.textValue(0)) \($0.double(1) ?? 0)" }
+                == "00000000000000bb 2.3")
+        #expect(try store.db.scalarInt("SELECT count(*) FROM review_log") == 1)
+        // Schema 2: a card's move to another deck is kept apart from its text (sync).
+        #expect(try store.db.scalarInt("SELECT count(*) FROM cards WHERE moved IS NULL") == 1)
+        try store.write { _ = try store.renameDeck("Go", to: "Golang", now: 1_000) }
+        #expect(try store.db.scalarInt("SELECT moved FROM cards") == 1_000)
+        #expect(try store.db.scalarInt("SELECT modified FROM cards") == 1)
+    }
+}
