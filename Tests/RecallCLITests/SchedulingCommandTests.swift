@@ -183,6 +183,21 @@ import Testing
         #expect(try sandbox.ok(["config"]).contains("desired_retention"))
     }
 
+    @Test func configListingAlignsItsColumnsAndSaysWhatWasChanged() throws {
+        let sandbox = try sandbox(cards: 1)
+        try sandbox.ok(["config", "new_per_day", "30"])
+        try sandbox.ok(["config", "--deck", "D", "fuzz", "false"])
+        let lines = try sandbox.ok(["config", "--deck", "D"]).split(separator: "\n").map(String.init)
+        func line(_ key: String) -> String { lines.first { $0.hasPrefix(key + " ") } ?? "" }
+        #expect(line("new_per_day").contains("30") && line("new_per_day").contains("# [store] "))
+        #expect(line("fuzz").contains("false") && line("fuzz").contains("# [this deck] "))
+        #expect(!line("desired_retention").contains("["))
+        // Every short value's comment starts in the same column.
+        let columns = Set(lines.filter { !$0.hasPrefix("parameters") }.compactMap { $0.firstRange(of: "  # ")?.lowerBound.utf16Offset(in: $0) })
+        #expect(columns.count == 1)
+        #expect(!(try sandbox.ok(["config"])).contains("[this deck]"))
+    }
+
     @Test func checkReportsAndFixesCardsThatDifferFromTheirLog() throws {
         let sandbox = try sandbox(cards: 2)
         try sandbox.ok(["answer", "1", "good"])

@@ -61,10 +61,17 @@ struct Config: ParsableCommand {
             deckID = try context.store.requireDeck(named: deck).id
         }
         guard let key else {
+            // Name, value and what it does, aligned; a value set for the store or this deck
+            // (rather than recall's default) says so, so a listing shows what was changed.
             let options = try context.store.options(forDeckID: deckID)
+            let storeSet = try context.store.storeOverrides()
+            let deckSet = try deck.map { try context.store.deckOverrides(context.store.requireDeck(named: $0)) } ?? [:]
             let width = SchedulerOptions.keys.map(\.name.count).max() ?? 20
-            for entry in SchedulerOptions.keys {
-                Output.line(Output.column(entry.name, width) + "  " + (try options.value(forKey: entry.name)) + "    # " + entry.summary)
+            let values = try SchedulerOptions.keys.map { try options.value(forKey: $0.name) }
+            let valueWidth = min(values.map(\.count).filter { $0 <= 24 }.max() ?? 12, 24)
+            for (entry, value) in zip(SchedulerOptions.keys, values) {
+                let origin = deckSet[entry.name] != nil ? "[this deck] " : storeSet[entry.name] != nil ? "[store] " : ""
+                Output.line(Output.column(entry.name, width) + "  " + Output.column(value, valueWidth) + "  # " + origin + entry.summary)
             }
             return
         }
