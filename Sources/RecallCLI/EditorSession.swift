@@ -26,7 +26,9 @@ struct EditorSession {
         var current: String?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if [frontMarker, backMarker, tagsMarker].contains(trimmed) {
+            // Each marker opens its section once; the same line again is text of the section
+            // it is in (a card about these very markers), never a reset that drops what came before.
+            if [frontMarker, backMarker, tagsMarker].contains(trimmed), sections[trimmed] == nil {
                 current = trimmed
                 sections[trimmed] = []
             } else if let current {

@@ -120,6 +120,21 @@ import Testing
         #expect(failed == "recall: error: the editor \"false\" exited with status 1; the card is unchanged")
     }
 
+    @Test func aMarkerLineRepeatedInTheEditorIsTextNotANewSection() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try sandbox.ok(["add", "--front", "How does recall's editor split a card?", "--back", "old"])
+        let script = sandbox.path("editor.sh")
+        try """
+        #!/bin/sh
+        printf '%%%% front\nHow does recall'"'"'s editor split a card?\n%%%% back\nBy marker lines:\n%%%% back\nstarts the answer.\n' > "$1"
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        #expect(try sandbox.ok(["edit", "1"], environment: ["EDITOR": script]) == "card 1 updated\n")
+        let card = try #require(try sandbox.json(["show", "1", "--json"]) as? [String: Any])
+        #expect(card["back"] as? String == "By marker lines:\n%% back\nstarts the answer.")
+    }
+
     @Test func removeDeletesCardsAndUnknownIdsChangeNothing() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
