@@ -20,6 +20,17 @@ import Testing
         #expect(try sandbox.ratings(ofCard: 3) == [])
     }
 
+    @Test func theDeckIsGivenAsAnArgumentOrWithDeckLikeOtherCommands() throws {
+        let sandbox = try RecallSandbox.withNumberedCards(1)
+        try sandbox.ok(["add", "--deck", "Other", "--front", "other question", "--back", "other answer"])
+        for arguments in [["review", "Other"], ["review", "--deck", "Other"]] {
+            let result = try sandbox.run(arguments, stdin: "q\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("other question") && !result.stdout.contains("question 1"))
+        }
+        #expect(try sandbox.run(["review", "D", "--deck", "Other"]).status == 64)
+    }
+
     @Test func endOfInputQuitsWithTheSummaryAndExitZero() throws {
         let sandbox = try RecallSandbox.withNumberedCards(1)
         let result = try sandbox.run(["review"], stdin: "")

@@ -33,7 +33,12 @@ struct Review: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     @Argument(help: "Only this deck (and its sub-decks). Default: all decks.")
-    var deck: String?
+    var deckArgument: String?
+
+    @Option(name: .customLong("deck"), help: ArgumentHelp("The same as the DECK argument, as other commands take it.", valueName: "deck"))
+    var deckOption: String?
+
+    var deck: String? { deckOption ?? deckArgument }
 
     @Flag(help: "Study cards that are not due yet (soonest first), without changing their schedule.")
     var cram = false
@@ -45,6 +50,7 @@ struct Review: ParsableCommand {
     var plain = false
 
     func validate() throws {
+        if deckArgument != nil, deckOption != nil { throw ValidationError("give the deck once: as an argument or with --deck") }
         if let limit {
             guard cram else { throw ValidationError("--limit works with --cram only") }
             guard limit > 0 else { throw ValidationError("--limit must be a positive number, got \(limit)") }
