@@ -215,13 +215,18 @@ extension Store {
 
     /// Full-text search over fronts, backs and tags. Any text is a valid query: each word is
     /// quoted as an FTS5 string, so `"foo`, `AND`, `c++` and `*` search for text, never syntax.
-    public func search(_ query: String) throws(StoreError) -> [CardRecord] {
+    public func search(_ query: String, deck: String? = nil) throws(StoreError) -> [CardRecord] {
         let words = query.split(whereSeparator: { $0.isWhitespace })
         let phrases = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        var scope: [Int64]?
+        if let deck { scope = try deckScope(deck) }  // checked first: an unknown deck is an error
         guard !phrases.isEmpty else { return [] }
-        return try db.rows(
+        let cards = try db.rows(
             Self.cardColumns + " WHERE n.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?) ORDER BY c.id",
             [.text(phrases.joined(separator: " "))], Self.readCard)
+        guard let scope else { return cards }
+        let decks = Set(scope)
+        return cards.filter { decks.contains($0.deckID) }
     }
 
     /// Changes a card's note. Nil leaves a field as it is. Returns whether anything changed.

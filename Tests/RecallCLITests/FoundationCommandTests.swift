@@ -135,6 +135,18 @@ import Testing
         #expect(card["back"] as? String == "By marker lines:\n%% back\nstarts the answer.")
     }
 
+    @Test func searchCanBeLimitedToADeckAndItsSubDecks() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try sandbox.ok(["add", "--deck", "Go", "--front", "What is a goroutine?", "--back", "A lightweight thread."])
+        try sandbox.ok(["add", "--deck", "Go::Sync", "--front", "What does a mutex guard?", "--back", "A critical section of a thread."])
+        try sandbox.ok(["add", "--deck", "Python", "--front", "What is the GIL?", "--back", "A lock: one thread runs bytecode."])
+        #expect(try sandbox.ok(["search", "thread"]).split(separator: "\n").count >= 3)
+        let inGo = try #require(try sandbox.json(["search", "thread", "--deck", "Go", "--json"]) as? [[String: Any]])
+        #expect(Set(inGo.compactMap { $0["deck"] as? String }) == ["Go", "Go::Sync"])
+        #expect(try sandbox.fails(["search", "thread", "--deck", "Rust"]) == "recall: error: deck \"Rust\" not found")
+    }
+
     @Test func removeDeletesCardsAndUnknownIdsChangeNothing() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])

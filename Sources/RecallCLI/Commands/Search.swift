@@ -7,9 +7,10 @@ struct Search: ParsableCommand {
         abstract: "Find cards whose front, back or tags contain all the words.",
         discussion: """
             Words are matched whole, without regard to case or accents; any text is a valid query, \
-            including words that start with a dash. Only --db, --json and --help are options.
+            including words that start with a dash. Only --db, --deck, --json and --help are options.
             Examples:
               recall search garbage collector
+              recall search --deck Python decorator
               recall search 'c++' --json
               recall search -gil
             """)
@@ -28,9 +29,12 @@ struct Search: ParsableCommand {
     @Flag(help: "Print JSON (see docs/json.md).")
     var json = false
 
+    @Option(help: ArgumentHelp("Only cards of this deck (and its sub-decks).", valueName: "deck"))
+    var deck: String?
+
     func run() throws {
         let context = try Context(storeOptions)
-        let cards = try context.store.search(withoutTerminator(query).joined(separator: " "))
+        let cards = try context.store.search(withoutTerminator(query).joined(separator: " "), deck: deck)
         if cards.isEmpty && !json {
             Output.line("no cards match")
             return
