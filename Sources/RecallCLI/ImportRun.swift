@@ -72,6 +72,9 @@ struct ImportRun {
         var plan: ImportPlan
         /// The notes missing from their source, with their question and card ids, read before any prune.
         var missingNotes: [(id: Int64, source: String, front: String, cards: [Int64])]
+        /// Cards of updated notes whose place is gone from the source (a cloze deletion removed,
+        /// a reversed note made one-way): kept unless pruned, like missing notes.
+        var missingCards: [(card: Int64, ordinal: Int, source: String, front: String)] = []
         var counts: ImportCounts?
     }
 
@@ -156,10 +159,18 @@ struct ImportRun {
             guard let id = Int64(note.id) else { continue }
             missingNotes.append((id, note.source, try store.noteFront(id) ?? "", try store.cardIDs(ofNote: id)))
         }
+        var missingCards: [(card: Int64, ordinal: Int, source: String, front: String)] = []
+        for update in plan.updated {
+            guard let noteID = Int64(update.id) else { continue }
+            let wanted = Set(update.draft.ordinals)
+            for card in try store.cardOrdinals(ofNote: noteID) where !wanted.contains(card.ordinal) {
+                missingCards.append((card.id, card.ordinal, update.draft.source, update.draft.front))
+            }
+        }
         phases.mark("plan")
         guard !dryRun else {
             return Outcome(sources: sources, notices: notices, decks: try decks(in: store, plan: plan),
-                           plan: plan, missingNotes: missingNotes, counts: nil)
+                           plan: plan, missingNotes: missingNotes, missingCards: missingCards, counts: nil)
         }
         func imported(_ index: Int) -> ImportedNote {
             let draft = drafts[index]
@@ -177,11 +188,11 @@ struct ImportRun {
                     Int64(update.id).map { ($0, imported(index)) }
                 },
                 pruned: prune ? plan.missing.compactMap { Int64($0.id) } : [],
-                now: now)
+                now: now, pruneCards: prune)
         }
         phases.mark("write")
         return Outcome(sources: sources, notices: notices, decks: try decks(in: store, plan: plan),
-                       plan: plan, missingNotes: missingNotes, counts: counts)
+                       plan: plan, missingNotes: missingNotes, missingCards: missingCards, counts: counts)
     }
 
     /// Where each source's notes are: the decks of its new notes, and the deck its notes

@@ -26,6 +26,12 @@ struct ImportSummary {
                         "source": .string(note.source), "pruned": .bool(pruned),
                     ])
                 }),
+                "missing_cards": .array(outcome.missingCards.map { card in
+                    .object([
+                        "card": .int(card.card), "ordinal": .int(Int64(card.ordinal)), "front": .string(card.front),
+                        "source": .string(card.source), "pruned": .bool(pruned),
+                    ])
+                }),
                 "skipped": .array(run.warnings.map { .string($0.description) }),
                 "sources": .array(outcome.sources.map { source in
                     let decks = outcome.decks[source.key] ?? [source.deck]
@@ -53,6 +59,13 @@ struct ImportSummary {
             Output.line(pruned ? "deleted (gone from their source):" : "missing from source (kept; --prune deletes them):")
             for note in missing {
                 Output.line("  " + note.cards.map(String.init).joined(separator: ",") + "  " + Output.summary(note.front, width: 70))
+            }
+        }
+        if !outcome.missingCards.isEmpty {
+            Output.line(pruned ? "deleted cards (their place is gone from the note's source):"
+                               : "cards whose place is gone from the note's source (kept; --prune deletes them):")
+            for card in outcome.missingCards {
+                Output.line("  \(card.card)  card \(card.ordinal) of " + Output.summary(card.front, width: 60))
             }
         }
         for warning in run.warnings {

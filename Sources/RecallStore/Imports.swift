@@ -145,6 +145,13 @@ extension Store {
         try db.row("SELECT front FROM notes WHERE id = ?", [.integer(noteID)]) { $0.textValue(0) }
     }
 
+    /// A note's cards with their ordinals, in ordinal order.
+    public func cardOrdinals(ofNote noteID: Int64) throws(StoreError) -> [(id: Int64, ordinal: Int)] {
+        try db.rows("SELECT id, ordinal FROM cards WHERE note_id = ? ORDER BY ordinal", [.integer(noteID)]) {
+            (id: $0.int64Value(0), ordinal: $0.intValue(1))
+        }
+    }
+
     /// Short ids of a note's cards, in ordinal order.
     public func cardIDs(ofNote noteID: Int64) throws(StoreError) -> [Int64] {
         try db.rows("SELECT id FROM cards WHERE note_id = ? ORDER BY ordinal", [.integer(noteID)]) { $0.int64Value(0) }
@@ -153,7 +160,8 @@ extension Store {
     /// Applies an import: adds, updates (keeping ids, history and state) and prunes notes.
     /// Call inside `write { }`: one import is one transaction (DESIGN.md invariant 3).
     public func applyImport(
-        added: [ImportedNote], updated: [(id: Int64, note: ImportedNote)], pruned: [Int64], now: Millis
+        added: [ImportedNote], updated: [(id: Int64, note: ImportedNote)], pruned: [Int64], now: Millis,
+        pruneCards: Bool = false
     ) throws -> ImportCounts {
         var counts = ImportCounts()
         var deckIDs: [String: Int64] = [:]
@@ -230,10 +238,14 @@ extension Store {
             let existing = try db.rows("SELECT id, ordinal, deck_id FROM cards WHERE note_id = ?", [.integer(noteID)]) {
                 (id: $0.int64Value(0), ordinal: $0.intValue(1), deck: $0.int64Value(2))
             }
+            // A card whose place left the note's source (a cloze deletion removed, `:::` made
+            // `::`) is missing from its source like a note: kept, with its history, unless pruning.
             let wanted = Set(note.ordinals)
             let stale = existing.filter { !wanted.contains($0.ordinal) }.map(\.id)
-            try deleteCards(stale, now: now, keepingEmptyNotes: true)
-            counts.cardsRemoved += stale.count
+            if pruneCards {
+                try deleteCards(stale, now: now, keepingEmptyNotes: true)
+                counts.cardsRemoved += stale.count
+            }
             let have = Set(existing.map(\.ordinal))
             let deck = try existing.first?.deck ?? deckID(note.deck)
             for ordinal in note.ordinals where !have.contains(ordinal) {

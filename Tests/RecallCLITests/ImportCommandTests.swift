@@ -282,6 +282,37 @@ import Testing
         #expect((shown["state"] as? [String: Any])?["reps"] as? Int == 1)
     }
 
+    @Test func aCardWhosePlaceLeftTheSourceIsKeptAndReportedUntilPruned() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("cell.md")
+        let full = "C: The [mitochondria] is the powerhouse of the [cell] of [eukaryotes].\n\n*Bonjour* ::: Hello\n"
+        try write(full, to: path)
+        try sandbox.ok(["import", path])
+        try sandbox.ok(["answer", "3", "good"])
+        try sandbox.ok(["answer", "5", "good"])  // the reversed card of Bonjour
+        let shrunk = "C: The [mitochondria] is the powerhouse of the [cell].\n\n*Bonjour* :: Hello\n"
+        try write(shrunk, to: path)
+        let dry = try sandbox.ok(["import", path, "--dry-run"])
+        #expect(dry.contains("cards whose place is gone from the note's source (kept; --prune deletes them):"))
+        let summary = try sandbox.ok(["import", path])
+        #expect(summary.contains("3  card 3 of") && summary.contains("5  card 2 of"))
+        for id in ["3", "5"] {
+            let card = try #require(try sandbox.json(["show", id, "--json"]) as? [String: Any])
+            #expect((card["reviews"] as? [Any])?.count == 1)
+        }
+        // Put back, the deletion is the same card again, history and all.
+        try write(full, to: path)
+        #expect(try sandbox.ok(["import", path]).contains("0 added"))
+        #expect(try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]]).count == 5)
+        // Only --prune deletes a card whose place is gone.
+        try write(shrunk, to: path)
+        let pruned = try sandbox.ok(["import", path, "--prune"])
+        #expect(pruned.contains("deleted cards (their place is gone from the note's source):"))
+        #expect(try sandbox.run(["show", "3"]).status == 1)
+        #expect(try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]]).count == 3)
+    }
+
     @Test func aDifferentClozeIsANewNoteNotAnUpdate() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
