@@ -12,6 +12,8 @@ struct ImportRun {
         var deck: String
         var deckIsExplicit = false
         var drafts: [NoteDraft]
+        /// The file's absolute path, when it was read from disk.
+        var path: String?
     }
 
     var sources: [Source] = []
@@ -39,6 +41,7 @@ struct ImportRun {
                 key = root.lastPathComponent
             }
             try add(file, key: key)
+            sources[sources.count - 1].path = URL(fileURLWithPath: file.path).standardizedFileURL.path
         }
     }
 
@@ -98,40 +101,100 @@ struct ImportRun {
 
     /// Source keys as the store knows them. A bank imported before under another key (as part
     /// of a folder, `banks/lang/go.md`, and now alone, `go.md`; or the other way round) keeps
-    /// the key it was first imported with, and its new notes go to the deck its notes are in
-    /// unless a deck was asked for, so that importing it another way never duplicates it.
+    /// the key it was first imported with: of the keys earlier imports stored, the longest one
+    /// that the file's real path ends with. New notes of a bank go to the deck its notes are in
+    /// (wherever it was renamed to) unless a deck was asked for, so that importing a bank
+    /// another way never duplicates it.
     private mutating func resolveKeys(in store: Store, notices: inout [String]) throws(StoreError) {
-        var known: [String]?
         let wanted = Set(sources.map(\.key))
         var taken = Set<String>()
         for index in sources.indices {
             let key = sources[index].key
-            if try store.hasNotes(fromSource: key) { continue }
-            if known == nil { known = try store.importedSources() }
-            let matches = (known ?? []).filter { stored in
-                !wanted.contains(stored) && !taken.contains(stored)
-                    && (stored.hasSuffix("/" + key) || key.hasSuffix("/" + stored))
-            }
-            guard let stored = matches.first else { continue }
-            guard matches.count == 1 else {
-                notices.append("\(key) matches several banks imported before (\(matches.sorted().joined(separator: ", "))); imported as \(key)")
-                continue
-            }
-            taken.insert(stored)
-            sources[index].key = stored
-            let deck = sources[index].deckIsExplicit ? nil : try store.deckName(ofNotesFromSource: stored)
-            for draft in sources[index].drafts.indices {
-                sources[index].drafts[draft].source = stored
-                if let deck, sources[index].drafts[draft].deck == sources[index].deck {
-                    sources[index].drafts[draft].deck = deck
+            if let path = sources[index].path {
+                // The path's tails, `go.md`, `lang/go.md`, `banks/lang/go.md`…: the longest one
+                // an earlier import stored notes under names this file.
+                let parts = path.split(separator: "/")
+                var best: String?
+                for count in 1...min(parts.count, 8) {
+                    let tail = parts.suffix(count).joined(separator: "/")
+                    if tail != key, wanted.contains(tail) || taken.contains(tail) { continue }
+                    if try store.hasNotes(fromSource: tail) { best = tail }
+                }
+                if let stored = best, stored != key {
+                    taken.insert(stored)
+                    // The folder this import named, as the store knows it: its files that are gone are missing.
+                    for prefix in folderPrefixes where key.hasPrefix(prefix) && stored.hasSuffix(key) {
+                        folderPrefixes.append(String(stored.dropLast(key.count)) + prefix)
+                    }
+                    rekey(index, to: stored)
                 }
             }
-            if let deck { sources[index].deck = deck }
+            if !sources[index].deckIsExplicit, let deck = try store.deckName(ofNotesFromSource: sources[index].key),
+               deck != sources[index].deck {
+                moveNewNotes(of: index, to: deck)
+            }
         }
     }
 
-    private func plan(store: Store, now: Millis, prune: Bool, dryRun: Bool, phases: inout PhaseTimer,
-                      hashing: ContentHashing?, notices: [String]) throws -> Outcome {
+    /// Gives source `index` the key `key`, in its drafts too.
+    private mutating func rekey(_ index: Int, to key: String) {
+        sources[index].key = key
+        for draft in sources[index].drafts.indices { sources[index].drafts[draft].source = key }
+    }
+
+    /// New notes of a bank that was imported before go where its notes are (the deck named
+    /// after the file, renamed since); a `#deck:` header's choice stays.
+    private mutating func moveNewNotes(of index: Int, to deck: String) {
+        for draft in sources[index].drafts.indices where sources[index].drafts[draft].deck == sources[index].deck {
+            sources[index].drafts[draft].deck = deck
+        }
+        sources[index].deck = deck
+    }
+
+    /// Where each bank was last imported from, kept in the store's settings under this prefix
+    /// and the bank's key: tells another file of the same name from the same file rewritten.
+    static let sourcePathSetting = "import path "
+
+    /// A bank that shares no card at all with the notes stored under its key, while the file
+    /// those notes came from is still there, is another file of the same name (`x/go.md` and
+    /// `y/go.md`, each imported alone): it gets a key of its own, its folder and name, so that
+    /// the other bank's notes are neither matched nor reported missing (and never pruned). The
+    /// same file rewritten from scratch stays the same bank. Returns whether any source was re-keyed.
+    private mutating func separateUnrelatedBanks(_ plan: ImportPlan, in store: Store, notices: inout [String]) throws(StoreError) -> Bool {
+        var added: [String: Int] = [:]
+        for draft in plan.added { added[draft.source, default: 0] += 1 }
+        var changed = false
+        for index in sources.indices where !sources[index].drafts.isEmpty {
+            let source = sources[index]
+            guard added[source.key] == source.drafts.count, let path = source.path,
+                  let earlier = try store.setting(Self.sourcePathSetting + source.key), earlier != path,
+                  FileManager.default.fileExists(atPath: earlier), try store.hasNotes(fromSource: source.key) else { continue }
+            let parts = path.split(separator: "/")
+            guard parts.count >= 2 else { continue }
+            var key = parts.suffix(2).joined(separator: "/")
+            func inUse(_ candidate: String) throws(StoreError) -> Bool {
+                if candidate == source.key { return true }
+                return try store.hasNotes(fromSource: candidate)
+            }
+            if try inUse(key) {
+                guard parts.count >= 3 else { continue }
+                key = parts.suffix(3).joined(separator: "/")
+                if try inUse(key) { continue }
+            }
+            notices.append("\(source.key) shares no card with the bank imported before as \(source.key); "
+                + "imported as \(key), a bank of its own")
+            rekey(index, to: key)
+            if !source.deckIsExplicit, let fileDeck = source.drafts.first?.deck, fileDeck != source.deck {
+                moveNewNotes(of: index, to: source.deck)
+            }
+            changed = true
+        }
+        return changed
+    }
+
+    private mutating func plan(store: Store, now: Millis, prune: Bool, dryRun: Bool, phases: inout PhaseTimer,
+                               hashing: ContentHashing?, notices: [String], separated: Bool = false) throws -> Outcome {
+        var notices = notices
         var keys = sources.map(\.key)
         // A folder's notes from files no longer in it are missing from their source too.
         for prefix in folderPrefixes {
@@ -153,6 +216,10 @@ struct ImportRun {
             ReimportPlanner.pairEditedClozes(&plan, drafts: drafts, storedTexts: texts.reduce(into: [:]) { result, note in
                 result[String(note.id)] = ReimportPlanner.StoredText(kind: note.kind, front: note.front)
             })
+        }
+        if !separated, try separateUnrelatedBanks(plan, in: store, notices: &notices) {
+            return try self.plan(store: store, now: now, prune: prune, dryRun: dryRun, phases: &phases,
+                                 hashing: hashing, notices: notices, separated: true)
         }
         var missingNotes: [(id: Int64, source: String, front: String, cards: [Int64])] = []
         for note in plan.missing {
@@ -182,13 +249,18 @@ struct ImportRun {
                 sourceHash: ReimportPlanner.hex(contentHashes[index]))
         }
         let counts = try store.write {
-            try store.applyImport(
+            let counts = try store.applyImport(
                 added: plan.addedIndices.map(imported),
                 updated: zip(plan.updated, plan.updatedIndices).compactMap { update, index in
                     Int64(update.id).map { ($0, imported(index)) }
                 },
                 pruned: prune ? plan.missing.compactMap { Int64($0.id) } : [],
                 now: now, pruneCards: prune)
+            for source in sources {
+                guard let path = source.path, try store.setting(Self.sourcePathSetting + source.key) != path else { continue }
+                try store.setSetting(Self.sourcePathSetting + source.key, path)
+            }
+            return counts
         }
         phases.mark("write")
         return Outcome(sources: sources, notices: notices, decks: try decks(in: store, plan: plan),

@@ -13,6 +13,13 @@ struct ImportSummary {
     func print(json: Bool) {
         let plan = outcome.plan
         let missing = outcome.missingNotes
+        // Notes of a bank already imported stay where they are when --deck names another deck.
+        var notices = outcome.notices
+        for source in outcome.sources where source.deckIsExplicit {
+            if let old = outcome.decks[source.key]?.first(where: { $0 != source.deck }) {
+                notices.append("notes imported earlier from \(source.key) stay in deck \"\(old)\"; --deck applies to new ones")
+            }
+        }
         if json {
             Output.json(.object([
                 "dry_run": .bool(dryRun),
@@ -38,7 +45,7 @@ struct ImportSummary {
                     return .object(["source": .string(source.key), "deck": .string(decks.first ?? source.deck),
                                     "decks": .array(decks.map { .string($0) }), "notes": .int(Int64(source.drafts.count))])
                 }),
-                "notices": .array(outcome.notices.map { .string($0) }),
+                "notices": .array(notices.map { .string($0) }),
             ]))
             return
         }
@@ -48,11 +55,8 @@ struct ImportSummary {
             let notes = source.drafts.count == 1 ? "1 note" : "\(source.drafts.count) notes"
             Output.line("\(verb) \(Sanitizer.sanitize(source.key, keepNewlines: false)) → deck\(decks.count == 1 ? "" : "s") "
                 + decks.joined(separator: ", ") + ": " + notes)
-            if source.deckIsExplicit, let old = outcome.decks[source.key]?.first(where: { $0 != source.deck }) {
-                Output.line("note: notes imported earlier from \(Sanitizer.sanitize(source.key, keepNewlines: false)) stay in deck \"\(Sanitizer.sanitize(old, keepNewlines: false))\"; --deck applies to new ones")
-            }
         }
-        for notice in outcome.notices { Output.line("note: " + Sanitizer.sanitize(notice, keepNewlines: false)) }
+        for notice in notices { Output.line("note: " + Sanitizer.sanitize(notice, keepNewlines: false)) }
         Output.line("\(plan.added.count) added, \(plan.updated.count) updated, \(plan.unchanged.count) unchanged, "
             + "\(missing.count) missing from source" + (dryRun ? " (dry run: nothing written)" : ""))
         if !missing.isEmpty {

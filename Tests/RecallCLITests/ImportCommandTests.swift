@@ -231,6 +231,47 @@ import Testing
         #expect(try sandbox.ok(["search", "borrow"]).contains("borrow"))
     }
 
+    @Test func twoBanksWithTheSameFileNameNeverMatchOrPruneEachOther() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try write("Q: What does defer do?\nA: Runs a call at function exit.\n\nQ: What starts a goroutine?\nA: The go keyword.\n",
+                  to: sandbox.path("x/go.md"))
+        try write("Q: What is go in baduk?\nA: A board game.\n", to: sandbox.path("y/go.md"))
+        try sandbox.ok(["import", sandbox.path("x/go.md")])
+        try sandbox.ok(["answer", "1", "good"])
+        let other = try sandbox.ok(["import", sandbox.path("y/go.md"), "--prune"])
+        #expect(other.contains("imported as y/go.md, a bank of its own"))
+        #expect(other.contains("1 added, 0 updated, 0 unchanged, 0 missing from source"))
+        #expect(try #require(try sandbox.json(["show", "1", "--json"]) as? [String: Any])["reviews"] as? [Any] != nil)
+        // Each is itself again on the next import.
+        #expect(try sandbox.ok(["import", sandbox.path("y/go.md")]).contains("0 added, 0 updated, 1 unchanged, 0 missing"))
+        #expect(try sandbox.ok(["import", sandbox.path("x/go.md")]).contains("0 added, 0 updated, 2 unchanged, 0 missing"))
+    }
+
+    @Test func aFileGoneFromASubfolderIsMissingWhenTheSubfolderIsImported() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try makeBanks(sandbox)
+        try sandbox.ok(["import", sandbox.path("banks")])
+        try FileManager.default.removeItem(atPath: sandbox.path("banks/lang/sys/rust.md"))
+        let dry = try sandbox.ok(["import", sandbox.path("banks/lang"), "--dry-run"])
+        #expect(dry.contains("0 added, 0 updated, 2 unchanged, 1 missing from source"))
+        #expect(dry.contains("What is a borrow?"))
+    }
+
+    @Test func newNotesOfABankFollowItsDeckAfterARename() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("g.md")
+        try write("Q: One?\nA: 1\n", to: path)
+        try sandbox.ok(["import", path])
+        try sandbox.ok(["deck", "rename", "g", "golang"])
+        try write("Q: One?\nA: 1\n\nQ: Two?\nA: 2\n", to: path)
+        #expect(try sandbox.ok(["import", path]).contains("imported g.md → deck \"golang\": 2 notes"))
+        let decks = try #require(try sandbox.json(["decks", "--json"]) as? [[String: Any]])
+        #expect(decks.compactMap { $0["name"] as? String } == ["golang"])
+    }
+
     @Test func theSummaryNamesTheDeckTheNotesAreIn() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
@@ -242,6 +283,8 @@ import Testing
         #expect(source["deck"] as? String == "Vocabulary")
         let moved = try sandbox.ok(["import", sandbox.path("banks/vocab.tsv"), "--deck", "German"])
         #expect(moved.contains("note: notes imported earlier from vocab.tsv stay in deck \"Vocabulary\""))
+        let movedJSON = try #require(try sandbox.json(["import", sandbox.path("banks/vocab.tsv"), "--deck", "German", "--json"]) as? [String: Any])
+        #expect((movedJSON["notices"] as? [String])?.first?.contains("stay in deck \"Vocabulary\"") == true)
     }
 }
 
