@@ -388,20 +388,22 @@ private struct Merger {
     var folded: [String: String] = [:]
 
     /// The same bank imported on two stores (or the bundled deck of two new stores) made two
-    /// notes of each question, with different ids. Notes in one deck from the same bank file
-    /// with the same question and answer keys are one note: every card moves to the note with
+    /// notes of each question, with different ids. Notes from the same bank file with the same
+    /// question and answer keys are one note: every card moves to the note with
     /// the smallest id (as UTF-8 bytes), and the sibling fold below then keeps one card per
     /// place, with the reviews of both. Every store derives the same from the same versions.
     private mutating func unifyNotesFromTheSameBank(_ survivors: [String]) {
+        // Not keyed by deck: a deck renamed on one store before the first sync would keep the
+        // copies apart, and one store never holds two notes of one bank file with the same keys
+        // (a re-import matches them), so no deck tells two real notes apart here.
         struct BankNote: Hashable {
-            var deck: String
             var file: String
             var question: String
             var answer: String
         }
         func bankNote(_ version: CardVersion) -> BankNote? {
             guard let origin = version.origin, !origin.questionKey.isEmpty else { return nil }
-            return BankNote(deck: version.deck, file: origin.file, question: origin.questionKey, answer: origin.answerKey)
+            return BankNote(file: origin.file, question: origin.questionKey, answer: origin.answerKey)
         }
         var canonical: [BankNote: String] = [:]
         for guid in survivors {

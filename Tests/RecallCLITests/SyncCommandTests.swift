@@ -267,6 +267,27 @@ import Testing
         #expect(try a.ok(["export"]) == b.ok(["export"]))
     }
 
+    @Test func theSameBankIsOneSetOfCardsEvenWhenOneStoreRenamedItsDeckFirst() throws {
+        let a = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        let b = RecallSandbox(now: "2026-11-25T13:00:00Z")
+        let folder = a.path("shared")
+        for store in [a, b] {
+            try store.ok(["init", "--empty"])
+            try FileManager.default.createDirectory(atPath: store.path("banks"), withIntermediateDirectories: true)
+            try Self.bank.write(toFile: store.path("banks/bank.md"), atomically: true, encoding: .utf8)
+            try store.ok(["import", store.path("banks/bank.md")])
+        }
+        try a.ok(["answer", "1", "good"])
+        try a.ok(["deck", "rename", "bank", "Python"], environment: ["RECALL_NOW": "2026-11-25T14:00:00Z"])
+        for store in [a, b, a, b] { try store.ok(["sync", folder], environment: ["RECALL_NOW": "2026-11-26T09:00:00Z"]) }
+        for store in [a, b] {
+            let cards = try #require(try store.json(["list", "--json"]) as? [[String: Any]])
+            #expect(cards.count == 4 && cards.allSatisfy { $0["deck"] as? String == "Python" })
+            #expect(cards.reduce(0) { $0 + (($1["reviews"] as? [Any])?.count ?? 0) } == 1)
+        }
+        #expect(try a.ok(["export"]) == b.ok(["export"]))
+    }
+
     @Test func syncIntoAFileFails() throws {
         let sandbox = try sandbox()
         try "x".write(toFile: sandbox.path("plain"), atomically: false, encoding: .utf8)
