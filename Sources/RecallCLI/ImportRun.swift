@@ -120,6 +120,17 @@ struct ImportRun {
                     if tail != key, wanted.contains(tail) || taken.contains(tail) { continue }
                     if try store.hasNotes(fromSource: tail) { best = tail }
                 }
+                if best == nil, try !store.hasNotes(fromSource: key) {
+                    // Imported from this very file before, under a key the file has since left.
+                    best = try store.settings(withPrefix: Self.sourcePathSetting)
+                        .first { $0.value == path && !wanted.contains($0.key) && !taken.contains($0.key) }?.key
+                }
+                if best == nil, try !store.hasNotes(fromSource: key) {
+                    best = try movedBank(index, in: store, excluding: wanted.union(taken))
+                    if let moved = best {
+                        notices.append("\(key) is the bank imported before as \(moved) (that file is gone); its cards are kept")
+                    }
+                }
                 if let stored = best, stored != key {
                     taken.insert(stored)
                     // The folder this import named, as the store knows it: its files that are gone are missing.
@@ -134,6 +145,23 @@ struct ImportRun {
                 moveNewNotes(of: index, to: deck)
             }
         }
+    }
+
+    /// A bank whose file was moved or renamed: of the banks whose recorded file is gone, the one
+    /// that shares the most notes (by content) with source `index`, if at least half of its notes.
+    private func movedBank(_ index: Int, in store: Store, excluding: Set<String>) throws(StoreError) -> String? {
+        let gone = try store.settings(withPrefix: Self.sourcePathSetting).filter {
+            !excluding.contains($0.key) && !FileManager.default.fileExists(atPath: $0.value)
+        }
+        guard !gone.isEmpty else { return nil }
+        let hashes = Set(sources[index].drafts.map(ReimportPlanner.contentHash))
+        var best: (key: String, shared: Int)?
+        for candidate in gone {
+            let stored = try store.notes(fromSources: [candidate.key])
+            let shared = stored.reduce(0) { $0 + (($1.sourceHash.map(hashes.contains) ?? false) ? 1 : 0) }
+            if shared > 0, shared * 2 >= stored.count, shared > (best?.shared ?? 0) { best = (candidate.key, shared) }
+        }
+        return best?.key
     }
 
     /// Gives source `index` the key `key`, in its drafts too.

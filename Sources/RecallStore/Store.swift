@@ -114,6 +114,14 @@ public final class Store {
         try db.row("SELECT value FROM settings WHERE key = ?", [.text(key)]) { $0.textValue(0) }
     }
 
+    /// Every setting whose key starts with `prefix`, without the prefix, by key.
+    public func settings(withPrefix prefix: String) throws(StoreError) -> [(key: String, value: String)] {
+        try db.rows("SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key",
+                    [.integer(Int64(prefix.utf8.count)), .text(prefix)]) {
+            (key: String($0.textValue(0).utf8.dropFirst(prefix.utf8.count)) ?? "", value: $0.textValue(1))
+        }
+    }
+
     public func setSetting(_ key: String, _ value: String) throws(StoreError) {
         try db.run(
             "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -259,6 +259,21 @@ import Testing
         #expect(dry.contains("What is a borrow?"))
     }
 
+    @Test func aBankFileMovedOrRenamedInsideItsFolderKeepsItsCards() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try write("Q: One?\nA: 1\n\nQ: Two?\nA: 2\n", to: sandbox.path("banks/go.md"))
+        try sandbox.ok(["import", sandbox.path("banks")])
+        try sandbox.ok(["answer", "1", "good"])
+        try FileManager.default.createDirectory(atPath: sandbox.path("banks/lang"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: sandbox.path("banks/go.md"), toPath: sandbox.path("banks/lang/golang.md"))
+        for _ in 0..<2 {
+            let summary = try sandbox.ok(["import", sandbox.path("banks")])
+            #expect(summary.contains("0 added, 0 updated, 2 unchanged, 0 missing from source"))
+        }
+        #expect(try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]]).count == 2)
+    }
+
     @Test func newNotesOfABankFollowItsDeckAfterARename() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
