@@ -36,6 +36,37 @@ import Testing
         if status == 1 { #expect(result.stderr.split(separator: "\n").count == 1) }
     }
 
+    static let usageErrorsWithNewlines: [[String]] = [
+        ["list", "--x\nfake"],
+        ["x\ny"],
+        ["answer", "1", "good", "--duration", "5\nx"],
+        ["answer", "1", "go\tod\r"],
+    ]
+
+    /// The QA repro: a newline in what was typed split the error, so a line of it looked like
+    /// recall's own. Now a usage error is two lines whatever was typed.
+    @Test(arguments: usageErrorsWithNewlines)
+    func aUsageErrorIsTheMessageLineAndTheUsageLine(arguments: [String]) throws {
+        let sandbox = try sandbox()
+        let result = try sandbox.run(arguments)
+        #expect(result.status == 64)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 3 && lines[2].isEmpty, "\(result.stderr.debugDescription)")
+        #expect(lines.first?.hasPrefix("recall: error: ") == true)
+        #expect(lines.count > 1 && lines[1].hasPrefix("Usage: recall "), "\(result.stderr.debugDescription)")
+        #expect(isTerminalSafe(result.stderr) && !result.stderr.contains("\t"))
+        #expect(["␤", "␉"].contains { result.stderr.contains($0) })
+    }
+
+    @Test func aUsageErrorShowsWhatWasTypedWithItsControlCharactersVisible() throws {
+        let sandbox = try sandbox()
+        let result = try sandbox.run(["list", "--x\nfake"])
+        #expect(result.stderr == "recall: error: Unknown option '--x␤fake'\n"
+            + "Usage: recall list [--db <path>] [--deck <deck>] [--due] [--json]\n")
+        #expect(try sandbox.run(["answer", "1", "gr\teat"]).stderr
+            .hasPrefix("recall: error: rating must be again, hard, good, easy or 1-4, got 'gr␉eat'\nUsage: recall answer "))
+    }
+
     @Test func rmWithARepeatedIdDeletesThatCardOnce() throws {
         let sandbox = try sandbox()
         #expect(try sandbox.ok(["rm", "2", "2"]) == "deleted card 2\n")
