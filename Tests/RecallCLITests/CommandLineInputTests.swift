@@ -87,9 +87,9 @@ import Testing
         #expect(weights.count == 21)
         weights[0] = "-1"
         #expect(try sandbox.fails(["config", "parameters", weights.joined(separator: ", ")])
-            == "recall: error: parameters: w0 must be between 0.001 and 100, got -1.0")
+            == "recall: error: parameters: w0 must be between 0.001 and 100, got -1")
         #expect(try sandbox.fails(["config", "parameters", Array(repeating: "100", count: 21).joined(separator: ",")])
-            == "recall: error: parameters: w4 must be between 1 and 10, got 100.0")
+            == "recall: error: parameters: w4 must be between 1 and 10, got 100")
         weights[0] = "0.212"
         weights[20] = "0.9"
         #expect(try sandbox.fails(["config", "--deck", "D", "parameters", weights.joined(separator: " ")])
