@@ -18,7 +18,7 @@ import Testing
 
     static let hostileCommands: [([String], Int32)] = [
         (["import", "\u{1B}[31mred.md"], 1),
-        (["show", "\u{1B}]0;x\u{07}12"], 1),
+        (["show", "\u{1B}]0;x\u{07}12"], 64),
         (["list", "--deck", "\u{1B}[2Jnope"], 1),
         (["deck", "rename", "\u{9B}31mold\nline", "new"], 1),
         (["list", "--bogus\u{1B}[2J"], 64),
