@@ -53,6 +53,19 @@ func parseCardID(_ text: String) throws(CLIError) -> Int64 {
     return id
 }
 
+/// Checks card ids in a command's `validate()`: text that is not a card id is wrong usage (exit
+/// 64, with the usage line), like any other bad argument (`recall answer 1 great`). A number
+/// that names no card is not: that is the store's answer (exit 1, `card 99 not found`).
+func validateCardIDs(_ texts: [String]) throws {
+    for text in texts {
+        do {
+            _ = try parseCardID(text)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
 /// A list of card ids on the command line, each once, in the order first given: `recall rm 6 6`
 /// deletes card 6 and `recall suspend 1 1` reports card 1 once.
 func parseCardIDs(_ texts: [String]) throws(CLIError) -> [Int64] {

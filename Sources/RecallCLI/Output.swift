@@ -21,6 +21,12 @@ enum Output {
         FileHandle.standardError.write(Data((safe + "\n").utf8))
     }
 
+    /// `text` on one line with every control character shown as a symbol: a tab as `␉` and a
+    /// newline as `␤` (`Sanitizer` keeps tabs as spaces, which hide them in a quoted argument).
+    static func visible(_ text: String) -> String {
+        Sanitizer.sanitize(text.replacingOccurrences(of: "\t", with: "\u{2409}"), keepNewlines: false)
+    }
+
     /// `recall: warning: …` on standard error: something was skipped or adjusted, and the
     /// command went on.
     static func warning(_ text: String) {

@@ -50,15 +50,31 @@ public struct RecallCommand: ParsableCommand {
             if code.rawValue == ExitCode.failure.rawValue, !(error is ExitCode), !(error is ValidationError) {
                 fail(message(for: error))
             }
-            // A usage error is its message and the command's usage line: ArgumentParser's
-            // "Help:" excerpt and "See '… --help'" hint are left out, the usage already says it.
-            var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-            lines.removeAll { $0.hasPrefix("Help:") || $0.trimmingCharacters(in: .whitespaces).hasPrefix("See '") }
-            var text = lines.joined(separator: "\n")
-            if text.hasPrefix("Error: ") { text = "recall: error: " + text.dropFirst(7) }
-            Output.error(text)
+            // A usage error is two lines: its message, and the command's usage line.
+            // ArgumentParser's "Help:" excerpt and "See '… --help'" hint are left out, the usage
+            // already says it. The message quotes what was typed, so every control character
+            // in it is shown, a newline and a tab too: `recall list $'--x\nfake'` must not
+            // print a line that looks like recall's own.
+            var text = message(for: error)
+            if text.hasPrefix("Error: ") { text.removeFirst(7) }
+            if !text.isEmpty { Output.error("recall: error: " + Output.visible(text), oneLine: true) }
+            if let usage = usageLine(fullMessage(for: error)) { Output.error(usage) }
             Foundation.exit(code.rawValue == ExitCode.failure.rawValue ? ExitCode32.failure : ExitCode32.usage)
         }
+    }
+
+    /// The `Usage: …` line of ArgumentParser's full message, on one line (a usage it wrapped
+    /// continues on indented lines); nil when there is none.
+    static func usageLine(_ fullMessage: String) -> String? {
+        let lines = fullMessage.split(separator: "\n", omittingEmptySubsequences: true)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("Usage: ") }) else { return nil }
+        var parts = [String(lines[start])]
+        for line in lines[(start + 1)...] {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard line.first == " ", !trimmed.hasPrefix("See '") else { break }
+            parts.append(trimmed)
+        }
+        return Output.visible(parts.joined(separator: " "))
     }
 
     /// Errors of recall's own modules, whose description is already the user-facing line.

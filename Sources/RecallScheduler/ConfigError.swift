@@ -13,7 +13,7 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidStep(key: String, got: String)
     /// FSRS-6 takes exactly 21 parameters.
     case parameterCount(got: Int)
-    /// Parameter `index` (w0 … w20) is NaN, infinite or not a number.
+    /// Parameter `index` (w0 … w20) is NaN, infinite or not a plain decimal number (`0x10`).
     case parameterNotFinite(index: Int, got: String)
     /// Parameter `index` (w0 … w20) is outside the range FSRS-6 allows (`FSRS.parameterBounds`).
     case parameterOutOfRange(index: Int, minimum: String, maximum: String, got: String)
@@ -25,7 +25,7 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .outOfRange(key, minimum, maximum, got):
             "\(key) must be between \(minimum) and \(maximum), got \(got)"
         case let .notANumber(key, got):
-            "\(key) must be a number, got '\(got)'"
+            "\(key) must be a decimal number, got '\(got)'"
         case let .notAWholeNumber(key, got):
             "\(key) must be a whole number, got '\(got)'"
         case let .notABoolean(key, got):
@@ -37,7 +37,7 @@ public enum ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
         case .parameterCount(let got):
             "parameters must be 21 numbers, got \(got)"
         case let .parameterNotFinite(index, got):
-            "parameters: w\(index) must be a finite number, got '\(got)'"
+            "parameters: w\(index) must be a finite decimal number, got '\(got)'"
         case let .parameterOutOfRange(index, minimum, maximum, got):
             "parameters: w\(index)\(index == 20 ? " (decay)" : "") must be between \(minimum) and \(maximum), got \(got)"
         }

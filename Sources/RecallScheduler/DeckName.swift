@@ -4,8 +4,10 @@
 /// that there is one rule.
 ///
 /// A name is one or more parts joined by `::` (`parent::child`). Each part is not empty and
-/// neither starts nor ends with a space; no character is a control character (deck names are
-/// printed in tables and messages, and are compared and sorted as they are written).
+/// neither starts nor ends with a space or a colon; no character is a control character (deck
+/// names are printed in tables and messages, and are compared and sorted as they are written).
+/// A colon at either end of a part would make a run of three or more colons, which reads as
+/// `a::` + `:b` or as `a:` + `b` (`a:::b` was listed under both `a` and `a:`).
 public enum DeckName {
     /// Why `name` cannot name a deck (`it starts or ends with a space`), or nil when it can.
     public static func problem(_ name: String) -> String? {
@@ -20,6 +22,10 @@ public enum DeckName {
         if startsOrEndsWithSpace(name) { return "it starts or ends with a space" }
         if let part = parts.first(where: startsOrEndsWithSpace) {
             return "its part \(quoted(part)) starts or ends with a space"
+        }
+        if startsOrEndsWithColon(name) { return "it starts or ends with \":\"" }
+        if let part = parts.first(where: startsOrEndsWithColon) {
+            return "its part \(quoted(part)) starts or ends with \":\" (sub-decks are separated by exactly \"::\")"
         }
         return nil
     }
@@ -59,6 +65,10 @@ public enum DeckName {
 
     private static func startsOrEndsWithSpace(_ text: String) -> Bool {
         (text.first?.isWhitespace ?? false) || (text.last?.isWhitespace ?? false)
+    }
+
+    private static func startsOrEndsWithColon(_ text: String) -> Bool {
+        text.hasPrefix(":") || text.hasSuffix(":")
     }
 
     private static func hex(_ value: UInt32) -> String {

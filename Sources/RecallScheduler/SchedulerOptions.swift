@@ -195,7 +195,12 @@ public struct SchedulerOptions: Sendable, Equatable, Codable {
         case .leechAction: leechAction = try Self.parseChoice(name, t)
         case .parameters:
             let values = try Self.parseParameters(t)
-            try FSRS.validate(parameters: values)
+            do {
+                try FSRS.validate(parameters: values)
+            } catch let .parameterOutOfRange(index, minimum, maximum, _) {
+                // As typed (`0`, not the `0.0` the number prints as).
+                throw .parameterOutOfRange(index: index, minimum: minimum, maximum: maximum, got: String(Self.tokens(t)[index]))
+            }
             parameters = values
         case .learningSteps: learningSteps = try Self.parseSteps(name, t)
         case .relearningSteps: relearningSteps = try Self.parseSteps(name, t)
@@ -203,8 +208,8 @@ public struct SchedulerOptions: Sendable, Equatable, Codable {
         case .fuzz: fuzz = try Self.parseBool(name, t)
         case .desiredRetention, .startingEase, .easyBonus, .hardMultiplier, .intervalModifier,
             .lapseMultiplier:
-            guard let x = Double(t), x.isFinite else { throw .notANumber(key: name, got: t) }
-            try Self.checkDouble(k, x, got: t)
+            guard let x = Self.decimal(t) else { throw .notANumber(key: name, got: t) }
+            try Self.checkDouble(k, x, got: t)  // an infinite value (1e400) is out of range too
             switch k {
             case .desiredRetention: desiredRetention = x
             case .startingEase: startingEase = x
@@ -322,10 +327,38 @@ public struct SchedulerOptions: Sendable, Equatable, Codable {
     private static func parseParameters(_ text: String) throws(ConfigError) -> [Double] {
         var values: [Double] = []
         for (i, token) in tokens(text).enumerated() {
-            guard let x = Double(token) else { throw .parameterNotFinite(index: i, got: String(token)) }
+            guard let x = decimal(token), x.isFinite else { throw .parameterNotFinite(index: i, got: String(token)) }
             values.append(x)
         }
         return values
+    }
+
+    /// A number written the plain decimal way: an optional sign, digits with an optional
+    /// fraction (`0.9`, `.9`, `9.`), and an optional exponent (`1e-3`). Nil for anything else,
+    /// which `Double(_:)` would take too: hexadecimal (`0x10`), `inf`, `nan`. A plain number too
+    /// large for a Double is infinite; the caller refuses it, quoting the text as typed.
+    static func decimal<S: StringProtocol>(_ text: S) -> Double? {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) { i += 1 }
+            return i - start
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+        var mantissa = digits()
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return nil }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return nil }
+        }
+        guard i == bytes.count else { return nil }
+        return Double(String(text))
     }
 
     private static let secondsPerUnit: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
@@ -339,7 +372,7 @@ public struct SchedulerOptions: Sendable, Equatable, Codable {
         var steps: [Int] = []
         for token in tokens(text) {
             guard let unit = token.last.flatMap({ secondsPerUnit[Character($0.lowercased())] }),
-                let amount = Double(token.dropLast()), amount.isFinite
+                let amount = decimal(token.dropLast()), amount.isFinite
             else { throw .invalidStep(key: key, got: String(token)) }
             let seconds = amount * unit
             let whole = seconds.rounded()

@@ -117,14 +117,18 @@ extension Store {
             }
         }
         let reviewID = makeReviewID(at: now)
+        // Above every rowid already published, even when the rows that had them were deleted since
+        // (a card removed): undo tells published answers from the others by rowid.
+        let rowid = max(try db.scalarInt("SELECT max(rowid) FROM review_log") ?? 0, try publishedReviewRowid()) + 1
         try db.run(
             """
-            INSERT INTO review_log(id, card_id, reviewed_at, rating, duration_ms, undoable,
+            INSERT INTO review_log(rowid, id, card_id, reviewed_at, rating, duration_ms, undoable,
                 prev_phase, prev_due, prev_stability, prev_difficulty, prev_reps, prev_lapses, prev_last_review,
                 prev_step, prev_interval_days, prev_ease, prev_suspended, prev_tags, buried_siblings)
-            VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(reviewID), .integer(cardID), .integer(now), .integer(Int64(rating.rawValue)), .integer(max(0, durationMS))]
+            [.integer(rowid), .text(reviewID), .integer(cardID), .integer(now), .integer(Int64(rating.rawValue)),
+             .integer(max(0, durationMS))]
                 + Self.stateValues(card.state)
                 + [.integer(card.suspended ? 1 : 0), previousTags.map { .text($0) } ?? .null,
                    buried.isEmpty ? .null : .text(buried.map(String.init).joined(separator: " "))])
@@ -153,8 +157,47 @@ extension Store {
         return latest + 1
     }
 
+    /// The settings key holding the largest review-log rowid that a deck file written by this
+    /// store holds (`recordPublishedAnswers(inDecks:)`).
+    static let publishedReviewKey = "published_review_rowid"
+
+    /// The largest rowid of a review this store wrote into a deck file; 0 when none.
+    func publishedReviewRowid() throws(StoreError) -> Int64 {
+        try setting(Self.publishedReviewKey).flatMap { Int64($0) } ?? 0
+    }
+
+    /// Records that the reviews of `decks` (each with its sub-decks; empty for every deck) are in
+    /// a deck file just written (`recall sync`, `recall export` with history, to a file or to
+    /// standard output). Another store may merge them from it, and a sync would then bring an
+    /// undone one back (the merge is a union of logs, DESIGN.md invariant 4), so
+    /// `undoLastAnswer` refuses them from now on.
+    ///
+    /// Kept as one rowid, the largest, which only grows: called after the file is written, it
+    /// may also cover an answer given meanwhile by another recall, whose undo is then refused
+    /// too (refusing is the safe side). One statement, so two exports at once cannot lower it.
+    public func recordPublishedAnswers(inDecks decks: [String]) throws(StoreError) {
+        var sql = "SELECT max(r.rowid) AS newest FROM review_log r"
+        var values: [SQLValue] = [.text(Self.publishedReviewKey)]
+        if !decks.isEmpty {
+            sql += " JOIN cards c ON c.id = r.card_id JOIN decks d ON d.id = c.deck_id WHERE "
+                + decks.map { _ in "(d.name = ? OR substr(d.name, 1, length(?)) = ?)" }.joined(separator: " OR ")
+            for deck in decks { values += [.text(deck), .text(deck + "::"), .text(deck + "::")] }
+        }
+        try db.run(
+            """
+            INSERT INTO settings(key, value)
+            SELECT ?, CAST(newest AS TEXT) FROM (\(sql)) WHERE newest IS NOT NULL
+            ON CONFLICT(key) DO UPDATE SET value = excluded.value
+            WHERE CAST(settings.value AS INTEGER) < CAST(excluded.value AS INTEGER)
+            """, values)
+    }
+
     /// Takes back the latest answer given in this store: restores the card exactly as it was
     /// (state, suspension, tags, buried siblings) and deletes the log row. Nil when there is none.
+    ///
+    /// An answer already written into a deck file (`recordPublishedAnswers(inDecks:)`) is refused
+    /// with `StoreError.answerPublished`, and nothing changes: other stores may have it, and the
+    /// next sync would bring it back.
     public func undoLastAnswer() throws(StoreError) -> UndoResult? {
         guard let row = try db.row(
             """
@@ -167,6 +210,9 @@ extension Store {
                  buried: row.text(15))
             })
         else { return nil }
+        guard row.rowid > (try publishedReviewRowid()) else {
+            throw StoreError.answerPublished(cardID: row.cardID, rating: row.rating)
+        }
         try writeState(row.state, cardID: row.cardID)
         try db.run("UPDATE cards SET suspended = ? WHERE id = ?", [.integer(row.suspended ? 1 : 0), .integer(row.cardID)])
         if let tags = row.tags {

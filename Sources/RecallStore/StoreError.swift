@@ -15,6 +15,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     case cardNotFound(String)
     /// `answer` on a suspended card.
     case cardSuspended(Int64)
+    /// `undo` of an answer that `recall sync` or `recall export` already wrote into a deck file.
+    case answerPublished(cardID: Int64, rating: Rating)
     case deckNotFound(String)
     case deckExists(String)
     /// A name that is no deck itself, only the parent part of some (`lang` for `lang::go`), where
@@ -36,6 +38,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .cardNotFound(id): return "card \(id) not found"
         case let .cardSuspended(id):
             return "card \(id) is suspended, so it cannot be answered; `recall unsuspend \(id)` brings it back"
+        case let .answerPublished(cardID, rating):
+            return "cannot undo \(rating.name) on card \(cardID): `recall sync` or `recall export` already wrote it to a deck "
+                + "file, and a sync would bring it back from there"
         case let .deckNotFound(name): return "deck \(DeckName.quoted(name)) not found"
         case let .deckExists(name): return "deck \(DeckName.quoted(name)) already exists"
         case let .parentOnlyDeck(name, subDecks):

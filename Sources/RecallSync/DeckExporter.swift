@@ -38,6 +38,7 @@ public enum DeckExporter {
             let counts = try write(store, selection, to: &writer)
             try writer.flush()
             try file.commit()
+            if selection.history { try store.recordPublishedAnswers(inDecks: selection.decks) }
             return counts
         } catch {
             file.discard()
@@ -53,6 +54,7 @@ public enum DeckExporter {
         var writer = ByteWriter(sink: FileDescriptorSink(descriptor: descriptor, name: name))
         let counts = try write(store, selection, to: &writer)
         try writer.flush()
+        if selection.history { try store.recordPublishedAnswers(inDecks: selection.decks) }
         return counts
     }
 

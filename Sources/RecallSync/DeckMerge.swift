@@ -376,6 +376,22 @@ private struct Merger {
             if keeper == guid {
                 kept.append(guid)
             } else {
+                // The kept card takes the newest of both: content by `modified`, deck by `moved`
+                // (a rename on one store reaches the card whichever of the two is kept).
+                if var entry = winners[keeper] {
+                    if outranks(version, entry.version) {
+                        var content = version
+                        content.guid = entry.version.guid
+                        content.note = entry.version.note
+                        entry.version = content.inDeck(of: entry.version)
+                        entry.contentLocal = false
+                    }
+                    if movedLater(version, entry.version) {
+                        entry.version = entry.version.inDeck(of: version)
+                        entry.deckLocal = false
+                    }
+                    winners[keeper] = entry
+                }
                 folded[guid] = keeper
                 let tombstone = SyncTombstone(id: guid, kind: .card, deleted: version.modified)
                 if tombstones[guid].map({ $0.deleted < tombstone.deleted }) ?? true { tombstones[guid] = tombstone }

@@ -110,6 +110,7 @@ public enum FolderSync {
             try DeckExporter.write(store, DeckExporter.Selection(), to: &writer)
             try writer.flush()
             outcome.wroteOwnFile = try file.commitIfChanged()
+            try store.recordPublishedAnswers(inDecks: [])
             phase?("write our file")
         } catch {
             file.discard()

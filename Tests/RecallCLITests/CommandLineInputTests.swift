@@ -18,7 +18,7 @@ import Testing
 
     static let hostileCommands: [([String], Int32)] = [
         (["import", "\u{1B}[31mred.md"], 1),
-        (["show", "\u{1B}]0;x\u{07}12"], 1),
+        (["show", "\u{1B}]0;x\u{07}12"], 64),
         (["list", "--deck", "\u{1B}[2Jnope"], 1),
         (["deck", "rename", "\u{9B}31mold\nline", "new"], 1),
         (["list", "--bogus\u{1B}[2J"], 64),
@@ -34,6 +34,37 @@ import Testing
         // Shown, not obeyed: as a visible symbol, or escaped inside a quoted deck name.
         #expect(["␛", "<U+009B>", "\\u001b", "\\u009b"].contains { result.stderr.contains($0) }, "\(result.stderr.debugDescription)")
         if status == 1 { #expect(result.stderr.split(separator: "\n").count == 1) }
+    }
+
+    static let usageErrorsWithNewlines: [[String]] = [
+        ["list", "--x\nfake"],
+        ["x\ny"],
+        ["answer", "1", "good", "--duration", "5\nx"],
+        ["answer", "1", "go\tod\r"],
+    ]
+
+    /// The QA repro: a newline in what was typed split the error, so a line of it looked like
+    /// recall's own. Now a usage error is two lines whatever was typed.
+    @Test(arguments: usageErrorsWithNewlines)
+    func aUsageErrorIsTheMessageLineAndTheUsageLine(arguments: [String]) throws {
+        let sandbox = try sandbox()
+        let result = try sandbox.run(arguments)
+        #expect(result.status == 64)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 3 && lines[2].isEmpty, "\(result.stderr.debugDescription)")
+        #expect(lines.first?.hasPrefix("recall: error: ") == true)
+        #expect(lines.count > 1 && lines[1].hasPrefix("Usage: recall "), "\(result.stderr.debugDescription)")
+        #expect(isTerminalSafe(result.stderr) && !result.stderr.contains("\t"))
+        #expect(["␤", "␉"].contains { result.stderr.contains($0) })
+    }
+
+    @Test func aUsageErrorShowsWhatWasTypedWithItsControlCharactersVisible() throws {
+        let sandbox = try sandbox()
+        let result = try sandbox.run(["list", "--x\nfake"])
+        #expect(result.stderr == "recall: error: Unknown option '--x␤fake'\n"
+            + "Usage: recall list [--db <path>] [--deck <deck>] [--due] [--json]\n")
+        #expect(try sandbox.run(["answer", "1", "gr\teat"]).stderr
+            .hasPrefix("recall: error: rating must be again, hard, good, easy or 1-4, got 'gr␉eat'\nUsage: recall answer "))
     }
 
     @Test func rmWithARepeatedIdDeletesThatCardOnce() throws {
@@ -56,9 +87,9 @@ import Testing
         #expect(weights.count == 21)
         weights[0] = "-1"
         #expect(try sandbox.fails(["config", "parameters", weights.joined(separator: ", ")])
-            == "recall: error: parameters: w0 must be between 0.001 and 100, got -1.0")
+            == "recall: error: parameters: w0 must be between 0.001 and 100, got -1")
         #expect(try sandbox.fails(["config", "parameters", Array(repeating: "100", count: 21).joined(separator: ",")])
-            == "recall: error: parameters: w4 must be between 1 and 10, got 100.0")
+            == "recall: error: parameters: w4 must be between 1 and 10, got 100")
         weights[0] = "0.212"
         weights[20] = "0.9"
         #expect(try sandbox.fails(["config", "--deck", "D", "parameters", weights.joined(separator: " ")])

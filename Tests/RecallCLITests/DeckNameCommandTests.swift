@@ -66,6 +66,13 @@ import Testing
         ("h\u{1B}[31m", "invalid deck name \"h\\u001b[31m\": it contains a control character (U+001B)"),
         ("two\nlines", "invalid deck name \"two\\nlines\": it contains a control character (U+000A)"),
         ("", "invalid deck name \"\": it is empty"),
+        ("a:::b", "invalid deck name \"a:::b\": its part \":b\" starts or ends with \":\" "
+            + "(sub-decks are separated by exactly \"::\")"),
+        ("a:::::b::c", "invalid deck name \"a:::::b::c\": it has an empty part (nothing before, after or between \"::\")"),
+        ("a:", "invalid deck name \"a:\": it starts or ends with \":\""),
+        (":a::b", "invalid deck name \":a::b\": it starts or ends with \":\""),
+        ("a:b:::c::d", "invalid deck name \"a:b:::c::d\": its part \":c\" starts or ends with \":\" "
+            + "(sub-decks are separated by exactly \"::\")"),
     ]
 
     @Test(arguments: invalidNames.indices)

@@ -156,7 +156,32 @@ import Testing
         #expect(try sandbox.ok(["list"]).split(separator: "\n").count == 2)
         #expect(try sandbox.ok(["rm", "1"]) == "deleted card 1\n")
         #expect(try sandbox.fails(["show", "1"]) == "recall: error: card 1 not found")
-        #expect(try sandbox.fails(["show", "abc"]) == "recall: error: \"abc\" is not a card id (expected a number such as 42)")
+    }
+
+    static let commandsWithABadCardID: [[String]] = [
+        ["show", "abc"], ["edit", "abc", "--back", "b"], ["rm", "2", "abc"], ["suspend", "abc"],
+        ["unsuspend", "2", "0"], ["answer", "abc", "good"], ["answer", "1.5", "great"],
+    ]
+
+    /// The QA finding: `recall show abc` exited 1 without the usage line, while a bad rating
+    /// exits 64 with it. Text that is not a card id is wrong usage for every command that takes one.
+    @Test(arguments: commandsWithABadCardID)
+    func aCardIDThatIsNotANumberIsAUsageError(arguments: [String]) throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        try sandbox.ok(["add", "--front", "q1", "--back", "a"])
+        try sandbox.ok(["add", "--front", "q2", "--back", "a"])
+        let before = try sandbox.ok(["export"])
+        let result = try sandbox.run(arguments)
+        #expect(result.status == 64)
+        let bad = arguments.first { ["abc", "0", "1.5"].contains($0) } ?? ""
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.first == "recall: error: \"\(bad)\" is not a card id (expected a number such as 42)")
+        #expect(lines.last?.hasPrefix("Usage: recall \(arguments[0]) [--db <path>] ") == true)
+        #expect(try sandbox.ok(["export"]) == before)
+        // A number that names no card is the store's answer, not wrong usage.
+        #expect(try sandbox.fails(["show", "99"]) == "recall: error: card 99 not found")
     }
 
     @Test func suspendAndUnsuspendToggleTheCard() throws {

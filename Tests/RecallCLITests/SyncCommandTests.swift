@@ -288,6 +288,54 @@ import Testing
         #expect(try a.ok(["export"]) == b.ok(["export"]))
     }
 
+    /// The QA repro: an answer synced to another store, then undone here, came back with the
+    /// next sync. Undo now refuses it and changes nothing.
+    @Test func anAnswerAlreadySyncedCannotBeUndone() throws {
+        let first = try sandbox()
+        let folder = first.path("shared")
+        try first.ok(["sync", folder])
+        let second = RecallSandbox()
+        try second.ok(["init", "--empty"])
+        try second.ok(["sync", folder])
+        let before = try first.ok(["export"])
+        #expect(try first.fails(["undo"]) == "recall: error: cannot undo good on card 1: `recall sync` or `recall export` "
+            + "already wrote it to a deck file, and a sync would bring it back from there")
+        #expect(try first.ok(["export"]) == before)
+        #expect(try first.ok(["show", "1", "--json"]).contains("\"reps\": 1"))
+        // An answer given after the sync is still this store's alone, and can be undone.
+        try first.ok(["answer", "2", "again"])
+        #expect(try first.ok(["undo"]) == "undid again on card 2\n")
+        #expect(try first.fails(["undo"]).hasPrefix("recall: error: cannot undo good on card 1: "))
+    }
+
+    @Test func anAnswerExportedWithHistoryCannotBeUndone() throws {
+        // To a file.
+        let toFile = try sandbox()
+        try toFile.ok(["export", "-o", toFile.path("all.json")])
+        #expect(try toFile.fails(["undo"]).hasPrefix("recall: error: cannot undo good on card 1: "))
+        // To standard output.
+        let toOutput = try sandbox()
+        try toOutput.ok(["export"])
+        #expect(try toOutput.fails(["undo"]).hasPrefix("recall: error: cannot undo good on card 1: "))
+    }
+
+    @Test func anExportWithoutTheAnswerLeavesItUndoable() throws {
+        // Without history, or of another deck, the file does not hold the answer.
+        let sandbox = try sandbox()
+        try sandbox.ok(["export", "--no-history", "-o", sandbox.path("share.json")])
+        try sandbox.ok(["export", "--deck", "E", "-o", sandbox.path("e.json")])
+        #expect(try sandbox.ok(["undo"]) == "undid good on card 1\n")
+    }
+
+    @Test func anAnswerAfterThePublishedReviewsWereDeletedCanBeUndone() throws {
+        // The exported review is deleted with its card; the next answer is still new.
+        let sandbox = try sandbox()
+        try sandbox.ok(["export", "-o", sandbox.path("all.json")])
+        try sandbox.ok(["rm", "1"])
+        try sandbox.ok(["answer", "2", "hard"])
+        #expect(try sandbox.ok(["undo"]) == "undid hard on card 2\n")
+    }
+
     @Test func syncIntoAFileFails() throws {
         let sandbox = try sandbox()
         try "x".write(toFile: sandbox.path("plain"), atomically: false, encoding: .utf8)

@@ -322,9 +322,9 @@ struct FSRSSpecExampleTests {
     @Test(arguments: [
         ([Double](repeating: 0.5, count: 20), "parameters must be 21 numbers, got 20"),
         (FSRS.defaultParameters.enumerated().map { $0.offset == 4 ? Double.nan : $0.element },
-         "parameters: w4 must be a finite number, got 'nan'"),
+         "parameters: w4 must be a finite decimal number, got 'nan'"),
         (FSRS.defaultParameters.enumerated().map { $0.offset == 7 ? Double.infinity : $0.element },
-         "parameters: w7 must be a finite number, got 'inf'"),
+         "parameters: w7 must be a finite decimal number, got 'inf'"),
         (FSRS.defaultParameters.enumerated().map { $0.offset == 20 ? 0 : $0.element },
          "parameters: w20 (decay) must be between 0.1 and 0.8, got 0.0"),
     ])

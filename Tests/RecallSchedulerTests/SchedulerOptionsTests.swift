@@ -18,8 +18,8 @@ struct SchedulerOptionsTests {
 
     @Test(arguments: [
         ("desired_retention", "1.5", "desired_retention must be between 0.70 and 0.99, got 1.5"),
-        ("desired_retention", "abc", "desired_retention must be a number, got 'abc'"),
-        ("desired_retention", "nan", "desired_retention must be a number, got 'nan'"),
+        ("desired_retention", "abc", "desired_retention must be a decimal number, got 'abc'"),
+        ("desired_retention", "nan", "desired_retention must be a decimal number, got 'nan'"),
         ("colour", "red", "unknown config key 'colour'"),
         ("algorithm", "anki", "algorithm must be one of fsrs, sm2, got 'anki'"),
         ("leech_action", "delete", "leech_action must be one of tag, suspend, got 'delete'"),
@@ -27,7 +27,7 @@ struct SchedulerOptionsTests {
         ("relearning_steps", "0m", "relearning_steps: '0m' is not a step like 30s, 10m, 1h or 1d"),
         ("learning_steps", "0.5s", "learning_steps: '0.5s' is not a step like 30s, 10m, 1h or 1d"),
         ("parameters", "1 2 3", "parameters must be 21 numbers, got 3"),
-        ("parameters", "1 2 x", "parameters: w2 must be a finite number, got 'x'"),
+        ("parameters", "1 2 x", "parameters: w2 must be a finite decimal number, got 'x'"),
         ("new_per_day", "2.5", "new_per_day must be a whole number, got '2.5'"),
         ("new_per_day", "-1", "new_per_day must be between 0 and 9999, got -1"),
         ("maximum_interval", "0", "maximum_interval must be between 1 and 36500, got 0"),
@@ -75,10 +75,46 @@ struct SchedulerOptionsTests {
         var w = FSRS.defaultParameters.map { "\($0)" }
         w[20] = "0"
         #expect(message(setting: "parameters", to: w.joined(separator: " "))
-            == "parameters: w20 (decay) must be between 0.1 and 0.8, got 0.0")
+            == "parameters: w20 (decay) must be between 0.1 and 0.8, got 0")
         w[20] = "inf"
         #expect(message(setting: "parameters", to: w.joined(separator: ","))
-            == "parameters: w20 must be a finite number, got 'inf'")
+            == "parameters: w20 must be a finite decimal number, got 'inf'")
+    }
+
+    /// The QA repro: `Double(_:)` took `0x10` as 16 and `1e400` as infinity, shown as 'inf'.
+    @Test(arguments: [
+        ("desired_retention", "0x10", "desired_retention must be a decimal number, got '0x10'"),
+        ("desired_retention", "1e400", "desired_retention must be between 0.70 and 0.99, got 1e400"),
+        ("desired_retention", "-1e400", "desired_retention must be between 0.70 and 0.99, got -1e400"),
+        ("desired_retention", "infinity", "desired_retention must be a decimal number, got 'infinity'"),
+        ("desired_retention", "0.9e", "desired_retention must be a decimal number, got '0.9e'"),
+        ("desired_retention", ".", "desired_retention must be a decimal number, got '.'"),
+        ("desired_retention", "0x1.cp-1", "desired_retention must be a decimal number, got '0x1.cp-1'"),
+        ("starting_ease", "0x2", "starting_ease must be a decimal number, got '0x2'"),
+        ("lapse_multiplier", "1e400", "lapse_multiplier must be between 0.00 and 1.00, got 1e400"),
+        ("parameters", "1e400 1 2", "parameters: w0 must be a finite decimal number, got '1e400'"),
+        ("parameters", "1, 0x10, 2", "parameters: w1 must be a finite decimal number, got '0x10'"),
+        ("parameters", "1 2 NaN", "parameters: w2 must be a finite decimal number, got 'NaN'"),
+        ("learning_steps", "0x1m", "learning_steps: '0x1m' is not a step like 30s, 10m, 1h or 1d"),
+        ("learning_steps", "infm", "learning_steps: 'infm' is not a step like 30s, 10m, 1h or 1d"),
+        ("new_per_day", "0x10", "new_per_day must be a whole number, got '0x10'"),
+    ])
+    func numbersMustBePlainDecimalsAndAreQuotedAsTyped(key: String, text: String, expected: String) {
+        #expect(message(setting: key, to: text) == expected)
+    }
+
+    @Test func plainDecimalNumbersAreAccepted() throws {
+        var options = SchedulerOptions()
+        for text in ["0.85", ".85", "+0.85", "8.5e-1", "85E-2", "0.850"] {
+            try options.set("desired_retention", to: text)
+            #expect(options.desiredRetention == 0.85, "\(text)")
+        }
+        var w = FSRS.defaultParameters.map { "\($0)" }
+        w[0] = "2.12e-1"
+        try options.set("parameters", to: w.joined(separator: " "))
+        #expect(options.parameters == FSRS.defaultParameters)
+        try options.set("learning_steps", to: "1e1m .5m")
+        #expect(options.learningSteps == [600, 30])
     }
 
     @Test func stepsParseFromShortDurations() throws {

@@ -31,6 +31,7 @@ struct Answer: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try validateCardIDs([id])
         if Rating(argument: rating) == nil {
             throw ValidationError("rating must be again, hard, good, easy or 1-4, got '\(rating)'")
         }

@@ -29,6 +29,10 @@ struct Edit: ParsableCommand {
     @Option(help: "New tags, comma-separated (replaces the old ones; empty clears them).")
     var tags: String?
 
+    func validate() throws {
+        try validateCardIDs([id])
+    }
+
     func run() throws {
         let cardID = try parseCardID(id)
         let context = try Context(storeOptions)

@@ -15,6 +15,7 @@ struct Remove: ParsableCommand {
 
     func validate() throws {
         if ids.isEmpty { throw ValidationError("give at least one card id") }
+        try validateCardIDs(ids)
     }
 
     func run() throws {

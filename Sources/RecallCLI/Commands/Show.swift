@@ -18,6 +18,10 @@ struct Show: ParsableCommand {
     @Flag(help: "Print JSON (see docs/json.md).")
     var json = false
 
+    func validate() throws {
+        try validateCardIDs([id])
+    }
+
     func run() throws {
         let cardID = try parseCardID(id)
         let context = try Context(storeOptions)

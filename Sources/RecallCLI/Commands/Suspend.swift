@@ -14,6 +14,7 @@ struct Suspend: ParsableCommand {
 
     func validate() throws {
         if ids.isEmpty { throw ValidationError("give at least one card id") }
+        try validateCardIDs(ids)
     }
 
     func run() throws {

@@ -7,7 +7,13 @@ import RecallSync
 struct Undo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Take back the last answer given in this store (repeatable).",
-        discussion: "Restores the card exactly as it was and removes the answer from the review log.\nExample:\n  recall undo")
+        discussion: """
+            Restores the card exactly as it was and removes the answer from the review log. An answer \
+            that `recall sync` or `recall export` (with history) already wrote to a deck file is refused: \
+            the next sync would bring it back.
+            Example:
+              recall undo
+            """)
 
     @OptionGroup var storeOptions: StoreOptions
 

@@ -13,6 +13,7 @@ struct Unsuspend: ParsableCommand {
 
     func validate() throws {
         if ids.isEmpty { throw ValidationError("give at least one card id") }
+        try validateCardIDs(ids)
     }
 
     func run() throws {

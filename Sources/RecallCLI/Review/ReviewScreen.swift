@@ -204,7 +204,8 @@ struct ReviewScreen {
         - **space**, **enter**: show the answer; once it is shown, answer Good
         - **1** or **a**: Again · **2** or **h**: Hard · **3** or **g**: Good · **4** or **e**: Easy \
         (after the answer is shown)
-        - **u**: undo the last answer, suspension or burial (press again for earlier ones)
+        - **u**: undo the last answer, suspension or burial (press again for earlier ones); \
+        an answer that `recall sync` or `recall export` already wrote to a deck file stays
         - **e**: edit the card in `$EDITOR` before the answer is shown, **E** at any time
         - **s**: suspend the card · **b**: bury it until tomorrow
         - **f**: flag the card for fixing (again to clear the flag)
