@@ -14,6 +14,23 @@ struct ImportRun {
         var drafts: [NoteDraft]
         /// The file's absolute path, when it was read from disk.
         var path: String?
+        /// The deck the file itself names (`--deck`, or its name), before any bank's deck is followed.
+        var fileDeck: String
+
+        init(key: String, deck: String, deckIsExplicit: Bool = false, drafts: [NoteDraft], path: String? = nil) {
+            self.key = key
+            self.deck = deck
+            self.deckIsExplicit = deckIsExplicit
+            self.drafts = drafts
+            self.path = path
+            fileDeck = deck
+        }
+    }
+
+    /// The last `count` components of `path` (`lang/go.md` for 2), or nil when it has fewer.
+    static func tail(of path: String, _ count: Int) -> String? {
+        let parts = path.split(separator: "/")
+        return parts.count >= count ? parts.suffix(count).joined(separator: "/") : nil
     }
 
     var sources: [Source] = []
@@ -113,10 +130,9 @@ struct ImportRun {
             if let path = sources[index].path {
                 // The path's tails, `go.md`, `lang/go.md`, `banks/lang/go.md`…: the longest one
                 // an earlier import stored notes under names this file.
-                let parts = path.split(separator: "/")
                 var best: String?
-                for count in 1...min(parts.count, 8) {
-                    let tail = parts.suffix(count).joined(separator: "/")
+                for count in 1...8 {
+                    guard let tail = Self.tail(of: path, count) else { break }
                     if tail != key, wanted.contains(tail) || taken.contains(tail) { continue }
                     if try store.hasNotes(fromSource: tail) { best = tail }
                 }
@@ -197,24 +213,21 @@ struct ImportRun {
             guard added[source.key] == source.drafts.count, let path = source.path,
                   let earlier = try store.setting(Self.sourcePathSetting + source.key), earlier != path,
                   FileManager.default.fileExists(atPath: earlier), try store.hasNotes(fromSource: source.key) else { continue }
-            let parts = path.split(separator: "/")
-            guard parts.count >= 2 else { continue }
-            var key = parts.suffix(2).joined(separator: "/")
-            func inUse(_ candidate: String) throws(StoreError) -> Bool {
-                if candidate == source.key { return true }
-                return try store.hasNotes(fromSource: candidate)
+            // Its folder and name, or one folder more if another bank has that key already.
+            var key: String?
+            for count in 2...3 {
+                guard let candidate = Self.tail(of: path, count), candidate != source.key else { continue }
+                if try !store.hasNotes(fromSource: candidate) {
+                    key = candidate
+                    break
+                }
             }
-            if try inUse(key) {
-                guard parts.count >= 3 else { continue }
-                key = parts.suffix(3).joined(separator: "/")
-                if try inUse(key) { continue }
-            }
+            guard let key else { continue }
             notices.append("\(source.key) shares no card with the bank imported before as \(source.key); "
                 + "imported as \(key), a bank of its own")
             rekey(index, to: key)
-            if !source.deckIsExplicit, let fileDeck = source.drafts.first?.deck, fileDeck != source.deck {
-                moveNewNotes(of: index, to: source.deck)
-            }
+            // Not the other bank's deck: its own.
+            if source.deck != source.fileDeck { moveNewNotes(of: index, to: source.fileDeck) }
             changed = true
         }
         return changed

@@ -239,6 +239,7 @@ import Testing
         try write("Q: What is go in baduk?\nA: A board game.\n", to: sandbox.path("y/go.md"))
         try sandbox.ok(["import", sandbox.path("x/go.md")])
         try sandbox.ok(["answer", "1", "good"])
+        try sandbox.ok(["deck", "rename", "go", "golang"])
         let other = try sandbox.ok(["import", sandbox.path("y/go.md"), "--prune"])
         #expect(other.contains("imported as y/go.md, a bank of its own"))
         #expect(other.contains("1 added, 0 updated, 0 unchanged, 0 missing from source"))
@@ -246,6 +247,9 @@ import Testing
         // Each is itself again on the next import.
         #expect(try sandbox.ok(["import", sandbox.path("y/go.md")]).contains("0 added, 0 updated, 1 unchanged, 0 missing"))
         #expect(try sandbox.ok(["import", sandbox.path("x/go.md")]).contains("0 added, 0 updated, 2 unchanged, 0 missing"))
+        // The other bank's notes went to the deck named after their own file, not the first bank's.
+        let decks = try #require(try sandbox.json(["decks", "--json"]) as? [[String: Any]])
+        #expect(decks.compactMap { $0["name"] as? String }.sorted() == ["go", "golang"])
     }
 
     @Test func aFileGoneFromASubfolderIsMissingWhenTheSubfolderIsImported() throws {
