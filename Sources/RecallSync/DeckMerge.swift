@@ -311,11 +311,18 @@ private struct Merger {
         return utf8Less(b.deck, a.deck)
     }
 
+    /// A tombstone deletes a card changed last before it. A review counts as a change: a card
+    /// reviewed on one store after another store deleted it comes back with its reviews, as an
+    /// edit made after the deletion does, so that no review is lost to a deletion it never saw.
     func isDeleted(_ version: CardVersion) -> Bool {
-        if let tombstone = tombstones[version.guid], tombstone.kind == .card, tombstone.deleted >= version.modified { return true }
-        if let tombstone = tombstones[version.note], tombstone.kind == .note, tombstone.deleted >= version.modified { return true }
+        let lastChange = max(version.modified, latestReview[version.guid] ?? .min)
+        if let tombstone = tombstones[version.guid], tombstone.kind == .card, tombstone.deleted >= lastChange { return true }
+        if let tombstone = tombstones[version.note], tombstone.kind == .note, tombstone.deleted >= lastChange { return true }
         return false
     }
+
+    /// Each card's latest review, in this store or any file.
+    var latestReview: [String: Millis] = [:]
 
     // MARK: Winners
 
@@ -325,10 +332,14 @@ private struct Merger {
         // Every card once, in an order that does not depend on hashing: the store's cards by
         // id, then the files' new ones as the files list them.
         var order = localCards.values.sorted { $0.id < $1.id }.map(\.guid)
+        for card in localCards.values {
+            if let last = card.state.lastReview { latestReview[card.guid] = last }
+        }
         for (f, file) in files.enumerated() {
             for (d, deck) in file.decks.enumerated() {
                 for (c, card) in deck.cards.enumerated() {
                     references[card.id, default: []].append(Reference(file: f, deck: d, card: c))
+                    if let last = card.reviews.last?.at, last > latestReview[card.id] ?? .min { latestReview[card.id] = last }
                     let version = CardVersion(card, deck: deck.name)
                     if var winner = winners[card.id] {
                         // Content and deck each keep the best version so far, whatever the order.

@@ -336,6 +336,32 @@ import Testing
         #expect(try sandbox.ok(["undo"]) == "undid hard on card 2\n")
     }
 
+    @Test func aCardReviewedAfterAnotherStoreDeletedItComesBackWithItsReview() throws {
+        let a = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        let b = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        let folder = a.path("shared")
+        try a.ok(["init", "--empty"])
+        try b.ok(["init", "--empty"])
+        try a.ok(["add", "--deck", "D", "--front", "kept?", "--back", "yes"])
+        try a.ok(["add", "--deck", "D", "--front", "gone?", "--back", "yes"])
+        for store in [a, b] { try store.ok(["sync", folder]) }
+        // Short ids are each store's own: B's are found by question.
+        let onB = try #require(try b.json(["list", "--json"]) as? [[String: Any]])
+        func idOnB(_ front: String) -> String { String(onB.first { $0["front"] as? String == front }?["short_id"] as? Int ?? 0) }
+        // B reviews "gone?" before A deletes it, and "kept?" after.
+        try b.ok(["answer", idOnB("gone?"), "good"], environment: ["RECALL_NOW": "2026-11-25T13:00:00Z"])
+        try a.ok(["rm", "1", "2"], environment: ["RECALL_NOW": "2026-11-25T14:00:00Z"])
+        try b.ok(["answer", idOnB("kept?"), "good"], environment: ["RECALL_NOW": "2026-11-25T15:00:00Z"])
+        for store in [a, b, a, b] { try store.ok(["sync", folder], environment: ["RECALL_NOW": "2026-11-25T16:00:00Z"]) }
+        for store in [a, b] {
+            let cards = try #require(try store.json(["list", "--json"]) as? [[String: Any]])
+            #expect(cards.map { $0["front"] as? String } == ["kept?"])
+            #expect((cards.first?["reviews"] as? [Any])?.count == 1)
+            try store.ok(["check"])
+        }
+        #expect(try a.ok(["export"]) == b.ok(["export"]))
+    }
+
     @Test func syncIntoAFileFails() throws {
         let sandbox = try sandbox()
         try "x".write(toFile: sandbox.path("plain"), atomically: false, encoding: .utf8)
