@@ -26,8 +26,17 @@ public struct FNV64: Sendable, Equatable {
     }
 
     /// The value as 16 lowercase hex digits.
-    public var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    public var hex: String { Self.hex(value) }
+
+    /// Any 64-bit value as 16 lowercase hex digits, the form of recall's keys and guids
+    /// (`lower(hex(randomblob(8)))` in SQL), written in place.
+    public static func hex(_ value: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<16 {
+                buffer[index] = digits.utf8Start[Int((value >> UInt64(60 - 4 * index)) & 0xf)]
+            }
+            return 16
+        }
     }
 }

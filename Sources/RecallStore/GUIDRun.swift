@@ -1,3 +1,5 @@
+import RecallScheduler
+
 /// Guids for many rows made at once: a random start, then consecutive values.
 ///
 /// A guid identifies a row across stores, so it only has to be unique, and a random 64-bit
@@ -14,15 +16,7 @@ struct GUIDRun {
 
     /// The next guid: 16 lowercase hex digits, as `lower(hex(randomblob(8)))` makes them.
     mutating func take() -> String {
-        let value = next
-        next &+= 1
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            let digits: StaticString = "0123456789abcdef"
-            for index in 0..<16 {
-                let nibble = Int((value >> UInt64(60 - 4 * index)) & 0xf)
-                buffer[index] = digits.utf8Start[nibble]
-            }
-            return 16
-        }
+        defer { next &+= 1 }
+        return FNV64.hex(next)
     }
 }

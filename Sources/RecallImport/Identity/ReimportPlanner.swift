@@ -13,7 +13,7 @@ public struct ExistingNote: Sendable, Equatable {
     /// large bank does not normalise every stored note again; computed when nil.
     public var frontKey: String?
     public var backKey: String?
-    /// `ReimportPlanner.contentKey` of the note as its source last gave it. When present, a
+    /// `ReimportPlanner.contentHash` (as 16 hex digits) of the note as its source last gave it. When present, a
     /// draft with the same content key is unchanged whatever the stored text says, so a card
     /// edited in recall keeps the edit until its source changes; `front`/`back` may then be empty.
     public var contentKey: String?
@@ -91,14 +91,8 @@ public struct ImportPlan: Sendable, Equatable {
 /// has another candidate (so a question can be reworded while its answer stays). Otherwise
 /// it is new. Pure, deterministic (draft order, then existing order) and O(n) in notes.
 public enum ReimportPlanner {
-    /// A hash of everything a re-import compares (front, back, kind, tags), as 16 hex digits.
-    public static func contentKey(_ draft: NoteDraft) -> String {
-        var hash = FNV64()
-        hash.value = contentHash(draft)
-        return hash.hex
-    }
-
-    /// The number behind `contentKey`.
+    /// A hash of everything a re-import compares (front, back, kind, tags): stored with each
+    /// note as 16 hex digits (its source hash), so an unchanged note is recognised by it alone.
     public static func contentHash(_ draft: NoteDraft) -> UInt64 {
         var hash = FNV64()
         hash.add(draft.front)
@@ -146,11 +140,7 @@ public enum ReimportPlanner {
         UInt64(hex, radix: 16) ?? emptyKey
     }
 
-    public static func hex(_ value: UInt64) -> String {
-        var hash = FNV64()
-        hash.value = value
-        return hash.hex
-    }
+    public static func hex(_ value: UInt64) -> String { FNV64.hex(value) }
 
     /// - Parameter sources: the sources this import read; their notes that no draft matches
     ///   are `missing`. Defaults to the sources of `drafts` (pass it so that a file that now
@@ -335,7 +325,7 @@ extension ReimportPlanner {
     /// and its progress would be lost. This pairs each such draft with the missing cloze note
     /// from the same source whose words it shares most, when at least half of all their words
     /// are shared and each is the other's best match; the pair becomes an update in place.
-    public static func pairEditedClozes(_ plan: inout ImportPlan, drafts: [NoteDraft], storedTexts: [String: StoredText]) {
+    public static func pairEditedClozes(_ plan: inout ImportPlan, storedTexts: [String: StoredText]) {
         let candidates = plan.missing.indices.filter { storedTexts[plan.missing[$0].id]?.kind == .cloze }
         let newClozes = plan.added.indices.filter { plan.added[$0].kind == .cloze }
         guard !candidates.isEmpty, !newClozes.isEmpty else { return }
