@@ -131,20 +131,22 @@ struct ImportRun {
                 // The path's tails, `go.md`, `lang/go.md`, `banks/lang/go.md`…: the longest one
                 // an earlier import stored notes under names this file.
                 var best: String?
-                for count in 1...8 {
+                for count in 1...max(8, key.split(separator: "/").count) {
                     guard let tail = Self.tail(of: path, count) else { break }
                     if tail != key, wanted.contains(tail) || taken.contains(tail) { continue }
                     if try store.hasNotes(fromSource: tail) { best = tail }
                 }
-                if best == nil, try !store.hasNotes(fromSource: key) {
+                // The key is the path's last tail (the file name) or a longer one: asked above.
+                let keyHasNotes = best == key
+                if best == nil, !keyHasNotes {
                     // Imported from this very file before, under a key the file has since left.
-                    best = try store.settings(withPrefix: Self.sourcePathSetting)
-                        .first { $0.value == path && !wanted.contains($0.key) && !taken.contains($0.key) }?.key
-                }
-                if best == nil, try !store.hasNotes(fromSource: key) {
-                    best = try movedBank(index, in: store, excluding: wanted.union(taken))
-                    if let moved = best {
-                        notices.append("\(key) is the bank imported before as \(moved) (that file is gone); its cards are kept")
+                    let recorded = try store.settings(withPrefix: Self.sourcePathSetting)
+                    best = recorded.first { $0.value == path && !wanted.contains($0.key) && !taken.contains($0.key) }?.key
+                    if best == nil {
+                        best = try movedBank(index, recorded: recorded, in: store, excluding: wanted.union(taken))
+                        if let moved = best {
+                            notices.append("\(key) is the bank imported before as \(moved) (that file is gone); its cards are kept")
+                        }
                     }
                 }
                 if let stored = best, stored != key {
@@ -165,8 +167,9 @@ struct ImportRun {
 
     /// A bank whose file was moved or renamed: of the banks whose recorded file is gone, the one
     /// that shares the most notes (by content) with source `index`, if at least half of its notes.
-    private func movedBank(_ index: Int, in store: Store, excluding: Set<String>) throws(StoreError) -> String? {
-        let gone = try store.settings(withPrefix: Self.sourcePathSetting).filter {
+    private func movedBank(_ index: Int, recorded: [(key: String, value: String)], in store: Store,
+                           excluding: Set<String>) throws(StoreError) -> String? {
+        let gone = recorded.filter {
             !excluding.contains($0.key) && !FileManager.default.fileExists(atPath: $0.value)
         }
         guard !gone.isEmpty else { return nil }
@@ -254,7 +257,7 @@ struct ImportRun {
             drafts: drafts, sources: Set(keys), contentHashes: contentHashes)
         if plan.added.contains(where: { $0.kind == .cloze }), !plan.missing.isEmpty {
             let texts = try store.noteTexts(plan.missing.compactMap { Int64($0.id) })
-            ReimportPlanner.pairEditedClozes(&plan, drafts: drafts, storedTexts: texts.reduce(into: [:]) { result, note in
+            ReimportPlanner.pairEditedClozes(&plan, storedTexts: texts.reduce(into: [:]) { result, note in
                 result[String(note.id)] = ReimportPlanner.StoredText(kind: note.kind, front: note.front)
             })
         }

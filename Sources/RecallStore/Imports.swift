@@ -105,14 +105,9 @@ extension Store {
         try db.row("SELECT 1 FROM notes WHERE source = ? LIMIT 1", [.text(source)]) { _ in true } ?? false
     }
 
-    /// Every source key notes were imported from.
-    public func importedSources() throws(StoreError) -> [String] {
-        try db.rows("SELECT DISTINCT source FROM notes WHERE source IS NOT NULL ORDER BY source") { $0.textValue(0) }
-    }
-
-    /// The source keys that start with `prefix`, which ends with "/" (a folder's files).
+    /// The source keys below the folder `prefix` names: it ends with "/" (none otherwise).
     public func importedSources(withPrefix prefix: String) throws(StoreError) -> [String] {
-        guard prefix.hasSuffix("/") else { return try importedSources().filter { $0.hasPrefix(prefix) } }
+        guard prefix.hasSuffix("/") else { return [] }
         // "/" is followed by "0" in byte order: the range is exactly the keys below the folder.
         let end = String(prefix.dropLast()) + "0"
         return try db.rows("SELECT DISTINCT source FROM notes WHERE source >= ? AND source < ? ORDER BY source",
