@@ -28,6 +28,7 @@ struct Context {
         clock = try Clock.fromEnvironment(environment)
         let path = Store.resolvePath(option: options.db, environment: environment)
         store = try Store(path: path)
+        try store.refreshCachedStates(timeZone: clock.timeZone)
         if store.isNew && bundledDeck {
             try BundledDeck.install(into: store, now: clock.now)
         }

@@ -51,11 +51,23 @@ public struct Scheduler: Sendable {
     private let learning: LearningSteps
     private let relearning: LearningSteps
 
-    /// Anki's ease-factor limits and deltas (rslib `states/review.rs`).
-    static let minimumEase = 1.3
-    static let easeAgainDelta = -0.2
-    static let easeHardDelta = -0.15
-    static let easeEasyDelta = 0.15
+    /// Anki's ease-factor limits and deltas (rslib `states/review.rs`), in thousandths: Anki keeps
+    /// the ease as a whole number of thousandths (`cards.factor`), so it never drifts the way
+    /// 2.5 + 0.15 − 0.2 + 0.15 + 0.15 does in binary floating point.
+    static let minimumEase = 1300
+    static let easeAgainDelta = -200
+    static let easeHardDelta = -150
+    static let easeEasyDelta = 150
+
+    /// An ease as Anki stores it: whole thousandths (2.5 → 2500), from a stored value that may
+    /// have drifted (an older recall kept 2.7499999999999996).
+    static func easeThousandths(_ ease: Double) -> Int {
+        let t = (ease * 1000).rounded()
+        return t.isFinite ? Int(max(min(t, 1e9), 0)) : 2500
+    }
+
+    /// The `CardState.ease` of a whole number of thousandths.
+    static func ease(thousandths: Int) -> Double { Double(thousandths) / 1000 }
 
     /// Validates `options` (a store may hold values written by hand or by an older version).
     public init(options: SchedulerOptions = SchedulerOptions(), clock: DayClock) throws(ConfigError) {
@@ -173,11 +185,29 @@ public struct Scheduler: Sendable {
         card.due = clock.startOfDay(ctx.today + days)
     }
 
+    /// A (re)learning step as Anki schedules it (rslib `answering/learning.rs`): a delay that
+    /// reaches the next day rollover or past it makes the card due at the start of a day (the
+    /// next one, plus a day for every further 24 hours of delay), so that a 10-minute step taken
+    /// at 03:55 is due at 04:00; a shorter delay is due at now + the delay, fuzzed.
     private func toSteps(_ card: inout CardState, _ phase: Phase, step: Int, delaySeconds: Int, _ ctx: Context) {
         card.phase = phase
         card.step = step
-        card.due = ctx.now + Millis(delaySeconds) * 1000
+        let untilRollover = Int(max(clock.startOfDay(ctx.today + 1) - ctx.now, 0) / 1000)
+        if delaySeconds >= untilRollover {
+            card.due = clock.startOfDay(ctx.today + (delaySeconds - untilRollover) / 86_400 + 1)
+        } else {
+            card.due = ctx.now + Millis(Self.fuzzedStep(delaySeconds, factor: ctx.fuzz)) * 1000
+        }
         if phase == .learning { card.intervalDays = 0 }
+    }
+
+    /// Anki's learning-step fuzz (`learning_ivl_with_fuzz`): up to 25 % more, at most 5 minutes
+    /// more, drawn from [secs, secs + ⌊min(secs/4, 300)⌋): 600–749 s for a 10-minute step.
+    static func fuzzedStep(_ seconds: Int, factor: Double?) -> Int {
+        guard let factor, seconds > 0 else { return seconds }
+        let spread = Int(min(Double(seconds) * 0.25, 300).rounded(.down))
+        guard spread > 0 else { return seconds }
+        return seconds + min(Int((min(max(factor, 0), 1) * Double(spread)).rounded(.down)), spread - 1)
     }
 
     /// True when lapses reach the threshold and every half threshold (rounded up) after it.
@@ -255,7 +285,7 @@ public struct Scheduler: Sendable {
     private func answerSM2(
         _ state: CardState, _ rating: Rating, _ elapsed: Int, _ ctx: Context, _ next: inout CardState
     ) -> Bool {
-        let ease = state.ease ?? options.startingEase
+        let ease = Self.easeThousandths(state.ease ?? options.startingEase)
         switch state.phase {
         case .new, .learning:
             var step = learning.index(state.step)
@@ -270,7 +300,7 @@ public struct Scheduler: Sendable {
                 toSteps(&next, .learning, step: step, delaySeconds: delay, ctx)
             } else {
                 let days = rating == .easy ? options.easyInterval : options.graduatingInterval
-                next.ease = options.startingEase
+                next.ease = Self.ease(thousandths: Self.easeThousandths(options.startingEase))
                 toReview(&next, days: graduating(Double(days), ctx), ctx)
             }
             return false
@@ -308,7 +338,7 @@ public struct Scheduler: Sendable {
             switch rating {
             case .again:
                 next.lapses += 1
-                next.ease = max(ease + Self.easeAgainDelta, Self.minimumEase)
+                next.ease = Self.ease(thousandths: max(ease + Self.easeAgainDelta, Self.minimumEase))
                 let days = lapseInterval(current)
                 if let delay = relearning.againDelay {
                     toSteps(&next, .relearning, step: 0, delaySeconds: delay, ctx)
@@ -318,16 +348,19 @@ public struct Scheduler: Sendable {
                 }
                 return Self.leechThresholdMet(lapses: next.lapses, threshold: options.leechThreshold)
             case .hard:
-                next.ease = max(ease + Self.easeHardDelta, Self.minimumEase)
+                next.ease = Self.ease(thousandths: max(ease + Self.easeHardDelta, Self.minimumEase))
             case .good:
-                next.ease = ease
+                next.ease = Self.ease(thousandths: ease)
             case .easy:
-                next.ease = ease + Self.easeEasyDelta
+                next.ease = Self.ease(thousandths: ease + Self.easeEasyDelta)
             }
+            // Anki computes review intervals in 32-bit floats from the ease read back as f32
+            // thousandths (rslib `Card::ease_factor`), so x.5 days round as they do there.
+            let easeFactor = Float(ease) / 1000
             let (hard, good, easy) =
                 daysLate < 0
-                ? earlyIntervals(current, elapsed: elapsed, ease: ease, ctx)
-                : onTimeIntervals(current, daysLate: daysLate, ease: ease, ctx)
+                ? earlyIntervals(current, elapsed: elapsed, ease: easeFactor, ctx)
+                : onTimeIntervals(current, daysLate: daysLate, ease: easeFactor, ctx)
             let chosen = rating == .hard ? hard : rating == .good ? good : easy
             toReview(&next, days: chosen, ctx)
             return false
@@ -341,9 +374,11 @@ public struct Scheduler: Sendable {
         return min(max(kept, options.minimumInterval, 1), max(options.maximumInterval, 1))
     }
 
-    /// SM-2 review intervals multiplied by interval_modifier, then fuzzed within limits.
-    private func sm2Constrained(_ days: Double, minimum: Int, fuzz: Bool, _ ctx: Context) -> Int {
-        let scaled = days * options.intervalModifier
+    /// SM-2 review intervals multiplied by interval_modifier (in f32, as Anki), then fuzzed
+    /// within limits. The f32 value converts exactly to Double, so rounding it there is Rust's
+    /// `f32::round`.
+    private func sm2Constrained(_ days: Float, minimum: Int, fuzz: Bool, _ ctx: Context) -> Int {
+        let scaled = Double(days * Float(options.intervalModifier))
         if fuzz { return constrained(scaled, minimum: minimum, ctx) }
         let maximum = max(options.maximumInterval, 1)
         return Fuzz.apply(scaled, factor: nil, minimum: min(max(minimum, 1), maximum), maximum: maximum)
@@ -351,32 +386,33 @@ public struct Scheduler: Sendable {
 
     /// Anki `passing_nonearly_review_intervals`: Hard = ivl × hard_multiplier (and more than ivl
     /// when the multiplier is above 1), Good = (ivl + late/2) × ease, Easy = (ivl + late) × ease ×
-    /// easy_bonus, each at least a day longer than the one before.
-    private func onTimeIntervals(_ ivl: Int, daysLate: Int, ease: Double, _ ctx: Context) -> (Int, Int, Int) {
-        let current = Double(ivl)
-        let late = Double(max(daysLate, 0))
-        let hardFactor = options.hardMultiplier
+    /// easy_bonus, each at least a day longer than the one before; all in f32 as Anki.
+    private func onTimeIntervals(_ ivl: Int, daysLate: Int, ease: Float, _ ctx: Context) -> (Int, Int, Int) {
+        let current = Float(ivl)
+        let late = Float(max(daysLate, 0))
+        let hardFactor = Float(options.hardMultiplier)
         let hardMinimum = hardFactor <= 1 ? 0 : ivl + 1
         let hard = sm2Constrained(current * hardFactor, minimum: hardMinimum, fuzz: true, ctx)
         let goodMinimum = hardFactor <= 1 ? ivl + 1 : hard + 1
         let good = sm2Constrained((current + late / 2) * ease, minimum: goodMinimum, fuzz: true, ctx)
         let easy = sm2Constrained(
-            (current + late) * ease * options.easyBonus, minimum: good + 1, fuzz: true, ctx)
+            (current + late) * ease * Float(options.easyBonus), minimum: good + 1, fuzz: true, ctx)
         return (hard, good, easy)
     }
 
     /// Anki `passing_early_review_intervals` for a review before its due day: intervals from the
     /// days actually elapsed, never below the scheduled interval for Good, no fuzz, and half the
     /// easy bonus. Unlike Anki, Good and Easy are kept a day above the button before them here
-    /// too, so that the buttons are always in order.
-    private func earlyIntervals(_ ivl: Int, elapsed: Int, ease: Double, _ ctx: Context) -> (Int, Int, Int) {
-        let scheduled = Double(ivl)
-        let elapsedDays = Double(elapsed)
-        let hardFactor = options.hardMultiplier
+    /// too, so that the buttons are always in order (README, "Early reviews").
+    private func earlyIntervals(_ ivl: Int, elapsed: Int, ease: Float, _ ctx: Context) -> (Int, Int, Int) {
+        let scheduled = Float(ivl)
+        let elapsedDays = Float(elapsed)
+        let hardFactor = Float(options.hardMultiplier)
         let hard = sm2Constrained(
-            max(elapsedDays * hardFactor, scheduled * hardFactor / 2), minimum: 0, fuzz: false, ctx)
+            max(elapsedDays * hardFactor, scheduled * (hardFactor / 2)), minimum: 0, fuzz: false, ctx)
         let good = sm2Constrained(max(elapsedDays * ease, scheduled), minimum: hard + 1, fuzz: false, ctx)
-        let reducedBonus = options.easyBonus - (options.easyBonus - 1) / 2
+        let easyBonus = Float(options.easyBonus)
+        let reducedBonus = easyBonus - (easyBonus - 1) / 2
         let easy = sm2Constrained(
             max(elapsedDays * ease, scheduled) * reducedBonus, minimum: good + 1, fuzz: false, ctx)
         return (hard, good, easy)

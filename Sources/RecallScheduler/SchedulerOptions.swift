@@ -128,7 +128,8 @@ public struct SchedulerOptions: Sendable, Equatable, Codable {
 
     private static func summary(of key: CodingKeys) -> String {
         switch key {
-        case .algorithm: "scheduling algorithm: fsrs or sm2"
+        case .algorithm:
+            "scheduling algorithm: fsrs or sm2 (both as Anki; an early review keeps Good a day above Hard and Easy a day above Good)"
         case .desiredRetention: "FSRS: target chance of recall when a card is due (0.70-0.99)"
         case .parameters: "FSRS: the 21 model parameters w0..w20, comma- or space-separated"
         case .learningSteps: "delays for new cards before they graduate, e.g. 1m 10m (none for no steps)"

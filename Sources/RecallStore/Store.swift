@@ -103,6 +103,8 @@ public final class Store {
             try Migrator.migrate(db, applicationID: Self.applicationID)
         }
         isNew = version == 0
+        // A new store has nothing cached under older scheduling rules (SchedulingRules.swift).
+        if isNew { try setSetting(Self.schedulingRulesKey, String(Self.schedulingRules)) }
     }
 
     /// True when this open created the store's schema (first use).

@@ -38,7 +38,7 @@ struct SchedulerTests {
     }
 
     @Test func hardOnTheLastLearningStepRepeatsItAndGoodGraduates() throws {
-        let scheduler = try makeScheduler()
+        let scheduler = try makeScheduler { $0.fuzz = false }  // steps exactly, unfuzzed
         let onLastStep = scheduler.answer(.new, rating: .good, at: t0, fuzzSeed: 1).state
         let now = t0 + 10 * minute
         let hard = scheduler.answer(onLastStep, rating: .hard, at: now, fuzzSeed: 1).state
@@ -51,7 +51,10 @@ struct SchedulerTests {
     }
 
     @Test func againOnAnyLearningStepGoesBackToTheFirst() throws {
-        let scheduler = try makeScheduler { $0.learningSteps = [60, 600, 3600] }
+        let scheduler = try makeScheduler {
+            $0.learningSteps = [60, 600, 3600]
+            $0.fuzz = false
+        }
         var state = scheduler.answer(.new, rating: .good, at: t0, fuzzSeed: 1).state
         state = scheduler.answer(state, rating: .good, at: t0 + 10 * minute, fuzzSeed: 1).state
         #expect(state.step == 2 && state.due == t0 + 10 * minute + 3_600_000)
@@ -62,7 +65,10 @@ struct SchedulerTests {
     }
 
     @Test func hardOnASingleStepIsOneAndAHalfTimesIt() throws {
-        let scheduler = try makeScheduler { $0.learningSteps = [600] }
+        let scheduler = try makeScheduler {
+            $0.learningSteps = [600]
+            $0.fuzz = false
+        }
         let hard = scheduler.answer(.new, rating: .hard, at: t0, fuzzSeed: 1).state
         #expect(hard.due == t0 + 15 * minute)
         #expect(LearningSteps(seconds: [3 * 86_400]).hardDelay(at: 0) == 4 * 86_400)  // at most a day more

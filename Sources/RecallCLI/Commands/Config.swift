@@ -12,6 +12,7 @@ struct Config: ParsableCommand {
             --unset removes a setting. Changing an option reschedules the affected cards from \
             their review logs. A VALUE may start with a dash (a negative number) without `--`; \
             a VALUE given as several words is one value with spaces.
+            Algorithms: fsrs (FSRS-6, default) and sm2 both follow Anki's scheduler: learning             steps fuzzed and due at the day rollover when they reach past it, SM-2 ease in whole             thousandths. One rule is recall's own: on an early review (before the due day) Good             is at least a day longer than Hard and Easy at least a day longer than Good, so a             Good on the day a card graduated with 1 day gives 2 days where Anki gives 1.
             Examples:
               recall config
               recall config --deck 'Python interview' desired_retention 0.85
