@@ -25,6 +25,11 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "RecallScheduler"),
         // Turns Migrations/*.sql and Seeds/* into Swift string literals at build time,
         // so the binary stands alone (DESIGN.md invariant 7).
@@ -41,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "RecallImport",
-            dependencies: ["CCmark", "RecallScheduler"],
+            dependencies: ["CCmark", "CZlib", "RecallScheduler"],
             plugins: ["EmbedPlugin"]
         ),
         .target(
@@ -61,6 +66,10 @@ let package = Package(
         .testTarget(
             name: "RecallSchedulerTests",
             dependencies: ["RecallScheduler"]
+        ),
+        .testTarget(
+            name: "RecallOptimizerTests",
+            dependencies: ["RecallScheduler", "RecallImport"]
         ),
         .testTarget(
             name: "RecallStoreTests",
