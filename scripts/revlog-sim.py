@@ -2,8 +2,10 @@
 """Review logs simulated from FSRS-6, and fsrs-rs's fit of them, for recall's optimiser.
 
   revlog-sim.py simulate OUT.csv[.gz] --cards N --days D --seed S [--params w0,...,w20] [--same-day P]
+                [--learn-days L]   (new cards on the first L days only)
   revlog-sim.py fit LOG.csv[.gz] [--repeat K]      fsrs-rs compute_parameters, timed in-process
   revlog-sim.py metrics LOG.csv[.gz] w0,...,w20    optimizer.md's log loss and RMSE(bins)
+  revlog-sim.py bench LOG RECALL_BIN [--repeat K]  recall's whole process against fsrs-rs in-process
   revlog-sim.py fixtures DIR                       the committed test logs and reference fits
 
 Needs `pip install fsrs-rs-python` (the model that moves the simulated cards and the reference
@@ -31,14 +33,14 @@ def open_text(path, mode):
     return gzip.open(path, mode + "t", newline="") if path.endswith(".gz") else open(path, mode, newline="")
 
 
-def simulate(params, cards, days, seed, same_day):
+def simulate(params, cards, days, seed, same_day, learn_days=None):
     rng = random.Random(seed)
     model = FSRS(params)
     decay = params[20]
     factor = 0.9 ** (-1 / decay) - 1
     rows = []
     for card in range(cards):
-        day = rng.randrange(days)
+        day = rng.randrange(learn_days or days)
         state = None
         last = day
         rating = rng.choices([1, 2, 3, 4], FIRST)[0]
@@ -205,6 +207,31 @@ def fixtures(folder):
         f.write("\n")
 
 
+def bench(path, recall, repeat):
+    """Times `recall optimize --revlog` as a whole process and fsrs-rs's compute_parameters
+    in-process (items already built) on the same log, median of `repeat` runs each; both fits
+    judged by the same metric."""
+    import subprocess
+
+    ours = []
+    result = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        out = subprocess.run([recall, "optimize", "--revlog", path, "--json"], check=True, capture_output=True, text=True)
+        ours.append(time.perf_counter() - started)
+        result = json.loads(out.stdout)
+    ours.sort()
+    theirs = fit(path, repeat)
+    cards = read_log(path)
+    mine = metrics(cards, result["parameters"])
+    return {
+        "log": path, "reviews": theirs["reviews"], "cards": len(cards),
+        "recall_seconds": round(ours[len(ours) // 2], 3), "fsrs_rs_seconds": round(theirs["seconds"], 3),
+        "recall_log_loss": round(mine["log_loss"], 6), "fsrs_rs_log_loss": round(theirs["log_loss"], 6),
+        "recall_rmse_bins": round(mine["rmse_bins"], 6), "fsrs_rs_rmse_bins": round(theirs["rmse_bins"], 6),
+    }
+
+
 def main(argv):
     command = argv[1] if len(argv) > 1 else ""
     if command == "simulate":
@@ -212,7 +239,8 @@ def main(argv):
         opts = dict(zip(argv[3::2], argv[4::2]))
         params = [float(x) for x in opts["--params"].split(",")] if "--params" in opts else list(DEFAULT_PARAMETERS)
         rows = simulate(params, int(opts.get("--cards", 5000)), int(opts.get("--days", 365)),
-                        int(opts.get("--seed", 1)), float(opts.get("--same-day", 0.5)))
+                        int(opts.get("--seed", 1)), float(opts.get("--same-day", 0.5)),
+                        int(opts["--learn-days"]) if "--learn-days" in opts else None)
         write_log(out, rows)
         print(f"{out}: {len(rows)} reviews", file=sys.stderr)
     elif command == "fit":
@@ -220,6 +248,9 @@ def main(argv):
         print(json.dumps(fit(argv[2], repeat)))
     elif command == "metrics":
         print(json.dumps(metrics(read_log(argv[2]), [float(x) for x in argv[3].split(",")])))
+    elif command == "bench":
+        repeat = int(argv[5]) if len(argv) > 5 and argv[4] == "--repeat" else 1
+        print(json.dumps(bench(argv[2], argv[3], repeat)))
     elif command == "fixtures":
         fixtures(argv[2])
     else:

@@ -227,6 +227,7 @@ extension Store {
 
     /// Replays every card's review log and returns the cards whose stored state differs
     /// (DESIGN.md invariant 1). With `fix`, the replayed state is written over the stored one.
+    /// A due date kept by `recall optimize` is not a difference (`Store.expectedState`).
     public func checkReplay(timeZone: TimeZone, fix: Bool) throws -> [ReplayMismatch] {
         var schedulers: [Int64: Scheduler] = [:]
         var logs: [Int64: [(at: Millis, rating: Rating)]] = [:]
@@ -239,6 +240,7 @@ extension Store {
             (id: row.int64Value(0), guid: row.textValue(1), deckID: row.int64Value(2), state: Self.readState(row, from: 3))
         }
         var mismatches: [ReplayMismatch] = []
+        let keptBefore = try dueKeptBefore()  // due dates kept by `recall optimize` (Optimization.swift)
         for card in cards {
             let scheduler: Scheduler
             if let cached = schedulers[card.deckID] {
@@ -247,7 +249,9 @@ extension Store {
                 scheduler = try self.scheduler(forDeckID: card.deckID, timeZone: timeZone)
                 schedulers[card.deckID] = scheduler
             }
-            let replayed = scheduler.replay(logs[card.id] ?? [], fuzzSeed: fuzzSeed(forGUID: card.guid))
+            let replayed = Self.expectedState(
+                replayed: scheduler.replay(logs[card.id] ?? [], fuzzSeed: fuzzSeed(forGUID: card.guid)),
+                stored: card.state, keptBefore: keptBefore)
             if replayed != card.state {
                 mismatches.append(ReplayMismatch(cardID: card.id, stored: card.state, replayed: replayed))
                 if fix { try writeState(replayed, cardID: card.id) }

@@ -82,6 +82,7 @@ struct Config: ParsableCommand {
         }
         let shown = try context.store.write {
             let shown = try context.store.setOption(key, to: value, deck: deck, now: context.now)
+            try context.store.forgetKeptDueDates()  // a changed option reschedules every card
             _ = try context.store.checkReplay(timeZone: context.clock.timeZone, fix: true)
             return shown
         }

@@ -50,7 +50,7 @@ struct Optimize: ParsableCommand {
         if let revlog {
             try fitFile(revlog)
         } else {
-            throw CLIError.message("not yet")
+            try OptimizeStore(command: self).run()
         }
     }
 
