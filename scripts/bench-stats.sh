@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmarks `recall stats` on a store of 100,000 cards and 1,000,000 reviews (10 a card, over
+# the last two years, most of them review answers with a memory state): wall time of the whole
+# process, median of 5, text and --json. Usage: scripts/bench-stats.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product recall >/dev/null
+recall=$PWD/.build/release/recall
+work=.build/bench-stats
+mkdir -p "$work"
+store=$work/bench.sqlite
+now=1764072000000
+if [ ! -f "$store" ]; then
+    scripts/make-bench-store.sh "$recall" "$store" 100000 20000 $now >/dev/null
+    sqlite3 "$store" <<SQL
+PRAGMA synchronous = OFF;
+BEGIN;
+INSERT INTO review_log(id, card_id, reviewed_at, rating, duration_ms, undoable, prev_phase, prev_due, prev_stability,
+                       prev_difficulty, prev_reps, prev_lapses, prev_last_review, prev_step, prev_interval_days, prev_ease, prev_suspended)
+  WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < 9)
+  SELECT printf('%08x-0000-7000-8000-%012x', c.id, j), c.id,
+         $now - (730 - j * 73 + c.id % 60) * 86400000 + (c.id % 86400) * 1000,
+         CASE WHEN (c.id * 7 + j) % 10 = 0 THEN 1 WHEN (c.id + j) % 7 = 0 THEN 2 WHEN (c.id + j) % 11 = 0 THEN 4 ELSE 3 END,
+         3000 + (c.id * 13 + j) % 20000, 0,
+         CASE WHEN j = 0 THEN 'new' WHEN j = 1 THEN 'learning' ELSE 'review' END, NULL,
+         CASE WHEN j >= 1 THEN 1.0 + (c.id % 40) + j * 5 ELSE NULL END,
+         CASE WHEN j >= 1 THEN 1.0 + (c.id % 9) ELSE NULL END, j, 0,
+         CASE WHEN j >= 1 THEN $now - (730 - (j - 1) * 73 + c.id % 60) * 86400000 ELSE NULL END, 0,
+         CASE WHEN j >= 2 THEN 73 * (j % 3) ELSE 0 END, NULL, 0
+  FROM cards c, k;
+COMMIT;
+PRAGMA optimize;
+SQL
+fi
+echo "machine: $(nproc) cores, $(uname -m); $(date -u +%Y-%m-%d)"
+echo "store: $(sqlite3 "$store" 'SELECT count(*) FROM cards') cards, $(sqlite3 "$store" 'SELECT count(*) FROM review_log') reviews"
+time_of() {
+    local times=()
+    for _ in 1 2 3 4 5; do
+        local start end
+        start=$(date +%s.%N)
+        RECALL_DB="$store" RECALL_NOW=2025-11-25T12:00:00Z "$recall" "$@" >/dev/null
+        end=$(date +%s.%N)
+        times+=("$(echo "$end - $start" | bc)")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
+}
+echo "recall stats:        $(time_of stats) s (median of 5)"
+echo "recall stats --json: $(time_of stats --json) s (median of 5)"
