@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks `recall stats` on a store of 100,000 cards and 1,000,000 reviews (10 a card, over
 # the last two years, most of them review answers with a memory state): wall time of the whole
-# process, median of 5, text and --json. Usage: scripts/bench-stats.sh
+# process, median of 9, text and --json. Usage: scripts/bench-stats.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product recall >/dev/null
-recall=$PWD/.build/release/recall
+source scripts/lib-bench.sh
+scripts/setup
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+recall=$(build_release_recall)
 work=.build/bench-stats
 mkdir -p "$work"
 store=$work/bench.sqlite
@@ -32,18 +34,8 @@ COMMIT;
 PRAGMA optimize;
 SQL
 fi
-echo "machine: $(nproc) cores, $(uname -m); $(date -u +%Y-%m-%d)"
+print_bench_header
 echo "store: $(sqlite3 "$store" 'SELECT count(*) FROM cards') cards, $(sqlite3 "$store" 'SELECT count(*) FROM review_log') reviews"
-time_of() {
-    local times=()
-    for _ in 1 2 3 4 5; do
-        local start end
-        start=$(date +%s.%N)
-        RECALL_DB="$store" RECALL_NOW=2025-11-25T12:00:00Z "$recall" "$@" >/dev/null
-        end=$(date +%s.%N)
-        times+=("$(echo "$end - $start" | bc)")
-    done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
-}
-echo "recall stats:        $(time_of stats) s (median of 5)"
-echo "recall stats --json: $(time_of stats --json) s (median of 5)"
+export RECALL_DB="$store" RECALL_NOW=2025-11-25T12:00:00Z
+echo "recall stats:        $(median_ms 9 "$recall" stats) ms (median of 9, target < 500 ms)"
+echo "recall stats --json: $(median_ms 9 "$recall" stats --json) ms (median of 9)"
