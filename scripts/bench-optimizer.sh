@@ -20,7 +20,7 @@ work=.build/bench-optimizer
 mkdir -p "$work"
 large=$work/large-45000.csv.gz
 if [ ! -f "$large" ]; then
-    "$venv/bin/python" scripts/revlog-sim.py simulate "$large" --cards 45000 --days 1975 --learn-days 215 \
+    "$venv/bin/python" scripts/revlog-sim.py simulate "$large" --cards 45000 --days 2000 --learn-days 215 \
         --seed 991 --same-day 0.7 \
         --params 0.2,0.6,1.8,6.0,7.5,0.7,1.8,0.02,1.0,0.25,1.3,2.0,0.12,0.4,1.6,0.5,2.0,0.4,0.3,0.1,0.45
 fi

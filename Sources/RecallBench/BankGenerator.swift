@@ -1,4 +1,5 @@
 import Foundation
+import RecallScheduler
 
 /// Generates a question bank for the import benchmark (issue 4), from a fixed seed:
 /// questions of 50-135 characters, answers of 50-400, about 12 % with inline code and 5 %

@@ -1,14 +1,8 @@
-import Foundation
+import RecallScheduler
 
-/// splitmix64: small, fast and deterministic across platforms.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The benchmarks draw from the scheduler's splitmix64, so generated data is the same everywhere.
+extension SplitMix64 {
+    init(state: UInt64) { self.init(seed: state) }
+
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

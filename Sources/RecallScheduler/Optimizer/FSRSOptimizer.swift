@@ -51,7 +51,7 @@ public struct FSRSOptimizer: Sendable {
         let batches = max(1, (totalScored + configuration.batchSize - 1) / configuration.batchSize)
         let totalSteps = batches * configuration.epochs
         var adam = Adam()
-        var rng = SplitMix(seed: configuration.seed)
+        var rng = SplitMix64(seed: configuration.seed)
         var order = Array(cards.indices)
         var step = 0
         for _ in 0..<configuration.epochs {
@@ -189,18 +189,5 @@ struct Adam {
             out[i] -= lr * mHat / (vHat.squareRoot() + epsilon)
         }
         return FSRSOptimizer.clipped(out)
-    }
-}
-
-/// splitmix64: the optimiser's only source of randomness, seeded, so fits are repeatable.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
