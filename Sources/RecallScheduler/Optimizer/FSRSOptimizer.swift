@@ -17,10 +17,6 @@ public struct FSRSOptimizer: Sendable {
         public var batchSize = 512
         public var learningRate = 0.04
         public var seed: UInt64 = 2023
-        /// Full-batch Adam steps after the epochs, with a small learning rate: they settle the
-        /// parameters where the mini-batch noise left them.
-        public var polishSteps = 0
-        public var polishLearningRate = 0.004
 
         public init() {}
     }
@@ -73,11 +69,6 @@ public struct FSRSOptimizer: Sendable {
                     batchScored = 0
                 }
             }
-        }
-        var polish = Adam()
-        for _ in 0..<configuration.polishSteps {
-            let (_, gradient, count) = LossModel(w).lossAndGradient(histories, cards: cards)
-            w = polish.step(w, gradient: gradient * (1 / Double(max(count, 1))), learningRate: configuration.polishLearningRate)
         }
         return w
     }
