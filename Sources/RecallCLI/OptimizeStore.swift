@@ -19,7 +19,7 @@ struct OptimizeStore {
             deckID = decks.first { $0.name == deck }?.id ?? decks[0].id
         }
         let clock = try context.dayClock
-        let histories = try store.reviewHistories(deck: command.deck, clock: clock)
+        let (histories, deckIDs) = try store.reviewHistories(deck: command.deck, clock: clock)
         let scored = histories.scoredCount
         let scope = command.deck.map { "deck \"\($0)\" and its sub-decks" } ?? "the store"
         guard scored >= FSRSOptimizer.minimumScoredReviews else {
@@ -29,7 +29,17 @@ struct OptimizeStore {
         }
         let current = try store.options(forDeckID: deckID).parameters
         let fitted = FSRSOptimizer().fit(histories).map(Optimize.rounded)
-        let before = FitMetrics(model: try FSRS(parameters: current), histories: histories)
+        // "In force": each card with its own deck's parameters, as it is scheduled now.
+        var models: [FSRS] = []
+        var modelOfDeck: [Int64: Int] = [:]
+        for id in Set(deckIDs).sorted() {
+            let model = try FSRS(parameters: store.options(forDeckID: id).parameters)
+            modelOfDeck[id] = models.firstIndex(of: model) ?? models.count
+            if modelOfDeck[id] == models.count { models.append(model) }
+        }
+        if models.isEmpty { models = [try FSRS(parameters: current)] }
+        let before = FitMetrics(models: models, modelOfCard: { modelOfDeck[deckIDs[$0]] ?? 0 }, histories: histories)
+        let keepOwn = command.deck == nil ? try store.decksWithOwnParameters(under: nil) : []
         let after = FitMetrics(model: try FSRS(parameters: fitted), histories: histories)
         // Never replace parameters with ones that predict this history worse.
         let better = after.logLoss <= before.logLoss
@@ -60,6 +70,7 @@ struct OptimizeStore {
                 "decks": .array(decks.map { .string($0) }),
                 "rescheduled": .bool(save && command.reschedule),
                 "cards_updated": .int(Int64(changed)),
+                "decks_keeping_own_parameters": .array(keepOwn.map { .string($0) }),
                 "seconds": .double((seconds * 1000).rounded() / 1000),
             ]))
             return
@@ -77,6 +88,10 @@ struct OptimizeStore {
             let target = decks.isEmpty ? "store-wide" : "for " + decks.map { "\"\($0)\"" }.joined(separator: ", ")
             Output.line("saved \(target); memory states of \(Output.count(changed, "card")) recomputed, "
                 + (command.reschedule ? "due dates rescheduled" : "due dates kept"))
+            if !keepOwn.isEmpty {
+                Output.line("decks with parameters of their own keep them: " + keepOwn.map { "\"\($0)\"" }.joined(separator: ", ")
+                    + " (recall optimize --deck D to fit one)")
+            }
         }
     }
 

@@ -26,12 +26,15 @@ extension Store {
     /// The review histories of the cards of `deck` and its sub-decks (all cards with nil), for
     /// the optimiser: ratings in log order with whole days between reviews by the store's day
     /// clock, so that reviews on one scheduling day are same-day reviews.
-    public func reviewHistories(deck: String?, clock: DayClock) throws(StoreError) -> ReviewHistories {
-        let ids = try cards(deck: deck).map(\.id)
-        let logs = try reviewsByCard(ids)
+    /// `deckIDs` holds each history's deck, in the same order.
+    public func reviewHistories(deck: String?, clock: DayClock) throws(StoreError) -> (histories: ReviewHistories, deckIDs: [Int64]) {
+        let cards = try cards(deck: deck)
+        let logs = try reviewsByCard(cards.map(\.id))
         var histories = ReviewHistories()
-        for id in ids {
-            guard let log = logs[id], !log.isEmpty else { continue }
+        var deckIDs: [Int64] = []
+        for card in cards {
+            guard let log = logs[card.id], !log.isEmpty else { continue }
+            deckIDs.append(card.deckID)
             var previous = clock.dayNumber(at: log[0].at)
             var reviews: [FSRSReview] = []
             reviews.reserveCapacity(log.count)
@@ -42,7 +45,16 @@ extension Store {
             }
             histories.append(card: reviews)
         }
-        return histories
+        return (histories, deckIDs)
+    }
+
+    /// Decks in `deck` (all with nil) whose own options set FSRS parameters: a store-wide fit
+    /// does not change what they use.
+    public func decksWithOwnParameters(under deck: String?) throws(StoreError) -> [String] {
+        let all = try decks()
+        var names = Set(all.map(\.name))
+        if let deck { names = Set(try decks(under: deck).map(\.name)) }
+        return all.filter { names.contains($0.name) && deckOverrides($0)["parameters"] != nil }.map(\.name)
     }
 
     /// Saves `parameters` store-wide (nil) or for `deck` and each of its sub-decks (each sets its

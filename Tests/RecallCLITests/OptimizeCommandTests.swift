@@ -123,6 +123,14 @@ import Testing
         #expect(!(try sandbox.ok(["config", "--deck", "Other", "parameters"]).contains(fitted)))
         #expect(!(try sandbox.ok(["config", "parameters"]).contains(fitted)))
         #expect(try sandbox.ok(["check"]).contains("all cards match"))
+        // The parameters in force are now the fit's: the same history scores the same.
+        let again = try #require(try sandbox.json(["optimize", "--deck", "Sim", "--dry-run", "--json"]) as? [String: Any])
+        let fittedLoss = try #require(json["log_loss"] as? Double)
+        #expect(((again["current"] as? [String: Any])?["log_loss"] as? Double).map { abs($0 - fittedLoss) < 1e-12 } == true)
+        // A store-wide fit leaves decks with parameters of their own alone, and says so.
+        let wide = try #require(try sandbox.json(["optimize", "--json"]) as? [String: Any])
+        #expect(wide["decks_keeping_own_parameters"] as? [String] == ["Sim::A", "Sim::B"])
+        #expect(try sandbox.ok(["config", "--deck", "Sim::A", "parameters"]).contains(fitted))
         #expect(try sandbox.fails(["optimize", "--deck", "Nope"]).contains("deck \"Nope\" not found"))
     }
 

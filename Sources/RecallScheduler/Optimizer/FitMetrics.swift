@@ -16,6 +16,12 @@ public struct FitMetrics: Sendable, Equatable {
     /// day after the previous one with R(t, S) of the state before it. Same-day reviews update
     /// the state and are not scored. Independent of the optimiser's own loss code.
     public init(model: FSRS, histories h: ReviewHistories) {
+        self.init(models: [model], modelOfCard: { _ in 0 }, histories: h)
+    }
+
+    /// The same with each card replayed by its own model: `modelOfCard(c)` indexes `models`
+    /// (e.g. each card with its deck's parameters in force).
+    public init(models: [FSRS], modelOfCard: (Int) -> Int, histories h: ReviewHistories) {
         var loss = 0.0
         var n = 0
         // Bins keyed by (interval bin, review-number bin, lapse bin).
@@ -25,6 +31,7 @@ public struct FitMetrics: Sendable, Equatable {
         for c in 0..<h.cardCount {
             let start = h.cardStarts[c], end = h.cardStarts[c + 1]
             guard let first = Rating(rawValue: Int(h.ratings[start])) else { continue }
+            let model = models[min(max(modelOfCard(c), 0), models.count - 1)]
             var state = model.initialState(first)
             var lapses = 0  // Again with t ≠ 0 before this review; the first review has no t
             for i in (start + 1)..<max(end, start + 1) {
