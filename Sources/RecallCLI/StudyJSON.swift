@@ -8,7 +8,7 @@ enum StudyText {
     /// "Again 1m · Hard 6m · Good 2d · Easy 8d"
     static func buttons(_ preview: AnswerPreview, scheduler: Scheduler, now: Millis) -> String {
         Rating.allCases.map { rating in
-            "\(rating.name.capitalized) \(formatInterval(millis: scheduler.shownInterval(of: preview[rating].state, at: now)))"
+            "\(rating.name.capitalized) \(formatInterval(millis: scheduler.shownInterval(of: preview[rating], at: now)))"
         }.joined(separator: " · ")
     }
 
@@ -16,7 +16,7 @@ enum StudyText {
         var members: [String: JSONValue] = [:]
         for rating in Rating.allCases {
             let state = preview[rating].state
-            let interval = scheduler.shownInterval(of: state, at: now)
+            let interval = scheduler.shownInterval(of: preview[rating], at: now)
             members[rating.name] = .object([
                 "interval": .string(formatInterval(millis: interval)),
                 "interval_ms": .int(interval),

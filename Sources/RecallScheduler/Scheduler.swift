@@ -7,10 +7,15 @@ public struct AnswerOutcome: Sendable, Equatable {
     /// True when this answer made the card a leech: its lapses reached the threshold, or another
     /// half threshold after it (Anki). The caller applies `SchedulerOptions.leechAction`.
     public var becameLeech: Bool
+    /// For an answer that puts the card on a (re)learning step: the step's delay before fuzz,
+    /// which is what Anki's buttons show ("Good 10m" while the card comes back after 10–12½
+    /// minutes). Nil otherwise (`Scheduler.shownInterval(of:at:)` shows the state's own).
+    public var unfuzzedDelay: Millis?
 
-    public init(state: CardState, becameLeech: Bool) {
+    public init(state: CardState, becameLeech: Bool, unfuzzedDelay: Millis? = nil) {
         self.state = state
         self.becameLeech = becameLeech
+        self.unfuzzedDelay = unfuzzedDelay
     }
 }
 
@@ -93,9 +98,18 @@ public struct Scheduler: Sendable {
         let ctx = Context(
             now: now, today: clock.dayNumber(at: now),
             fuzz: options.fuzz ? Fuzz.factor(seed: fuzzSeed, reps: state.reps) : nil)
+        var outcome = answer(state, rating: rating, ctx)
+        if ctx.fuzz != nil, outcome.state.phase == .learning || outcome.state.phase == .relearning {
+            let plain = answer(state, rating: rating, Context(now: now, today: ctx.today, fuzz: nil))
+            if let due = plain.state.due, due != outcome.state.due { outcome.unfuzzedDelay = max(due - now, 0) }
+        }
+        return outcome
+    }
+
+    private func answer(_ state: CardState, rating: Rating, _ ctx: Context) -> AnswerOutcome {
         var next = state
         next.reps += 1
-        next.lastReview = now
+        next.lastReview = ctx.now
         let elapsed = elapsedDays(since: state.lastReview, today: ctx.today)
         let becameLeech: Bool
         switch options.algorithm {
@@ -125,6 +139,11 @@ public struct Scheduler: Sendable {
     /// The interval a button shows for the state an answer leads to: the delay until due for
     /// (re)learning cards, the scheduled days for review cards, in milliseconds. Pass it to
     /// `formatInterval(millis:)`.
+    public func shownInterval(of outcome: AnswerOutcome, at now: Millis) -> Millis {
+        outcome.unfuzzedDelay ?? shownInterval(of: outcome.state, at: now)
+    }
+
+    /// See `shownInterval(of:at:)` above; for a state alone, its fuzzed delay.
     public func shownInterval(of state: CardState, at now: Millis) -> Millis {
         switch state.phase {
         case .review: Millis(state.intervalDays) * millisPerDay

@@ -138,7 +138,7 @@ extension Store {
         after.suspended = suspended
         return AnswerResult(
             card: after, rating: rating, reviewID: reviewID, at: now, after: outcome.state, becameLeech: outcome.becameLeech,
-            buriedSiblings: buried, interval: scheduler.shownInterval(of: outcome.state, at: now))
+            buriedSiblings: buried, interval: scheduler.shownInterval(of: outcome, at: now))
     }
 
     /// The time an answer given at `now` is logged at: `now`, or one millisecond after the card's

@@ -106,4 +106,18 @@ struct AnkiParityTests {
         let again = s.answer(.new, rating: .good, at: t0, fuzzSeed: 42).state
         #expect(s.replay([(t0, .good)], fuzzSeed: 42) == again)
     }
+
+    @Test func buttonsShowTheStepBeforeFuzzAsAnkiDoes() throws {
+        let s = try makeScheduler()
+        for seed in UInt64(1)...50 {
+            let preview = s.preview(.new, at: t0, fuzzSeed: seed &* 0x2545_F491_4F6C_DD1D)
+            #expect(s.shownInterval(of: preview.good, at: t0) == 600_000)
+            #expect(s.shownInterval(of: preview.again, at: t0) == 60_000)
+            #expect(try #require(preview.good.state.due) - t0 >= 600_000)
+        }
+        // Past the rollover the card is due at 04:00, and that is what the button shows.
+        let lateAtNight = try millis("2024-01-02T03:55:00Z")
+        let preview = s.preview(.new, at: lateAtNight, fuzzSeed: 9)
+        #expect(s.shownInterval(of: preview.good, at: lateAtNight) == 300_000)
+    }
 }

@@ -87,7 +87,7 @@ struct ReviewEngine {
         let preview = scheduler.preview(record.state, at: now, fuzzSeed: fuzzSeed(forGUID: record.guid))
         var intervals: [Rating: String] = [:]
         for rating in Rating.allCases {
-            intervals[rating] = formatInterval(millis: scheduler.shownInterval(of: preview[rating].state, at: now))
+            intervals[rating] = formatInterval(millis: scheduler.shownInterval(of: preview[rating], at: now))
         }
         let face = CardFace.render(record)
         return ReviewCard(
