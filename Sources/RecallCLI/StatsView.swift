@@ -144,11 +144,17 @@ struct StatsView {
                               Double(stats.periodMilliseconds) / 1000 / Double(max(stats.periodCards, 1)),
                               stats.periodReviews, stats.periodCards))
         }
-        let total = max(stats.buttons.reduce(0, +), 1)
         let names = ["again", "hard", "good", "easy"]
-        out.append(bold("Answer buttons") + " in the last \(stats.periodDays) days: " + (0..<4).map {
-            "\(names[$0]) \(stats.buttons[$0]) (" + String(format: "%.0f%%", Double(stats.buttons[$0]) * 100 / Double(total)) + ")"
-        }.joined(separator: " · "))
+        func counts(_ buttons: [Int]) -> String {
+            let total = max(buttons.reduce(0, +), 1)
+            return (0..<4).map {
+                "\(names[$0]) \(buttons[$0]) (" + String(format: "%.0f%%", Double(buttons[$0]) * 100 / Double(total)) + ")"
+            }.joined(separator: " · ")
+        }
+        out.append(bold("Answer buttons") + " in the last \(stats.periodDays) days: " + counts(stats.buttons))
+        for (k, kind) in ["learning", "young", "mature"].enumerated() where stats.buttonsByKind[k].reduce(0, +) > 0 {
+            out.append("  " + Output.column(kind, 9) + counts(stats.buttonsByKind[k]))
+        }
         return out
     }
 

@@ -81,6 +81,9 @@ public struct Statistics: Sendable, Equatable {
     public var periodCards = 0
     /// Again, Hard, Good, Easy answers in the period.
     public var buttons = [0, 0, 0, 0]
+    /// The same split as Anki splits them: answers to learning (new, learning and relearning)
+    /// cards, to young review cards and to mature ones.
+    public var buttonsByKind = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
     public var hardest: [HardCard] = []
     public var stability: [Bucket] = []
     public var difficulty: [Bucket] = []
@@ -244,7 +247,11 @@ extension Store {
             if ago >= 0 && ago < days {
                 stats.periodReviews += 1
                 stats.periodMilliseconds += duration
-                if (1...4).contains(rating) { stats.buttons[rating - 1] += 1 }
+                if (1...4).contains(rating) {
+                    stats.buttons[rating - 1] += 1
+                    let kind = reviewRows.intValue(3) != 1 ? 0 : reviewRows.intValue(6) >= 21 ? 2 : 1
+                    stats.buttonsByKind[kind][rating - 1] += 1
+                }
                 periodCards.insert(cardID)
             }
             guard reviewRows.intValue(3) == 1 else { continue }  // review answers only

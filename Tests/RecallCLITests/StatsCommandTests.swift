@@ -148,6 +148,12 @@ import Testing
         let s = try makeStore()
         let month = try stats(s)
         #expect(month["buttons"] as? [String: Int] == ["again": 1, "hard": 1, "good": 2, "easy": 2])
+        // Learning: card 2's Good and the two first Easys; young: cards 3 and 4 on T−2; mature: card 7.
+        #expect(month["buttons_by_kind"] as? [String: [String: Int]] == [
+            "learning": ["again": 0, "hard": 0, "good": 1, "easy": 2],
+            "young": ["again": 1, "hard": 0, "good": 1, "easy": 0],
+            "mature": ["again": 0, "hard": 1, "good": 0, "easy": 0],
+        ])
         #expect(month["review_time"] as? [String: Int] == ["answers": 6, "cards": 4, "milliseconds": 29_000, "days_studied": 4])
         let week = try stats(s, ["--days", "7"])
         #expect(week["buttons"] as? [String: Int] == ["again": 1, "hard": 1, "good": 2, "easy": 0])
@@ -156,6 +162,8 @@ import Testing
         #expect(text.contains("Review time in the last 7 days: 0.4 min on 3 days, 0.1 min a day studied"))
         #expect(text.contains("6.2 s an answer, 6.2 s a card (4 answers to 4 cards)"))
         #expect(text.contains("again 1 (25%) · hard 1 (25%) · good 2 (50%) · easy 0 (0%)"))
+        #expect(text.contains("  young    again 1 (50%) · hard 0 (0%) · good 1 (50%) · easy 0 (0%)"))
+        #expect(text.contains("  mature   again 0 (0%) · hard 1 (100%) · good 0 (0%) · easy 0 (0%)"))
     }
 
     @Test func hardestCardsLeadWithLapsesAndHistogramsCountEveryStudiedCard() throws {

@@ -69,6 +69,11 @@ struct Stats: ParsableCommand {
         func row(_ r: Statistics.RetentionRow) -> JSONValue {
             .object(["period": .string(r.name), "young": retention(r.young), "mature": retention(r.mature)])
         }
+        func buttons(_ b: [Int]) -> JSONValue {
+            .object([
+                "again": .int(Int64(b[0])), "hard": .int(Int64(b[1])), "good": .int(Int64(b[2])), "easy": .int(Int64(b[3])),
+            ])
+        }
         let c = s.counts
         return .object([
             "cards": .object([
@@ -91,9 +96,10 @@ struct Stats: ParsableCommand {
                 "milliseconds": .int(s.periodMilliseconds),
                 "days_studied": .int(Int64(s.calendar.suffix(s.periodDays).filter { $0.reviews > 0 }.count)),
             ]),
-            "buttons": .object([
-                "again": .int(Int64(s.buttons[0])), "hard": .int(Int64(s.buttons[1])),
-                "good": .int(Int64(s.buttons[2])), "easy": .int(Int64(s.buttons[3])),
+            "buttons": buttons(s.buttons),
+            "buttons_by_kind": .object([
+                "learning": buttons(s.buttonsByKind[0]), "young": buttons(s.buttonsByKind[1]),
+                "mature": buttons(s.buttonsByKind[2]),
             ]),
             "hardest": .array(s.hardest.map {
                 .object([
