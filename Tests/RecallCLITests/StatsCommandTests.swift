@@ -179,8 +179,20 @@ import Testing
         // Card 2: one Good, S = w2 = 2.3065 days: the 2-4 day bucket.
         let two = try #require(s.states[2]?.stability)
         #expect(two == FSRS.defaultParameters[2])
-        let bucket = try #require(stability.first { $0["range"] as? String == "2-4d" })
-        #expect((bucket["cards"] as? Int ?? 0) >= 1)
+        // Every studied card in its bucket, from the states the answers left.
+        let edges: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+        var expectedStability = Array(repeating: 0, count: 11)
+        var expectedDifficulty = Array(repeating: 0, count: 9)
+        for id: Int64 in [2, 3, 4, 7] {
+            let state = try #require(s.states[id])
+            let s = try #require(state.stability), d = try #require(state.difficulty)
+            expectedStability[edges.firstIndex { s < $0 } ?? 10] += 1
+            expectedDifficulty[min(Int(d) - 1, 8)] += 1
+        }
+        #expect(stability.compactMap { $0["cards"] as? Int } == expectedStability)
+        #expect(difficulty.compactMap { $0["cards"] as? Int } == expectedDifficulty)
+        #expect(stability.compactMap { $0["range"] as? String }.prefix(3) == ["<1d", "1-2d", "2-4d"])
+        #expect(expectedStability[2] >= 1, "card 2 (S = 2.3065) is in 2-4 days")
         let text = try s.sandbox.ok(["stats"])
         #expect(text.contains("      4       1"), "card 4 with its lapse in the table")
         #expect(text.contains("Stability (days until recall falls to 90%)") && text.contains("Difficulty (1 easiest, 10 hardest)"))
