@@ -15,6 +15,9 @@ public enum DeckExporter {
         public var decks: [String]
         /// False leaves out each card's state and reviews, for sharing a deck with other people.
         public var history: Bool
+        /// Whether the export records the answers it wrote as published (so `undo` refuses
+        /// them); false for a read-only store, which cannot record anything.
+        public var recordsPublished = true
 
         public init(decks: [String] = [], history: Bool = true) {
             self.decks = decks
@@ -38,7 +41,7 @@ public enum DeckExporter {
             let counts = try write(store, selection, to: &writer)
             try writer.flush()
             try file.commit()
-            if selection.history { try store.recordPublishedAnswers(inDecks: selection.decks) }
+            if selection.history && selection.recordsPublished { try store.recordPublishedAnswers(inDecks: selection.decks) }
             return counts
         } catch {
             file.discard()
@@ -54,7 +57,7 @@ public enum DeckExporter {
         var writer = ByteWriter(sink: FileDescriptorSink(descriptor: descriptor, name: name))
         let counts = try write(store, selection, to: &writer)
         try writer.flush()
-        if selection.history { try store.recordPublishedAnswers(inDecks: selection.decks) }
+        if selection.history && selection.recordsPublished { try store.recordPublishedAnswers(inDecks: selection.decks) }
         return counts
     }
 

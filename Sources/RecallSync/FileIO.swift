@@ -100,6 +100,11 @@ struct AtomicFile {
         temporaryPath = folder + "/." + url.lastPathComponent + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotWrite(file: path, reason: String(cString: strerror(errno))) }
+        // A file replaced keeps its permissions: a private (0600) export stays private.
+        var existing = stat()
+        if stat(path, &existing) == 0, existing.st_mode & S_IFMT == S_IFREG {
+            _ = fchmod(descriptor, existing.st_mode & 0o7777)
+        }
     }
 
     var sink: FileDescriptorSink { FileDescriptorSink(descriptor: descriptor, name: path) }
