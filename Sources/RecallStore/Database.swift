@@ -133,7 +133,14 @@ public final class Database {
     /// writers queue on the busy timeout instead of failing on a lock upgrade.
     /// If `body` throws, the transaction is rolled back and the body's error (the first one) is rethrown.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try transaction(immediate: true, body)
+    }
+
+    /// Runs `body` in one transaction, `BEGIN IMMEDIATE` or, with `immediate` false, `BEGIN`
+    /// (a read snapshot that takes the write lock only at its first write, and fails with
+    /// `SQLITE_BUSY_SNAPSHOT` there if another process wrote since the snapshot began).
+    public func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
+        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         let result: T
         do {
             result = try body()

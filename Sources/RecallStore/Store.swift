@@ -162,6 +162,15 @@ public final class Store {
     }
 
     /// Runs `body` in one write transaction (DESIGN.md invariant 3). Errors roll everything back.
+    /// Runs `body` on one consistent snapshot of the store (one read transaction) that may end
+    /// with a small write: what an export read and what it records as published then agree
+    /// (issue 14 item 7). Without `immediate`, other writers go on meanwhile, and the write fails
+    /// as busy if one of them committed since the snapshot began: the caller starts again. With
+    /// `immediate`, the write lock is held throughout and the write cannot fail that way.
+    public func snapshot<T>(immediate: Bool = false, _ body: () throws -> T) throws -> T {
+        try db.transaction(immediate: immediate && !isReadOnly, body)
+    }
+
     /// A read-only store refuses here, before anything is written; the first write of a day
     /// makes that day's backup first (DESIGN.md invariant 8).
     public func write<T>(_ body: () throws -> T) throws -> T {

@@ -65,6 +65,13 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
+    /// SQLite said busy or locked: another process holds the lock, or (for a write at the end of
+    /// a read snapshot) wrote since the snapshot began.
+    public var isBusy: Bool {
+        if case let .sqlite(code, _, _) = self { return code & 0xff == 5 || code & 0xff == 6 }
+        return false
+    }
+
     /// The statement that failed, for debugging; not part of the user-facing line.
     public var sql: String? {
         if case let .sqlite(_, _, sql) = self { return sql }

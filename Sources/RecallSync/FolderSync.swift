@@ -103,19 +103,10 @@ public enum FolderSync {
         }
         phase?("commit")
 
-        // Then our own file, with everything we now know.
-        var file = try AtomicFile(path: ownPath)
-        do {
-            var writer = ByteWriter(sink: file.sink)
-            try DeckExporter.write(store, DeckExporter.Selection(), to: &writer)
-            try writer.flush()
-            outcome.wroteOwnFile = try file.commitIfChanged()
-            try store.recordPublishedAnswers(inDecks: [])
-            phase?("write our file")
-        } catch {
-            file.discard()
-            throw error
-        }
+        // Then our own file, with everything we now know; what it holds is recorded as
+        // published in the same snapshot it was read from (issue 14 item 7).
+        outcome.wroteOwnFile = try DeckExporter.export(store, DeckExporter.Selection(), toFile: ownPath, onlyIfChanged: true).replaced
+        phase?("write our file")
         // A deck named before names were checked makes every other store refuse our file (the
         // reader checks names): say so here, where a rename fixes it.
         for deck in try store.syncDecks() {

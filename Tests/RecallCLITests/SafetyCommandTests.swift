@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RecallStore
 
 /// Issue 14: nothing lost, whatever happens — the trash, backups, and the slips of the hand
 /// that used to lose or strand a store (items 3, 6, 8, 10, 11).
@@ -291,5 +292,88 @@ struct ReadOnlyRunner {
         process.waitUntilExit()
         return RunResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                          stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// Issue 14 items 7 and 9: export and sync against undo, and what a killed export leaves.
+@Suite struct ExportRaceTests {
+    /// A pid that no process has now: a child's, after it ended.
+    func deadPID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    @Test func staleTemporaryFilesOfAKilledExportOrSyncAreRemovedOnTheNextRun() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init"])
+        let dead = try deadPID()
+        let stale = sandbox.path(".export.json.\(dead).12345.tmp")
+        let live = sandbox.path(".export.json.\(getpid()).777.tmp")  // an export running now
+        let other = sandbox.path(".other.json.\(dead).5.tmp")        // not this target's
+        for file in [stale, live, other] { _ = FileManager.default.createFile(atPath: file, contents: Data("x".utf8)) }
+        try sandbox.ok(["export", "-o", sandbox.path("export.json")])
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(FileManager.default.fileExists(atPath: live))
+        #expect(FileManager.default.fileExists(atPath: other))
+
+        let folder = sandbox.path("sync")
+        try sandbox.ok(["sync", folder])
+        let own = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".json") })
+        let staleSync = folder + "/.\(own).\(dead).99.tmp"
+        _ = FileManager.default.createFile(atPath: staleSync, contents: Data("x".utf8))
+        try sandbox.ok(["answer", "1", "good"])
+        try sandbox.ok(["sync", folder])
+        #expect(!FileManager.default.fileExists(atPath: staleSync))
+    }
+
+    /// Answers and undos in a loop while exports run: no answer an export wrote may be undone
+    /// afterwards (it would come back at the next sync). Before the fix, 86 of 485 undos raced.
+    @Test func anUndoNeverTakesBackAnAnswerAnExportWrote() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init"])
+        let stop = sandbox.path("stop")
+        let racer = Process()
+        racer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        racer.arguments = ["-c", """
+            i=0
+            while [ ! -e "$STOP" ]; do
+              i=$((i + 1)); card=$((i % 90 + 1))
+              "$RECALL" answer "$card" good >/dev/null 2>&1
+              "$RECALL" undo >/dev/null 2>&1
+            done
+            """]
+        racer.environment = sandbox.environment.merging(["RECALL": RecallSandbox.binary.path, "STOP": stop]) { $1 }
+        try racer.run()
+        defer {
+            _ = FileManager.default.createFile(atPath: stop, contents: nil)
+            racer.waitUntilExit()
+        }
+        let pattern = try NSRegularExpression(pattern: "\"id\":\"([0-9a-f]{8}-[0-9a-f-]{27})\"")
+        let deadline = Date().addingTimeInterval(4)
+        var exports = 0
+        var checked = 0
+        while Date() < deadline {
+            let file = sandbox.path("race.json")
+            let result = try sandbox.run(["export", "-o", file])
+            guard result.status == 0 else { continue }  // busy under load is allowed; nothing written
+            exports += 1
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+            let exported = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+                Range($0.range(at: 1), in: text).map { String(text[$0]) }
+            }
+            usleep(30_000)  // let the racer try its undo
+            let db = try Database(path: sandbox.dbPath, readOnly: true)
+            try db.execute("PRAGMA busy_timeout = 5000")
+            let stored = Set(try db.rows("SELECT id FROM review_log") { $0.textValue(0) })
+            for id in exported {
+                checked += 1
+                #expect(stored.contains(id), "review \(id) was exported, then undone")
+            }
+        }
+        #expect(exports > 3)
+        #expect(checked > 0)
     }
 }
