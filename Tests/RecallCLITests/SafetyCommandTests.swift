@@ -377,3 +377,53 @@ struct ReadOnlyRunner {
         #expect(checked > 0)
     }
 }
+
+/// Issue 14 item 4: a store copied to a second machine.
+@Suite struct CopiedStoreTests {
+    func reviews(_ sandbox: RecallSandbox, db: String) throws -> Set<String> {
+        let database = try Database(path: db, readOnly: true)
+        return Set(try database.rows("SELECT id FROM review_log") { $0.textValue(0) })
+    }
+
+    @Test func aCopiedStoreNoticesItsFileWrittenElsewhereTakesANewIdAndMerges() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init"])
+        let folder = sandbox.path("sync")
+        try sandbox.ok(["sync", folder])
+        // The user copies the store to a second machine.
+        let copy = sandbox.path("copy/recall.sqlite")
+        try FileManager.default.createDirectory(atPath: sandbox.path("copy"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: sandbox.dbPath, toPath: copy)
+        // Both study, the original syncs first.
+        try sandbox.ok(["answer", "1", "good"])
+        try sandbox.ok(["answer", "2", "good", "--db", copy])
+        try sandbox.ok(["sync", folder])
+        let result = try sandbox.run(["sync", folder, "--db", copy])
+        #expect(result.status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(files.count == 2, "\(files)")
+        #expect(result.stderr.hasPrefix("recall: warning: "))
+        #expect(result.stderr.contains("holds history this store never wrote (a copy of this store synced from another machine): this store is now device "))
+        try sandbox.ok(["sync", folder])
+        let original = try reviews(sandbox, db: sandbox.dbPath)
+        #expect(original.count == 2)
+        #expect(try reviews(sandbox, db: copy) == original)
+        // From then on they sync quietly.
+        try sandbox.ok(["answer", "3", "good", "--db", copy])
+        let again = try sandbox.run(["sync", folder, "--db", copy])
+        #expect(again.status == 0 && again.stderr.isEmpty, "\(again.stderr)")
+        try sandbox.ok(["sync", folder])
+        #expect(try reviews(sandbox, db: sandbox.dbPath).count == 3)
+    }
+
+    @Test func aStoreThatSyncedBeforeKeepsItsIdWhenItsFileIsUnchanged() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init"])
+        let folder = sandbox.path("sync")
+        try sandbox.ok(["sync", folder])
+        try sandbox.ok(["answer", "1", "good"])
+        let result = try sandbox.run(["sync", folder])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.count == 1)
+    }
+}
