@@ -70,10 +70,22 @@ extension Store {
             file = backupFolder + "/" + name + "-\(suffix).sqlite"
             suffix += 1
         }
+        removeStaleTemporaryBackups()
         try backUp(to: file)
         let all = Self.backups(ofStore: path)
         for old in all.dropLast(Self.keptBackups) { unlink(old) }
         return file
+    }
+
+    /// Removes `.NAME.PID.tmp` copies that a killed recall left in the backup folder (their
+    /// process is gone); a copy being made now by another recall is left alone.
+    private func removeStaleTemporaryBackups() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: backupFolder)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            guard let pid = Int32(name.dropLast(4).split(separator: ".").last ?? ""), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            unlink(backupFolder + "/" + name)
+        }
     }
 
     /// The first write of a (UTC) day makes that day's backup, before it changes anything.
