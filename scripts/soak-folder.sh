@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
-# Soak: a hostile sync folder (directories named *.json, sockets, unreadable files, 10^6-deep nesting), far longer than in CI.
-# Usage: scripts/soak-folder.sh [ROUNDS_MULTIPLIER] [SEED]   (default 40x the CI rounds, a random seed)
-# A failure prints its seed; run again with it to repeat the same rounds.
+# Soak: a hostile sync folder (directories named *.json, sockets, unreadable files, 10^6-deep
+# nesting), its tests run N times over (each round builds a new folder).
+# Usage: scripts/soak-folder.sh [N]   (default 10)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-swift build --product recall
-swift build --build-tests
-export RECALL_SOAK="${1:-40}"
-if [ -n "${2:-}" ]; then export RECALL_SOAK_SEED="$2"; fi
-exec swift test --skip-build --filter "RobustnessTests/(aDirectoryNamed|aSocketIn|anUnreadableFile|aMillionDeepNesting)"
+for _ in $(seq 1 "${1:-10}"); do
+  "$(dirname "$0")/lib-soak.sh" "aDirectoryNamed|aSocketIn|anUnreadableFile|aMillionDeepNesting" 1
+done
