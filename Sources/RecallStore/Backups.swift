@@ -147,6 +147,18 @@ extension Store {
         _ = try inspect(path: file)
     }
 
+    /// What SQLite's `PRAGMA integrity_check` finds wrong with the file (at most 10 lines);
+    /// empty when it is sound.
+    /// A file damaged badly enough fails the check itself (`SQLITE_CORRUPT`): that is the problem.
+    public func integrityProblems() throws(StoreError) -> [String] {
+        do {
+            return try db.rows("PRAGMA integrity_check(10)") { $0.textValue(0) }.filter { $0 != "ok" }
+        } catch {
+            if case let .sqlite(code, message, _) = error, code & 0xff == 11 { return [message] }
+            throw error
+        }
+    }
+
     /// Whether two paths name the same file (device and inode); nil when either is missing.
     public static func sameFile(_ first: String, _ second: String) -> Bool? {
         var a = stat()

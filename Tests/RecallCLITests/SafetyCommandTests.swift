@@ -238,6 +238,24 @@ import RecallStore
         #expect(try sandbox.ok(["backup"]).contains(".backups/2026-11-25T120000Z-manual.sqlite"))
     }
 
+    @Test func checkReportsADamagedFileAndABackupMendsIt() throws {
+        let sandbox = try sandbox()
+        let file = sandbox.path("safe.sqlite")
+        try sandbox.ok(["backup", file])
+        // Zero one page of an index: the tables still read, but the file is no longer sound.
+        let root = try #require(try Database(path: sandbox.dbPath, readOnly: true)
+            .scalarInt("SELECT rootpage FROM sqlite_master WHERE name = 'cards_by_queue'"))
+        let handle = try #require(FileHandle(forUpdatingAtPath: sandbox.dbPath))
+        try handle.seek(toOffset: UInt64(root - 1) * 4096)
+        handle.write(Data(repeating: 0, count: 4096))
+        try handle.close()
+        let line = try sandbox.fails(["check"])
+        #expect(line.hasPrefix("recall: error: the store file is damaged (SQLite's integrity check: "))
+        #expect(line.hasSuffix("`recall restore --backup FILE` puts a backup back (see \(sandbox.dbPath).backups)"))
+        try sandbox.ok(["restore", "--backup", file])
+        #expect(try sandbox.ok(["check"]) == "all cards match their review logs\n")
+    }
+
     @Test func restoreRefusesAFileThatIsNotARecallStore() throws {
         let sandbox = try sandbox()
         let before = try sandbox.ok(["list"])
