@@ -12,6 +12,13 @@ public struct TrashEntry: Sendable, Equatable {
     public var reason: String
 }
 
+/// What `restoreFromTrash` did.
+public struct RestoreOutcome: Sendable {
+    public var restored: [Int64] = []
+    /// Cards a sync brought back already, with the id each has now; left in the trash.
+    public var alreadyBack: [(trashed: Int64, current: Int64)] = []
+}
+
 /// The trash (DESIGN.md invariant 8, schema 3): every deletion of cards goes through
 /// `moveToTrash`, which keeps each card with its note and review log for `trashDays` days, so
 /// that `restore` can put it back exactly (same id, guid and history). Sync calls the same
@@ -63,12 +70,23 @@ extension Store {
     /// is gone is made again with its options. The restored card and note are stamped `now`
     /// and their tombstones dropped, so that the next sync sends them out as newer than the
     /// deletion. Call inside `write { }`. An id not in the trash restores nothing.
-    public func restoreFromTrash(_ ids: [Int64], now: Millis) throws(StoreError) {
+    ///
+    /// A card that is back already (a peer reviewed it after the deletion, and sync brought it
+    /// back with its reviews, under a new short id) is not restored twice: it stays in the
+    /// trash, and is returned in `alreadyBack` with the id it has now.
+    @discardableResult
+    public func restoreFromTrash(_ ids: [Int64], now: Millis) throws(StoreError) -> RestoreOutcome {
+        var outcome = RestoreOutcome()
         let ids = Self.once(ids)
         for id in ids {
             guard let entry = try db.row("SELECT note_id, deck, deck_config FROM trash WHERE card_id = ?", [.integer(id)], {
                 (note: $0.int64Value(0), deck: $0.textValue(1), config: $0.textValue(2))
             }) else { throw .notInTrash(id) }
+            if let current = try db.scalarInt(
+                "SELECT c.id FROM cards c JOIN trash_cards t ON t.guid = c.guid WHERE t.id = ?", [.integer(id)]) {
+                outcome.alreadyBack.append((trashed: id, current: current))
+                continue
+            }
             let deckExisted = try deck(named: entry.deck) != nil
             let deck = try ensureDeck(entry.deck, now: now)
             if !deckExisted {
@@ -89,7 +107,9 @@ extension Store {
                    OR (kind = 'note' AND id = (SELECT guid FROM notes WHERE id = ?))
                 """, [.integer(id), .integer(entry.note)])
             try forgetTrashed(id)
+            outcome.restored.append(id)
         }
+        return outcome
     }
 
     /// How many of `ids` have at least one review: what a deletion would put at risk.

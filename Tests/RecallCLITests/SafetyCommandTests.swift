@@ -197,6 +197,33 @@ import RecallStore
         #expect(try second.ok(["list"]).contains("question 1"))
     }
 
+    @Test func aCardASyncBroughtBackIsNotRestoredTwice() throws {
+        let first = try sandbox()
+        let folder = first.path("sync")
+        let second = RecallSandbox()
+        second.environment["RECALL_DB"] = second.path("second.sqlite")
+        try second.ok(["init", "--empty"])
+        try first.ok(["sync", folder])
+        try second.ok(["sync", folder])
+        let day2 = ["RECALL_NOW": "2026-11-26T12:00:00Z"]
+        let day3 = ["RECALL_NOW": "2026-11-27T12:00:00Z"]
+        try first.ok(["rm", "1"], environment: day2)
+        try first.ok(["sync", folder], environment: day2)
+        // The second store answers the card after the deletion: sync brings it back.
+        let id = try #require(try second.ok(["list"]).split(separator: "\n").first { $0.contains("question 1") }?
+            .split(separator: " ", omittingEmptySubsequences: true).first.map(String.init))
+        try second.ok(["answer", id, "good"], environment: day3)
+        try second.ok(["sync", folder], environment: day3)
+        try first.ok(["sync", folder], environment: day3)
+        let list = try first.ok(["list"])
+        let back = try #require(list.split(separator: "\n").first { $0.contains("question 1") }?
+            .split(separator: " ", omittingEmptySubsequences: true).first.map(String.init))
+        #expect(try first.ok(["restore", "1"], environment: day3)
+                == "card 1 is back already as card \(back) (a sync brought it back with its reviews); left in the trash\n")
+        #expect(try first.ok(["list"]) == list)
+        try first.ok(["check"])
+    }
+
     // MARK: Backups
 
     func backups(_ sandbox: RecallSandbox) -> [String] {

@@ -91,7 +91,7 @@ import Testing
         #expect(try store.db.scalarInt("SELECT count(*) FROM cards") == 0)
         #expect(try store.db.scalarInt("SELECT count(*) FROM tombstones WHERE kind = 'card'") == 1)
         #expect(try store.trash().map(\.reason) == ["test"])
-        try store.write { try store.restoreFromTrash([1], now: 3_000) }
+        _ = try store.write { try store.restoreFromTrash([1], now: 3_000) }
         #expect(try store.db.scalarInt("SELECT count(*) FROM tombstones WHERE kind IN ('card', 'note')") == 0)
         // Everything as it was but `modified`, which restore moves so that sync sends it out.
         try store.write {

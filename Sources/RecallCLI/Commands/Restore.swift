@@ -47,15 +47,18 @@ struct Restore: ParsableCommand {
         }
         let context = try Context(storeOptions, bundledDeck: false)
         let store = context.store
-        let restored = try store.write {
-            let wanted = all ? try store.trashedCardIDs() : try parseCardIDs(ids)
-            try store.restoreFromTrash(wanted, now: context.now)
-            return wanted
+        let outcome = try store.write {
+            try store.restoreFromTrash(all ? try store.trashedCardIDs() : try parseCardIDs(ids), now: context.now)
         }
-        if restored.isEmpty {
-            Output.line("the trash is empty; nothing restored")
-        } else {
+        let restored = outcome.restored
+        if !restored.isEmpty {
             Output.line("restored \(restored.count == 1 ? "card" : "cards") \(restored.map(String.init).joined(separator: " "))")
+        }
+        for (trashed, current) in outcome.alreadyBack {
+            Output.line("card \(trashed) is back already as card \(current) (a sync brought it back with its reviews); left in the trash")
+        }
+        if restored.isEmpty && outcome.alreadyBack.isEmpty {
+            Output.line("the trash is empty; nothing restored")
         }
     }
 }
