@@ -343,9 +343,19 @@ import Testing
         let (_, sandbox) = try syncWith("future") { folder, sandbox in
             let text = try sandbox.ok(["export"])
             let guid = try #require((try sandbox.json(["show", "1", "--json"]) as? [String: Any])?["id"] as? String)
-            let hostile = text.replacingOccurrences(of: "\"tombstones\": [", with:
-                "\"tombstones\": [\n{\"deleted\":\"9999-12-31T00:00:00.000Z\",\"id\":\"\(guid)\",\"kind\":\"card\"},")
+            let tombstone = "{\"deleted\":\"9999-12-31T00:00:00.000Z\",\"id\":\"\(guid)\",\"kind\":\"card\"}"
+            let hostile = text.contains("\"tombstones\": []")
+                ? text.replacingOccurrences(of: "\"tombstones\": []", with: "\"tombstones\": [\(tombstone)]")
+                : text.replacingOccurrences(of: "\"tombstones\": [", with: "\"tombstones\": [\n\(tombstone),")
+            #expect(hostile != text)
             try Data(hostile.utf8).write(to: URL(fileURLWithPath: folder + "/future.json"))
+        }
+        // Clamped to now, the tombstone may still delete the card; then it is in the trash, and a
+        // restore wins over the tombstone for good.
+        if !(try sandbox.ok(["list"])).contains("mine") {
+            #expect(try sandbox.ok(["trash"]).contains("future.json"))
+            try sandbox.ok(["restore", "--all"])
+            try sandbox.ok(["sync", sandbox.path("sync")], environment: ["RECALL_NOW": "2026-11-26T12:00:00Z"])
         }
         #expect(try sandbox.ok(["list"]).contains("mine"))
     }
