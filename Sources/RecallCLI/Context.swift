@@ -23,12 +23,13 @@ struct Context {
 
     /// Reads the clock first (a bad `RECALL_NOW` fails before anything is opened), then opens
     /// or creates the store. A store created here gets the bundled deck unless `bundledDeck` is false.
-    init(_ options: StoreOptions, bundledDeck: Bool = true) throws {
+    /// A zero-length store file is refused unless `initialisingEmpty` (`recall init`).
+    init(_ options: StoreOptions, bundledDeck: Bool = true, initialisingEmpty: Bool = false) throws {
         environment = ProcessInfo.processInfo.environment
         clock = try Clock.fromEnvironment(environment)
         let path = Store.resolvePath(option: options.db, environment: environment)
-        store = try Store(path: path)
-        try store.refreshCachedStates(timeZone: clock.timeZone)
+        store = try Store(path: path, initialisingEmpty: initialisingEmpty, now: clock.now)
+        if !store.isReadOnly { try store.refreshCachedStates(timeZone: clock.timeZone) }
         if store.isNew && bundledDeck {
             try BundledDeck.install(into: store, now: clock.now)
         }

@@ -37,6 +37,12 @@ struct ImportRun {
     var warnings: [ImportWarning] = []
     /// `folder/` for each folder read: its notes from files that are gone are missing too.
     var folderPrefixes: [String] = []
+    /// `--yes`: a prune that looks like an accident (an emptied bank, or many cards with
+    /// history at once) goes ahead. Without it such a prune is refused and nothing changes.
+    var pruneConfirmed = false
+
+    /// A prune deleting more cards with review history than this at once asks for `--yes`.
+    static let largePruneWithHistory = 50
 
     /// Reads and parses `path` (a file or a folder). Notes are keyed by a source name that does
     /// not depend on where the command runs: the file name, or for a folder, the folder's name
@@ -279,6 +285,9 @@ struct ImportRun {
             }
         }
         phases.mark("plan")
+        if prune && !dryRun && !pruneConfirmed {
+            try checkPrune(store: store, missingNotes: missingNotes, missingCards: missingCards)
+        }
         guard !dryRun else {
             return Outcome(sources: sources, notices: notices, decks: try decks(in: store, plan: plan),
                            plan: plan, missingNotes: missingNotes, missingCards: missingCards, counts: nil)
@@ -309,6 +318,28 @@ struct ImportRun {
         phases.mark("write")
         return Outcome(sources: sources, notices: notices, decks: try decks(in: store, plan: plan),
                        plan: plan, missingNotes: missingNotes, missingCards: missingCards, counts: counts)
+    }
+
+    /// Refuses a prune that is more likely an accident than a wish (issue 14): a bank that
+    /// now holds no cards at all while cards came from it (an emptied file is a common editor
+    /// or sync slip), or more than `largePruneWithHistory` cards with review history at once.
+    private func checkPrune(store: Store, missingNotes: [(id: Int64, source: String, front: String, cards: [Int64])],
+                            missingCards: [(card: Int64, ordinal: Int, source: String, front: String)]) throws {
+        let bySource = Dictionary(grouping: missingNotes, by: \.source)
+        for source in sources where source.drafts.isEmpty {
+            guard let gone = bySource[source.key], !gone.isEmpty else { continue }
+            let cards = gone.reduce(0) { $0 + $1.cards.count }
+            throw CLIError.message(
+                "\(source.path ?? source.key) holds no cards now, but \(Output.count(cards, "card")) came from it; "
+                    + "--prune would delete them all. Nothing changed: check the file, or add --yes to prune anyway")
+        }
+        let cards = missingNotes.flatMap(\.cards) + missingCards.map(\.card)
+        let withHistory = try store.countCardsWithReviews(cards)
+        if withHistory > Self.largePruneWithHistory {
+            throw CLIError.message(
+                "--prune would delete \(Output.count(withHistory, "card")) with review history; nothing changed. "
+                    + "Check with --dry-run, and add --yes to prune them (they go to `recall trash` for 30 days)")
+        }
     }
 
     /// Where each source's notes are: the decks of its new notes, and the deck its notes

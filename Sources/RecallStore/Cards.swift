@@ -112,7 +112,7 @@ extension Store {
     }
 
     /// Deletes a deck and its sub-decks with all their cards and notes, leaving tombstones for
-    /// sync. Returns the number of cards deleted.
+    /// sync; the cards go to the trash. Returns the number of cards deleted.
     @discardableResult
     public func deleteDeck(_ name: String, now: Millis) throws(StoreError) -> Int {
         let decks = try decks(under: name)
@@ -120,7 +120,7 @@ extension Store {
         var deleted = 0
         for (deckID, deckName) in decks {
             let cards = try db.rows("SELECT id FROM cards WHERE deck_id = ?", [.integer(deckID)]) { $0.int64Value(0) }
-            try deleteCards(cards, now: now)
+            try moveToTrash(cards: cards, reason: "recall deck delete \(name)", now: now)
             deleted += cards.count
             try db.run("DELETE FROM notes WHERE deck_id = ?", [.integer(deckID)])
             try db.run("DELETE FROM decks WHERE id = ?", [.integer(deckID)])

@@ -17,16 +17,24 @@ public final class Database {
     public let path: String
 
     /// Opens (or creates, with `create`) the file at `path`.
-    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(StoreError) {
+    /// `immutable` opens the file read-only as a URI with `immutable=1`: SQLite then needs no
+    /// `-shm` file, which is what lets a store in a read-only folder be read at all.
+    public init(path: String, create: Bool = true, readOnly: Bool = false, immutable: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        if readOnly {
+        var name = path
+        if immutable {
+            flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+            let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f")
+                .replacingOccurrences(of: "#", with: "%23")
+            name = "file:" + escaped + "?immutable=1"
+        } else if readOnly {
             flags |= SQLITE_OPEN_READONLY
         } else {
             flags |= SQLITE_OPEN_READWRITE
             if create { flags |= SQLITE_OPEN_CREATE }
         }
-        let code = sqlite3_open_v2(path, &db, flags, nil)
+        let code = sqlite3_open_v2(name, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
@@ -99,6 +107,25 @@ public final class Database {
         sqlite3_db_release_memory(handle)
     }
 
+    /// Copies this whole database into `destination` with SQLite's online backup API: a
+    /// consistent snapshot even while other processes write (the copy restarts if the source
+    /// changes under it), unlike a file copy, which can catch a half-written WAL.
+    public func copy(into destination: Database) throws(StoreError) {
+        guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw .sqlite(code: sqlite3_extended_errcode(destination.handle), message: destination.lastErrorMessage,
+                          sql: "sqlite3_backup_init")
+        }
+        var code: Int32
+        repeat {
+            code = sqlite3_backup_step(backup, 256)
+            if code == SQLITE_BUSY || code == SQLITE_LOCKED { sqlite3_sleep(20) }
+        } while code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED
+        let finish = sqlite3_backup_finish(backup)
+        guard code == SQLITE_DONE, finish == SQLITE_OK else {
+            throw .sqlite(code: code == SQLITE_DONE ? finish : code, message: destination.lastErrorMessage, sql: "sqlite3_backup_step")
+        }
+    }
+
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
@@ -106,7 +133,14 @@ public final class Database {
     /// writers queue on the busy timeout instead of failing on a lock upgrade.
     /// If `body` throws, the transaction is rolled back and the body's error (the first one) is rethrown.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try transaction(immediate: true, body)
+    }
+
+    /// Runs `body` in one transaction, `BEGIN IMMEDIATE` or, with `immediate` false, `BEGIN`
+    /// (a read snapshot that takes the write lock only at its first write, and fails with
+    /// `SQLITE_BUSY_SNAPSHOT` there if another process wrote since the snapshot began).
+    public func transaction<T>(immediate: Bool, _ body: () throws -> T) throws -> T {
+        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         let result: T
         do {
             result = try body()

@@ -152,6 +152,9 @@ extension Store {
         try db.rows("SELECT id FROM cards WHERE note_id = ? ORDER BY ordinal", [.integer(noteID)]) { $0.int64Value(0) }
     }
 
+    /// What `recall trash` says deleted a pruned card: the bank it is gone from.
+    static func pruneReason(_ source: String) -> String { "recall import --prune: gone from \(source)" }
+
     /// Applies an import: adds, updates (keeping ids, history and state) and prunes notes.
     /// Call inside `write { }`: one import is one transaction (DESIGN.md invariant 3).
     public func applyImport(
@@ -238,7 +241,7 @@ extension Store {
             let wanted = Set(note.ordinals)
             let stale = existing.filter { !wanted.contains($0.ordinal) }.map(\.id)
             if pruneCards {
-                try deleteCards(stale, now: now, keepingEmptyNotes: true)
+                try moveToTrash(cards: stale, reason: Self.pruneReason(note.source), now: now, keepingEmptyNotes: true)
                 counts.cardsRemoved += stale.count
             }
             let have = Set(existing.map(\.ordinal))
@@ -251,7 +254,8 @@ extension Store {
         }
         for noteID in pruned {
             let cards = try db.rows("SELECT id FROM cards WHERE note_id = ?", [.integer(noteID)]) { $0.int64Value(0) }
-            try deleteCards(cards, now: now)
+            let source = try db.row("SELECT coalesce(source, '') FROM notes WHERE id = ?", [.integer(noteID)]) { $0.textValue(0) }
+            try moveToTrash(cards: cards, reason: Self.pruneReason(source ?? ""), now: now)
             counts.cardsRemoved += cards.count
             counts.notesPruned += 1
         }

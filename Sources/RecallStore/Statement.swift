@@ -93,6 +93,9 @@ public final class Statement {
 
     /// Non-optional readers for NOT NULL columns; a NULL reads as zero / empty.
     public func int64Value(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    /// How many columns each row of this statement has.
+    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
     public func intValue(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }
     public func textValue(_ column: Int32) -> String { text(column) ?? "" }
 }

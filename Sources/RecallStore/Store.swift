@@ -54,10 +54,20 @@ public final class Store {
     }
 
     /// Opens the store at `path`, creating it (and its parent folders) when missing.
-    /// `created` tells the caller whether this call made a new store.
-    public init(path: String) throws(StoreError) {
+    ///
+    /// - `initialisingEmpty`: a zero-length file is made a new store only when this is true
+    ///   (`recall init`). Otherwise it is refused: it may be a store that lost its content, and
+    ///   quietly starting afresh over it would hide that.
+    /// - `now`: the command's clock. With it, the store keeps daily backups (see `Backups.swift`);
+    ///   without it (library use, tests) only the backup before a migration is made.
+    ///
+    /// A store the user may not write (the file or its folder read-only) is opened read-only:
+    /// reading commands work, and `write` refuses before it begins.
+    public init(path: String, initialisingEmpty: Bool = false, now: Millis? = nil) throws(StoreError) {
         self.path = path
+        self.clockForBackups = now
         let state = try Self.inspect(path: path)
+        if state == .empty && !initialisingEmpty { throw .emptyStoreFile(path: path) }
         if state == .missing {
             let parent = (path as NSString).deletingLastPathComponent
             if !parent.isEmpty {
@@ -68,13 +78,27 @@ public final class Store {
                 }
             }
         }
+        let folder = (path as NSString).deletingLastPathComponent
+        let readOnly = state == .store
+            && (access(path, W_OK) != 0 || access(folder.isEmpty ? "." : folder, W_OK) != 0)
         let db: Database
-        do {
-            db = try Database(path: path, create: true)
+        do throws(StoreError) {
+            if readOnly {
+                // A WAL store needs its `-shm` file; in a folder we cannot write, that exists
+                // only if another process made it. Without it, immutable is the one way to read.
+                if let plain = try? Database(path: path, readOnly: true), (try? plain.scalarInt("PRAGMA user_version")) != nil {
+                    db = plain
+                } else {
+                    db = try Database(path: path, immutable: true)
+                }
+            } else {
+                db = try Database(path: path, create: true)
+            }
         } catch {
             throw .cannotCreate(path: path, reason: error.description)
         }
         self.db = db
+        self.isReadOnly = readOnly
         try db.execute("PRAGMA busy_timeout = 10000")
         // The authoritative check: the header we read may predate a WAL that was never checkpointed.
         let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
@@ -94,18 +118,27 @@ public final class Store {
         // set outside a transaction, so it is set here for every command.)
         try db.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536")
         try db.execute("PRAGMA temp_store = MEMORY")
+        isNew = version == 0
+        if version < Migration.latestVersion && readOnly { throw .readOnly(path: path) }
         if version == 0 {
             // A new file gets its first schema (and the application id) in rollback-journal mode, so
             // the header on disk always says "recall" even if a later WAL is never checkpointed.
             try Migrator.migrate(db, applicationID: Self.applicationID)
             try db.execute("PRAGMA journal_mode = WAL")
         } else if version < Migration.latestVersion {
+            // DESIGN.md invariant 8: a copy of the store as it was, before its schema changes.
+            try backUp(reason: "before-schema-\(Migration.latestVersion)")
             try Migrator.migrate(db, applicationID: Self.applicationID)
         }
-        isNew = version == 0
         // A new store has nothing cached under older scheduling rules (SchedulingRules.swift).
         if isNew { try setSetting(Self.schedulingRulesKey, String(Self.schedulingRules)) }
     }
+
+    /// True when the store was opened read-only (the file or its folder cannot be written).
+    public let isReadOnly: Bool
+
+    /// The command's clock, for naming backups and making one a day; nil: no daily backups.
+    let clockForBackups: Millis?
 
     /// True when this open created the store's schema (first use).
     public let isNew: Bool
@@ -131,7 +164,20 @@ public final class Store {
     }
 
     /// Runs `body` in one write transaction (DESIGN.md invariant 3). Errors roll everything back.
+    /// Runs `body` on one consistent snapshot of the store (one read transaction) that may end
+    /// with a small write: what an export read and what it records as published then agree
+    /// (issue 14 item 7). Without `immediate`, other writers go on meanwhile, and the write fails
+    /// as busy if one of them committed since the snapshot began: the caller starts again. With
+    /// `immediate`, the write lock is held throughout and the write cannot fail that way.
+    public func snapshot<T>(immediate: Bool = false, _ body: () throws -> T) throws -> T {
+        try db.transaction(immediate: immediate && !isReadOnly, body)
+    }
+
+    /// A read-only store refuses here, before anything is written; the first write of a day
+    /// makes that day's backup first (DESIGN.md invariant 8).
     public func write<T>(_ body: () throws -> T) throws -> T {
-        try db.transaction(body)
+        if isReadOnly { throw StoreError.readOnly(path: path) }
+        try makeDailyBackupIfDue()
+        return try db.transaction(body)
     }
 }

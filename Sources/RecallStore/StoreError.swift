@@ -23,6 +23,13 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     /// one deck is needed (its options).
     case parentOnlyDeck(String, subDecks: [String])
     case invalid(String)
+    /// A zero-length file where the store should be, opened by a command other than `init`.
+    case emptyStoreFile(path: String)
+    /// A write to a store opened read-only (the file or its folder is not writable).
+    case readOnly(path: String)
+    /// `recall restore ID` of a card that is not in the trash.
+    case notInTrash(Int64)
+    case cannotBackUp(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -49,7 +56,20 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
             return "deck \(DeckName.quoted(name)) has no options of its own: it only groups its sub-decks (\(shown)), "
                 + "and options are set per deck; give one of them with --deck"
         case let .invalid(message): return message
+        case let .emptyStoreFile(path):
+            return "\(path) is empty (0 bytes): it may be a store that lost its content; restore a backup "
+                + "(`recall restore --backup FILE`), or run `recall init` to start a new store there"
+        case let .readOnly(path): return "the store \(path) is read-only (the file or its folder cannot be written); nothing changed"
+        case let .cannotBackUp(file, reason): return "cannot write the backup \(file): \(reason); nothing changed"
+        case let .notInTrash(id): return "card \(id) is not in the trash (`recall trash` lists what is)"
         }
+    }
+
+    /// SQLite said busy or locked: another process holds the lock, or (for a write at the end of
+    /// a read snapshot) wrote since the snapshot began.
+    public var isBusy: Bool {
+        if case let .sqlite(code, _, _) = self { return code & 0xff == 5 || code & 0xff == 6 }
+        return false
     }
 
     /// The statement that failed, for debugging; not part of the user-facing line.

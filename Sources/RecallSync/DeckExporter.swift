@@ -15,6 +15,9 @@ public enum DeckExporter {
         public var decks: [String]
         /// False leaves out each card's state and reviews, for sharing a deck with other people.
         public var history: Bool
+        /// Whether the export records the answers it wrote as published (so `undo` refuses
+        /// them); false for a read-only store, which cannot record anything.
+        public var recordsPublished = true
 
         public init(decks: [String] = [], history: Bool = true) {
             self.decks = decks
@@ -32,30 +35,63 @@ public enum DeckExporter {
     /// Exports to a file, atomically (readers see the old file or the new one, never a mix).
     @discardableResult
     public static func export(_ store: Store, _ selection: Selection = Selection(), toFile path: String) throws -> Counts {
-        var file = try AtomicFile(path: path)
-        do {
-            var writer = ByteWriter(sink: file.sink)
-            let counts = try write(store, selection, to: &writer)
-            try writer.flush()
-            try file.commit()
-            if selection.history { try store.recordPublishedAnswers(inDecks: selection.decks) }
-            return counts
-        } catch {
-            file.discard()
-            throw error
+        try export(store, selection, toFile: path, onlyIfChanged: false).counts
+    }
+
+    /// How often an export starts again because an answer or undo was committed while it read
+    /// (issue 14 item 7), before it takes the write lock for its whole length instead.
+    static let snapshotAttempts = 3
+
+    /// Exports to a file, atomically. The store is read in one snapshot, and the answers the file
+    /// holds are recorded as published inside that same snapshot, before the file is put in
+    /// place: an `undo` can then never take back an answer the file has (issue 14 item 7). If
+    /// another recall wrote meanwhile, the export starts again on a fresh snapshot (the
+    /// temporary file is dropped, the target untouched); the last attempt holds the write lock
+    /// throughout. A failure after recording (the rename) leaves answers marked published that
+    /// no file holds: undo refuses them, the safe side. `onlyIfChanged` leaves a target that
+    /// already holds exactly these bytes alone (`AtomicFile.commitIfChanged`).
+    static func export(_ store: Store, _ selection: Selection, toFile path: String,
+                       onlyIfChanged: Bool) throws -> (counts: Counts, replaced: Bool) {
+        let recording = selection.history && selection.recordsPublished
+        var attempt = 1
+        while true {
+            var file = try AtomicFile(path: path)
+            do {
+                let counts = try store.snapshot(immediate: attempt >= snapshotAttempts) {
+                    var writer = ByteWriter(sink: file.sink)
+                    let counts = try write(store, selection, to: &writer)
+                    try writer.flush()
+                    if recording { try store.recordPublishedAnswers(inDecks: selection.decks) }
+                    return counts
+                }
+                if onlyIfChanged { return (counts, try file.commitIfChanged()) }
+                try file.commit()
+                return (counts, true)
+            } catch let error as StoreError where error.isBusy && attempt < snapshotAttempts {
+                file.discard()
+                attempt += 1
+            } catch {
+                file.discard()
+                throw error
+            }
         }
     }
 
-    /// Exports to an open file descriptor (standard output), in chunks.
+    /// Exports to an open file descriptor (standard output), in chunks. Bytes sent cannot be
+    /// taken back, so this holds the write lock for the whole export: an answer given meanwhile
+    /// waits, and an undo cannot slip between what was written and what is recorded.
     @discardableResult
     public static func export(
         _ store: Store, _ selection: Selection = Selection(), toDescriptor descriptor: Int32, name: String
     ) throws -> Counts {
-        var writer = ByteWriter(sink: FileDescriptorSink(descriptor: descriptor, name: name))
-        let counts = try write(store, selection, to: &writer)
-        try writer.flush()
-        if selection.history { try store.recordPublishedAnswers(inDecks: selection.decks) }
-        return counts
+        let recording = selection.history && selection.recordsPublished
+        return try store.snapshot(immediate: recording) {
+            var writer = ByteWriter(sink: FileDescriptorSink(descriptor: descriptor, name: name))
+            let counts = try write(store, selection, to: &writer)
+            try writer.flush()
+            if recording { try store.recordPublishedAnswers(inDecks: selection.decks) }
+            return counts
+        }
     }
 
     /// The export as bytes in memory.

@@ -97,12 +97,36 @@ struct AtomicFile {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
+        Self.removeStaleTemporaryFiles(of: url.lastPathComponent, in: folder)
         temporaryPath = folder + "/." + url.lastPathComponent + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotWrite(file: path, reason: String(cString: strerror(errno))) }
+        // A file replaced keeps its permissions: a private (0600) export stays private.
+        var existing = stat()
+        if stat(path, &existing) == 0, existing.st_mode & S_IFMT == S_IFREG {
+            _ = fchmod(descriptor, existing.st_mode & 0o7777)
+        }
     }
 
     var sink: FileDescriptorSink { FileDescriptorSink(descriptor: descriptor, name: path) }
+
+    /// Removes what a killed `recall export -o` or `recall sync` left beside the target:
+    /// `.NAME.PID.RAND.tmp` files whose process is gone (issue 14 item 9), which sync tools
+    /// would otherwise copy to every machine. Only this target's own temporary files, never
+    /// another's; one of a live process (an export running now) is left alone.
+    static func removeStaleTemporaryFiles(of name: String, in folder: String) {
+        let prefix = "." + name + "."
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for entry in entries where entry.hasPrefix(prefix) && entry.hasSuffix(".tmp") {
+            let parts = entry.dropFirst(prefix.count).dropLast(4).split(separator: ".")
+            guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            let path = folder + "/" + entry
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            unlink(path)
+        }
+    }
 
     /// Flushes the bytes to disk and renames the temporary file over `path`.
     mutating func commit() throws(SyncError) {

@@ -49,9 +49,19 @@ public enum FolderSync {
         let folderURL = URL(fileURLWithPath: folder).standardizedFileURL
         // Reading whole files and tables: through SQLite's page cache, not a map of the store.
         try store.prepareForBulkWork(cacheMegabytes: 16)
-        let ownName = try store.deviceID() + ".json"
-        let ownPath = folderURL.appendingPathComponent(ownName).path
+        var ownName = try store.deviceID() + ".json"
+        var ownPath = folderURL.appendingPathComponent(ownName).path
+        let recordKey = "sync.folder:" + folderURL.path
+        var copiedNotice: String?
+        if try ownFileWrittenElsewhere(store: store, ownPath: ownPath, folder: folderURL.path, recordKey: recordKey) {
+            let newID = try takeNewDeviceID(store)
+            copiedNotice = "\(ownName) holds history this store never wrote (a copy of this store synced from another "
+                + "machine): this store is now device \(newID), and merges \(ownName) as another store's file"
+            ownName = newID + ".json"
+            ownPath = folderURL.appendingPathComponent(ownName).path
+        }
         var outcome = SyncOutcome(ownFile: ownPath)
+        if let copiedNotice { outcome.warnings.append(copiedNotice) }
 
         let names: [String]
         do {
@@ -64,7 +74,6 @@ public enum FolderSync {
 
         // Nothing to do when neither the store nor any file changed since the last sync: the
         // merge would give the same store and the same file again.
-        let recordKey = "sync.folder:" + folderURL.path
         let stamps = names.map { ($0, FileStamp.of(folderURL.appendingPathComponent($0).path)) }
         let before = try store.syncFingerprint()
         if let recorded = try store.setting(recordKey),
@@ -103,19 +112,10 @@ public enum FolderSync {
         }
         phase?("commit")
 
-        // Then our own file, with everything we now know.
-        var file = try AtomicFile(path: ownPath)
-        do {
-            var writer = ByteWriter(sink: file.sink)
-            try DeckExporter.write(store, DeckExporter.Selection(), to: &writer)
-            try writer.flush()
-            outcome.wroteOwnFile = try file.commitIfChanged()
-            try store.recordPublishedAnswers(inDecks: [])
-            phase?("write our file")
-        } catch {
-            file.discard()
-            throw error
-        }
+        // Then our own file, with everything we now know; what it holds is recorded as
+        // published in the same snapshot it was read from (issue 14 item 7).
+        outcome.wroteOwnFile = try DeckExporter.export(store, DeckExporter.Selection(), toFile: ownPath, onlyIfChanged: true).replaced
+        phase?("write our file")
         // A deck named before names were checked makes every other store refuse our file (the
         // reader checks names): say so here, where a rename fixes it.
         for deck in try store.syncDecks() {
@@ -125,7 +125,13 @@ public enum FolderSync {
         }
         // Files we could not read are recorded as unread, so the next sync tries them again.
         let after = try store.syncFingerprint()
-        try store.write { try store.setSetting(recordKey, record(store: after, own: FileStamp.of(ownPath), peers: readStamps)) }
+        // What we wrote, to know our file again next time (a copy of this store would change it).
+        let hashKnown = try store.setting(ownHashKey(folderURL.path)) != nil
+        let ownHash = outcome.wroteOwnFile || !hashKnown ? contentHash(ownPath) : nil
+        try store.write {
+            try store.setSetting(recordKey, record(store: after, own: FileStamp.of(ownPath), peers: readStamps))
+            if let ownHash { try store.setSetting(ownHashKey(folderURL.path), ownHash) }
+        }
         return outcome
     }
 

@@ -36,12 +36,15 @@ import Testing
         #expect(try again.setting("device_id") == deviceID)
     }
 
-    @Test func anEmptyFileIsInitialised() throws {
+    @Test func anEmptyFileIsRefusedUntouchedUnlessInitialising() throws {
         let folder = TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }
         let path = folder.path("empty.sqlite")
         _ = FileManager.default.createFile(atPath: path, contents: Data())
-        let store = try Store(path: path)
+        #expect(throws: StoreError.emptyStoreFile(path: path)) { try Store(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let store = try Store(path: path, initialisingEmpty: true)
         #expect(store.isNew)
         #expect(try store.db.scalarInt("PRAGMA application_id") == Int64(Store.applicationID))
     }

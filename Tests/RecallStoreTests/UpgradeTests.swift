@@ -42,4 +42,63 @@ import Testing
         #expect(try store.db.scalarInt("SELECT moved FROM cards") == 1_000)
         #expect(try store.db.scalarInt("SELECT modified FROM cards") == 1)
     }
+
+    @Test func aMigrationIsPrecededByABackupOfTheStoreAsItWas() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let path = folder.path("old.sqlite")
+        try makeSchemaOneStore(at: path)
+        let store = try Store(path: path, now: 1_764_072_000_000)  // 2025-11-25T12:00:00Z
+        let backups = Store.backups(ofStore: path)
+        #expect(backups.map { ($0 as NSString).lastPathComponent }
+                == ["2025-11-25T120000Z-before-schema-\(Migration.latestVersion).sqlite"])
+        let copy = try Database(path: try #require(backups.first), readOnly: true)
+        #expect(try copy.scalarInt("PRAGMA user_version") == 1)
+        #expect(try copy.scalarInt("SELECT count(*) FROM review_log") == 1)
+        #expect(try store.db.scalarInt("PRAGMA user_version") == Int64(Migration.latestVersion))
+    }
+
+    /// Restore copies the columns a table and its `trash_*` copy share: a migration that adds a
+    /// column to `cards`, `notes` or `review_log` must add it to the copy too, or a restored
+    /// card would lose that column's value.
+    @Test func theTrashTablesHaveEveryColumnOfTheTablesTheyKeep() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let store = try Store(path: folder.path("s.sqlite"))
+        func columns(_ table: String) throws -> [String] {
+            try store.db.rows("SELECT name FROM pragma_table_info(?)", [.text(table)]) { $0.textValue(0) }
+        }
+        for (table, copy) in [("cards", "trash_cards"), ("notes", "trash_notes"), ("review_log", "trash_reviews")] {
+            #expect(try columns(copy) == columns(table), "\(copy)")
+        }
+    }
+
+    @Test func movingToTheTrashAndBackKeepsEveryColumnOfCardNoteAndReviews() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let path = folder.path("old.sqlite")
+        try makeSchemaOneStore(at: path)
+        let store = try Store(path: path)
+        func snapshot() throws -> [String] {
+            try ["cards", "notes", "review_log"].flatMap { table in
+                try store.db.rows("SELECT * FROM \(table)", []) { row in
+                    (0..<row.columnCount).map { row.textValue(Int32($0)) }.joined(separator: "|")
+                }
+            }
+        }
+        let before = try snapshot()
+        _ = try store.write { try store.moveToTrash(cards: [1], reason: "test", now: 2_000) }
+        #expect(try store.db.scalarInt("SELECT count(*) FROM cards") == 0)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM tombstones WHERE kind = 'card'") == 1)
+        #expect(try store.trash().map(\.reason) == ["test"])
+        _ = try store.write { try store.restoreFromTrash([1], now: 3_000) }
+        #expect(try store.db.scalarInt("SELECT count(*) FROM tombstones WHERE kind IN ('card', 'note')") == 0)
+        // Everything as it was but `modified`, which restore moves so that sync sends it out.
+        try store.write {
+            try store.db.run("UPDATE cards SET modified = 1")
+            try store.db.run("UPDATE notes SET modified = 1")
+        }
+        #expect(try snapshot() == before)
+        #expect(try store.trash().isEmpty)
+    }
 }

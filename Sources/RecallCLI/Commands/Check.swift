@@ -7,8 +7,10 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replay every review log and report cards whose stored state differs.",
         discussion: """
-            The review log is the truth; a card's schedule is a cache of its replay. \
-            With --fix, differing cards get the replayed state. Exit code 1 when differences remain.
+            First SQLite's integrity check of the whole file (a damaged file is reported, with \
+            the backups to restore from). Then the review log is the truth; a card's schedule is a \
+            cache of its replay. With --fix, differing cards get the replayed state. Exit code 1 \
+            when the file is damaged or differences remain.
             Example:
               recall check --fix
             """)
@@ -20,6 +22,10 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let context = try Context(storeOptions)
+        if let problem = try context.store.integrityProblems().first {
+            throw CLIError.message("the store file is damaged (SQLite's integrity check: \(problem)); "
+                + "`recall restore --backup FILE` puts a backup back (see \(context.store.backupFolder))")
+        }
         let mismatches = try context.store.write {
             try context.store.checkReplay(timeZone: context.clock.timeZone, fix: fix)
         }

@@ -35,7 +35,16 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let context = try Context(storeOptions, bundledDeck: false)
-        let selection = DeckExporter.Selection(decks: decks, history: !noHistory)
+        var selection = DeckExporter.Selection(decks: decks, history: !noHistory)
+        if let output { try Self.checkTarget(output, store: context.store.path) }
+        // Decided before anything is written: a read-only store cannot record which answers the
+        // export published (what keeps `undo` from taking back an answer a peer already has),
+        // so it exports without recording, says so, and exits 0: the file was written.
+        if context.store.isReadOnly && selection.history {
+            selection.recordsPublished = false
+            Output.warning("the store is read-only, so answers in this export stay undoable here; "
+                + "do not undo them if the file reaches another store")
+        }
         guard let output else {
             try DeckExporter.export(context.store, selection, toDescriptor: FileHandle.standardOutput.fileDescriptor,
                                     name: "standard output")
@@ -45,5 +54,18 @@ struct Export: ParsableCommand {
         Output.line("exported \(counts.cards) \(counts.cards == 1 ? "card" : "cards") in \(counts.decks) "
             + "\(counts.decks == 1 ? "deck" : "decks")" + (noHistory ? "" : " with \(counts.reviews) \(counts.reviews == 1 ? "review" : "reviews")")
             + " to \(Sanitizer.sanitize(output))")
+    }
+
+    /// Refuses an output that is the store itself (or one of its `-wal`/`-shm` files), or any
+    /// other SQLite database: an export replaces its target with JSON.
+    static func checkTarget(_ output: String, store: String) throws {
+        for file in [store, store + "-wal", store + "-shm"] where Store.sameFile(output, file) == true {
+            throw CLIError.message("\(output) is the store itself; refusing to replace it with the export (give another file)")
+        }
+        guard let handle = FileHandle(forReadingAtPath: output) else { return }
+        defer { try? handle.close() }
+        if (try? handle.read(upToCount: 16)) == Data("SQLite format 3\u{0}".utf8) {
+            throw CLIError.message("\(output) is a SQLite database; refusing to replace it with the export (give another file)")
+        }
     }
 }

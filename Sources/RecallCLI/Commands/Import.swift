@@ -13,7 +13,9 @@ struct Import: ParsableCommand {
             A folder imports every Markdown, CSV and TSV file below it. The deck is --deck, else \
             the file name (sub-folders give parent::child). Importing an edited bank again updates \
             cards in place: a card keeps its id and history when its answer or its question \
-            changes (not both). Cards whose source disappeared are reported; --prune deletes them. \
+            changes (not both). Cards whose source disappeared are reported; --prune deletes them \
+            (to the trash: `recall trash`, `recall restore`), but refuses without --yes when a bank \
+            is now empty or more than 50 cards with review history would go. \
             One import is one transaction. Card syntax: docs/cards.md. A file written by \
             `recall export` (any *.json file is read as one) is merged instead: cards by id, \
             reviews by id, schedules replayed; deck files of 200 MB or more are refused unless \
@@ -40,6 +42,9 @@ struct Import: ParsableCommand {
     @Flag(help: "Delete cards whose question and answer are gone from the source.")
     var prune = false
 
+    @Flag(help: "With --prune: go ahead even when the bank is now empty or more than 50 cards with history would go.")
+    var yes = false
+
     @Flag(help: "Print the summary as JSON (see docs/json.md).")
     var json = false
 
@@ -64,6 +69,7 @@ struct Import: ParsableCommand {
         if let deck { try Store.checkDeckName(deck) }
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         var importRun = ImportRun()
+        importRun.pruneConfirmed = yes
         for path in paths { try importRun.read(path: path, deck: deck) }
         phases.mark("read and parse")
         let hashing = ContentHashing(importRun.drafts)  // meanwhile, on another thread

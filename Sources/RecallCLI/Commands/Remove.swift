@@ -6,7 +6,7 @@ struct Remove: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rm",
         abstract: "Delete cards (with their history). All or nothing: an unknown id deletes none.",
-        discussion: "Example:\n  recall rm 12 13")
+        discussion: "Deleted cards stay in the trash for 30 days: `recall trash` lists them, `recall restore ID` brings one back.\nExample:\n  recall rm 12 13")
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -21,7 +21,7 @@ struct Remove: ParsableCommand {
     func run() throws {
         let cardIDs = try parseCardIDs(ids)
         let context = try Context(storeOptions)
-        try context.store.write { try context.store.deleteCards(cardIDs, now: context.now) }
+        _ = try context.store.write { try context.store.moveToTrash(cards: cardIDs, reason: "recall rm", now: context.now) }
         Output.line("deleted \(cardIDs.count == 1 ? "card" : "cards") \(cardIDs.map(String.init).joined(separator: " "))")
     }
 }

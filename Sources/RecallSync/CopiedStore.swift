@@ -1,0 +1,58 @@
+import Foundation
+import RecallScheduler
+import RecallStore
+
+/// A store copied to a second machine keeps its device id, so both copies would write the same
+/// `DIR/<id>.json` and each skip it as its own: they would never sync (issue 14 item 4). A store
+/// therefore remembers what it last wrote there (the file's stamp, and a hash of its bytes), and
+/// a sync that finds its file holding something else knows another store wrote it: it takes a
+/// new device id, and merges that file like any peer's.
+extension FolderSync {
+    /// The setting holding the FNV-64 hash of the bytes this store last wrote as its own file in
+    /// the folder.
+    static func ownHashKey(_ folder: String) -> String { "sync.own-hash:" + folder }
+
+    /// The hash of a file's bytes; nil when it cannot be read.
+    static func contentHash(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var hash = FNV64()
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { hash.add($0) }
+        }
+        return hash.hex
+    }
+
+    /// Whether the file at `ownPath` was written by another store with our device id: it is
+    /// not what this store last wrote there (by stamp, then by content hash), it is a deck
+    /// file, and it holds a review this store never had (not in its log, nor in its trash). A
+    /// broken file, or one with nothing new, is ours to replace as before.
+    static func ownFileWrittenElsewhere(store: Store, ownPath: String, folder: String, recordKey: String) throws -> Bool {
+        guard let stamp = FileStamp.of(ownPath) else { return false }
+        if let record = try store.setting(recordKey), record.split(separator: "\n").contains(Substring("own \(stamp)")) {
+            return false
+        }
+        if let hash = try store.setting(ownHashKey(folder)), contentHash(ownPath) == hash { return false }
+        guard let file = try? DeckReader.read(path: ownPath) else { return false }
+        let known = try store.db.prepare(
+            "SELECT EXISTS (SELECT 1 FROM review_log WHERE id = ?1) OR EXISTS (SELECT 1 FROM trash_reviews WHERE id = ?1)")
+        for deck in file.decks {
+            for card in deck.cards {
+                for review in card.reviews {
+                    try known.bind([.text(review.id.description)])
+                    let found = try known.step() && known.intValue(0) == 1
+                    known.reset()
+                    if !found { return true }
+                }
+            }
+        }
+        return false
+    }
+
+    /// Gives the store a new device id, in one write; returns it.
+    static func takeNewDeviceID(_ store: Store) throws -> String {
+        let id = (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        try store.write { try store.setSetting("device_id", id) }
+        return id
+    }
+}
