@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// The recall store: one SQLite file per user. Opening it checks that the file is ours

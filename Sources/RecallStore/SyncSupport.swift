@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 // Store-level reads and writes for RecallSync (export, JSON import, folder sync). They work on
@@ -15,30 +16,6 @@ public struct SyncDeck: Sendable, Equatable {
     public var config: [String: String]
     public var created: Millis
     public var modified: Millis
-}
-
-/// Where an imported note came from, and the keys a re-import of that source matches it by
-/// (`notes.source`, `source_line`, `identity`, `answer_key`, `source_hash`; see `applyImport`).
-/// Deck files carry it (`origin`), so that a store that received a bank's cards through sync
-/// recognises them when it imports the same bank itself, instead of adding them again.
-public struct NoteOrigin: Sendable, Equatable, Hashable {
-    /// The source key: the file name, or folder/relative path for a folder import.
-    public var file: String
-    /// 1-based line of the note in that file; nil when unknown.
-    public var line: Int?
-    /// Hashes of the normalised question and answer, and of the note as the source gave it
-    /// (16 hex digits each, or empty).
-    public var questionKey: String
-    public var answerKey: String
-    public var contentKey: String
-
-    public init(file: String, line: Int?, questionKey: String, answerKey: String, contentKey: String) {
-        self.file = file
-        self.line = line
-        self.questionKey = questionKey
-        self.answerKey = answerKey
-        self.contentKey = contentKey
-    }
 }
 
 /// A card with its note, in the columns an export file needs.
@@ -66,36 +43,6 @@ public struct SyncCard: Sendable, Equatable {
     public var moved: Millis
 
     public var modified: Millis { max(cardModified, noteModified) }
-}
-
-/// One deletion, kept so that sync can pass it on (DESIGN.md invariant 4).
-public struct SyncTombstone: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case card, note, deck }
-    /// The card or note guid, or the deck name.
-    public var id: String
-    public var kind: Kind
-    public var deleted: Millis
-
-    public init(id: String, kind: Kind, deleted: Millis) {
-        self.id = id
-        self.kind = kind
-        self.deleted = deleted
-    }
-}
-
-/// One review as it is in the log.
-public struct SyncReview: Sendable, Equatable {
-    public var id: String
-    public var at: Millis
-    public var rating: Rating
-    public var durationMS: Int64
-
-    public init(id: String, at: Millis, rating: Rating, durationMS: Int64) {
-        self.id = id
-        self.at = at
-        self.rating = rating
-        self.durationMS = durationMS
-    }
 }
 
 extension Store {
@@ -146,9 +93,9 @@ extension Store {
         return cards
     }
 
-    public func syncTombstones() throws(StoreError) -> [SyncTombstone] {
+    public func syncTombstones() throws(StoreError) -> [Tombstone] {
         try db.rows("SELECT id, kind, deleted FROM tombstones ORDER BY id") { row in
-            SyncTombstone(id: row.textValue(0), kind: SyncTombstone.Kind(rawValue: row.textValue(1)) ?? .card,
+            Tombstone(id: row.textValue(0), kind: Tombstone.Kind(rawValue: row.textValue(1)) ?? .card,
                           deleted: row.int64Value(2))
         }
     }
@@ -191,16 +138,16 @@ extension Store {
     }
 
     /// The reviews of a few cards, oldest first per card, by one indexed query per card.
-    public func syncReviews(ofCards ids: [Int64]) throws(StoreError) -> [Int64: [SyncReview]] {
+    public func syncReviews(ofCards ids: [Int64]) throws(StoreError) -> [Int64: [Review]] {
         let statement = try db.prepare(
             "SELECT id, reviewed_at, rating, duration_ms FROM review_log WHERE card_id = ? ORDER BY reviewed_at, id")
-        var result: [Int64: [SyncReview]] = [:]
+        var result: [Int64: [Review]] = [:]
         for id in ids {
             try statement.bind(int: id, at: 1)
-            var reviews: [SyncReview] = []
+            var reviews: [Review] = []
             while try statement.step() {
-                reviews.append(SyncReview(
-                    id: statement.textValue(0), at: statement.int64Value(1),
+                reviews.append(Review(
+                    id: statement.withUTF8(0) { ReviewID(bytes: $0) }, at: statement.int64Value(1),
                     rating: Rating(rawValue: statement.intValue(2)) ?? .again, durationMS: statement.int64Value(3)))
             }
             statement.reset()
@@ -778,7 +725,7 @@ public final class SyncWriter {
     }
 
     /// Records a deletion, keeping the later time when the id already has one.
-    public func recordTombstone(_ tombstone: SyncTombstone) throws(StoreError) {
+    public func recordTombstone(_ tombstone: Tombstone) throws(StoreError) {
         try flush()
         let s = tombstoneStatement
         try s.bind(text: tombstone.id, at: 1)

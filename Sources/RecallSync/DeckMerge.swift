@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 
@@ -215,8 +216,8 @@ private struct Merger {
     var localCards: [String: SyncCard] = [:]
     var localDeckNames: [Int64: String] = [:]
     var decks: [String: DeckVersion] = [:]
-    var tombstones: [String: SyncTombstone] = [:]
-    var localTombstones: [String: SyncTombstone] = [:]
+    var tombstones: [String: Tombstone] = [:]
+    var localTombstones: [String: Tombstone] = [:]
     /// The winning content of a card with its winning deck, and which of the two are the store's own.
     struct Winner {
         var version: CardVersion
@@ -404,7 +405,7 @@ private struct Merger {
                     winners[keeper] = entry
                 }
                 folded[guid] = keeper
-                let tombstone = SyncTombstone(id: guid, kind: .card, deleted: version.modified)
+                let tombstone = Tombstone(id: guid, kind: .card, deleted: version.modified)
                 if tombstones[guid].map({ $0.deleted < tombstone.deleted }) ?? true { tombstones[guid] = tombstone }
             }
         }
@@ -449,12 +450,9 @@ private struct Merger {
 
     // MARK: Writing
 
-    /// One entry of a card's merged log.
+    /// One entry of a card's merged log: a review, and whether the store lacks it.
     struct LogEntry {
-        var id: ReviewID
-        var at: Millis
-        var rating: Rating
-        var durationMS: Int64
+        var review: Review
         var isNew: Bool
     }
 
@@ -484,7 +482,7 @@ private struct Merger {
 
         // Which cards need their log replayed, and which local logs must be read for that.
         var replay = Set<String>()
-        var incomingReviews: [String: [DeckFile.Review]] = [:]
+        var incomingReviews: [String: [Review]] = [:]
         var toCompare: [Int64: String] = [:]
         for guid in survivors {
             guard let winner = winners[guid] else { continue }
@@ -735,14 +733,14 @@ private struct Merger {
         var suspended: Bool
         /// The card's log: the file's reviews as they are (a card new here), or, when the store
         /// has reviews of it too, the merged log (`mergedLog`) with `fileReviews` empty.
-        var fileReviews: [DeckFile.Review]
+        var fileReviews: [Review]
         var merged: [LogEntry]
         var state = CardState.new
         var localState: CardState?
         var pending: PendingCard?
         var addedReviews = false
 
-        init(cardID: Int64, seed: UInt64, scheduler: Int, suspended: Bool, fileReviews: [DeckFile.Review], merged: [LogEntry]) {
+        init(cardID: Int64, seed: UInt64, scheduler: Int, suspended: Bool, fileReviews: [Review], merged: [LogEntry]) {
             self.cardID = cardID
             self.seed = seed
             self.scheduler = scheduler
@@ -754,7 +752,7 @@ private struct Merger {
         var count: Int { merged.isEmpty ? fileReviews.count : merged.count }
 
         /// When the card was first reviewed (`Int64.max` for none).
-        var firstReview: Millis { (merged.isEmpty ? fileReviews.first?.at : merged.first?.at) ?? .max }
+        var firstReview: Millis { (merged.isEmpty ? fileReviews.first?.at : merged.first?.review.at) ?? .max }
     }
 
     /// Replays each card's whole log, card by card, for its state after the merge, and notes
@@ -774,7 +772,7 @@ private struct Merger {
                 added = !slots[index].fileReviews.isEmpty
             } else {
                 for entry in slots[index].merged {
-                    state = scheduler.answer(state, rating: entry.rating, at: entry.at, fuzzSeed: seed).state
+                    state = scheduler.answer(state, rating: entry.review.rating, at: entry.review.at, fuzzSeed: seed).state
                     added = added || entry.isNew
                 }
             }
@@ -805,7 +803,7 @@ private struct Merger {
                 }
             } else {
                 for (index, review) in entry.merged.enumerated() {
-                    steps.append(Step(at: review.at, slot: Int32(slot), index: Int32(index)))
+                    steps.append(Step(at: review.review.at, slot: Int32(slot), index: Int32(index)))
                 }
             }
         }
@@ -834,7 +832,7 @@ private struct Merger {
                         (id, rating, duration, isNew) = (review.id, review.rating, review.durationMS, true)
                     } else {
                         let review = slots[slot].merged[Int(step.index)]
-                        (id, rating, duration, isNew) = (review.id, review.rating, review.durationMS, review.isNew)
+                        (id, rating, duration, isNew) = (review.review.id, review.review.rating, review.review.durationMS, review.isNew)
                     }
                     states[slot] = schedulers[schedulerOf[slot]].answer(before, rating: rating, at: step.at, fuzzSeed: seeds[slot]).state
                     guard isNew else { continue }
@@ -855,9 +853,9 @@ private struct Merger {
     }
 
     /// The reviews every file has for a card, each id once, by time.
-    private func fileReviews(of guid: String) -> [DeckFile.Review] {
+    private func fileReviews(of guid: String) -> [Review] {
         guard let references = references[guid] else { return [] }
-        var result: [DeckFile.Review] = []
+        var result: [Review] = []
         for reference in references {
             let reviews = files[reference.file].decks[reference.deck].cards[reference.card].reviews
             result = result.isEmpty ? reviews : union(result, reviews)
@@ -866,7 +864,7 @@ private struct Merger {
     }
 
     /// Two logs (each by time, ids unique) as one, by time then id, each id once.
-    private func union(_ a: [DeckFile.Review], _ b: [DeckFile.Review]) -> [DeckFile.Review] {
+    private func union(_ a: [Review], _ b: [Review]) -> [Review] {
         if a.isEmpty { return b }
         if b.isEmpty { return a }
         var seen = Set(a.map(\.id))
@@ -878,7 +876,7 @@ private struct Merger {
 
     /// A card's log after the merge: its local reviews (and those of siblings folded into it)
     /// plus the files' reviews it does not have, by time then id.
-    private func mergedLog(guid: String, incoming: [DeckFile.Review], localLogs: [Int64: [SyncReview]]) -> [LogEntry] {
+    private func mergedLog(guid: String, incoming: [Review], localLogs: [Int64: [Review]]) -> [LogEntry] {
         var log: [LogEntry] = []
         var have = Set<ReviewID>()
         var sources: [SyncCard] = []
@@ -889,31 +887,30 @@ private struct Merger {
             // new, they went with the sibling and are inserted again.
             let isNew = source.guid != guid && localCards[guid] == nil
             for review in localLogs[source.id] ?? [] {
-                let id = ReviewID(review.id)
-                if have.insert(id).inserted {
-                    log.append(LogEntry(id: id, at: review.at, rating: review.rating, durationMS: review.durationMS, isNew: isNew))
+                if have.insert(review.id).inserted {
+                    log.append(LogEntry(review: review, isNew: isNew))
                 }
             }
         }
         if log.isEmpty {
-            return incoming.map { LogEntry(id: $0.id, at: $0.at, rating: $0.rating, durationMS: $0.durationMS, isNew: true) }
+            return incoming.map { LogEntry(review: $0, isNew: true) }
         }
         for review in incoming where have.insert(review.id).inserted {
-            log.append(LogEntry(id: review.id, at: review.at, rating: review.rating, durationMS: review.durationMS, isNew: true))
+            log.append(LogEntry(review: review, isNew: true))
         }
-        log.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        log.sort { Review.logOrder($0.review, $1.review) }
         return log
     }
 
     /// Which of the given local cards (id → guid) the files bring reviews for that the store does
     /// not have. The store's review ids are read compactly (16 bytes each), by one indexed query
     /// per card when they are few, else by one pass over the log.
-    private func cardsWithNewReviews(_ cards: [Int64: String], incoming: [String: [DeckFile.Review]]) throws -> [String] {
+    private func cardsWithNewReviews(_ cards: [Int64: String], incoming: [String: [Review]]) throws -> [String] {
         if cards.isEmpty { return [] }
         var known: [Int64: [ReviewID]] = [:]
         known.reserveCapacity(cards.count)
         if cards.count < 2000 {
-            for (id, reviews) in try store.syncReviews(ofCards: Array(cards.keys)) { known[id] = reviews.map { ReviewID($0.id) } }
+            for (id, reviews) in try store.syncReviews(ofCards: Array(cards.keys)) { known[id] = reviews.map(\.id) }
         } else {
             try store.forEachReviewUnordered { cardID, id, _, _, _ in
                 guard cards[cardID] != nil else { return }
@@ -945,15 +942,15 @@ private struct Merger {
 
     /// The local logs of some cards: by one indexed query per card when they are few, else by
     /// one pass over the whole log.
-    private func readLocalLogs(_ ids: [Int64]) throws -> [Int64: [SyncReview]] {
+    private func readLocalLogs(_ ids: [Int64]) throws -> [Int64: [Review]] {
         if ids.isEmpty { return [:] }
         if ids.count < 2000 { return try store.syncReviews(ofCards: ids) }
         let wanted = Set(ids)
-        var logs: [Int64: [SyncReview]] = [:]
+        var logs: [Int64: [Review]] = [:]
         try store.forEachReview { cardID, id, at, rating, duration in
             guard wanted.contains(cardID) else { return }
-            logs[cardID, default: []].append(SyncReview(
-                id: String(decoding: id, as: UTF8.self), at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
+            logs[cardID, default: []].append(Review(
+                id: ReviewID(bytes: id), at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
         }
         return logs
     }

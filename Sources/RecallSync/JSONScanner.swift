@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// A byte-level JSON reader over a file's bytes: the building blocks `DeckReader` uses to read
@@ -475,7 +476,7 @@ struct JSONScanner {
             return nil
         }
         let token = try stringToken()
-        if !token.escaped, let millis = parseISOTime(raw(token)) { return millis }
+        if !token.escaped, let millis = ISOTime.parse(raw(token)) { return millis }
         report("not a valid time: \(quoted(try string(token))) (expected e.g. \"2026-11-25T12:00:00.000Z\")", key: key)
         return nil
     }

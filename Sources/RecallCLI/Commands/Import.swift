@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecallImport
+import RecallModel
 import RecallScheduler
 import RecallStore
 import RecallSync
