@@ -116,6 +116,11 @@ extension Store {
         }
     }
 
+    /// How many reviews the log holds (to size what a whole-log read collects).
+    public func reviewCount() throws(StoreError) -> Int {
+        Int(try db.scalarInt("SELECT count(*) FROM review_log") ?? 0)
+    }
+
     /// Calls `body` for every review in table order (no sorting: the cheapest full read).
     public func forEachReviewUnordered(
         _ body: (_ cardID: Int64, _ id: UnsafeRawBufferPointer, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void

@@ -74,30 +74,34 @@ public enum FolderSync {
             return outcome
         }
 
-        // One transaction for the whole sync. Each peer file is read and checked whole before it
-        // is merged, one file at a time so that only one is in memory; a bad one is skipped.
+        // Every peer file is read and checked before the write transaction opens (issue 14
+        // item 2): a file that is slow to read, or that a reader refuses, never holds the
+        // store's write lock, which the review screen's answers wait for. A bad one is skipped.
         var readStamps: [(String, FileStamp?)] = []
+        var peers: [(name: String, file: DeckFile)] = []
+        for name in names {
+            let path = folderURL.appendingPathComponent(name).path
+            do {
+                let (file, stamp) = try DeckReader.readStamped(path: path, name: name, sizeLimit: sizeLimit)
+                readStamps.append((name, stamp))
+                peers.append((name, file))
+                phase?("read and check \(name)")
+            } catch {
+                outcome.warnings.append("skipped \(name): \(error)")
+                readStamps.append((name, nil))
+            }
+        }
+        // Then one transaction for the whole merge, one file at a time.
         outcome.report = try store.write {
             var total = MergeReport()
-            for name in names {
-                let path = folderURL.appendingPathComponent(name).path
-                var file: DeckFile
-                do {
-                    let stamp: FileStamp
-                    (file, stamp) = try DeckReader.readStamped(path: path, name: name, sizeLimit: sizeLimit)
-                    readStamps.append((name, stamp))
-                } catch {
-                    outcome.warnings.append("skipped \(name): \(error)")
-                    readStamps.append((name, nil))
-                    continue
-                }
-                phase?("read and check \(name)")
-                total.add(try DeckMerge.merge([file], into: store, timeZone: timeZone, phase: phase))
+            for index in peers.indices {
+                let name = peers[index].name
+                total.add(try DeckMerge.merge([peers[index].file], into: store, timeZone: timeZone, phase: phase))
                 outcome.merged.append(name)
-                // The next file is read on top of what this merge left: give back the memory it
-                // freed, and the page cache's (its pages go to the write-ahead log).
-                file = DeckFile()
-                try store.db.releaseCache()
+                // Give back the memory this merge freed, and the page cache's (its pages go to
+                // the write-ahead log), before the next file.
+                peers[index].file = DeckFile()
+                try store.releaseCache()
                 Memory.returnFreedPages()
             }
             return total

@@ -96,6 +96,13 @@ import Testing
          "deck.json: decks[0].cards[1].origin: must be an object, got \"bank.md\""),
         ("a move that is not a time", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"moved\": 12"),
          "deck.json: decks[0].cards[1].moved: must be a time like \"2026-11-25T12:00:00.000Z\", got 12"),
+        // Issue 14 item 1: -2^63 trapped ("arithmetic overflow") while the digits were negated.
+        ("an ordinal of -2^63", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"ordinal\": -9223372036854775808"),
+         "deck.json: decks[0].cards[1].ordinal: must be a whole number 1-999, got -9223372036854775808"),
+        ("an ordinal of 2^63", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"ordinal\": 9223372036854775808"),
+         "deck.json: decks[0].cards[1].ordinal: must be a whole number 1-999, got 9223372036854775808"),
+        ("a duration of -2^63", valid(replacing: "\"duration_ms\": 1000, \"id\": \"r2\"", with: "\"duration_ms\": -9223372036854775808, \"id\": \"r2\""),
+         "deck.json: decks[0].cards[1].reviews[0].duration_ms: must be a whole number of milliseconds, 0 or more, got -9223372036854775808"),
         ("nesting too deep", String(repeating: "[", count: 100), "deck.json:1:65: invalid JSON: nested more than 64 levels deep"),
     ]
 
