@@ -41,6 +41,9 @@ public struct SyncCard: Sendable, Equatable {
     public var moved: Millis
 
     public var modified: Millis { max(cardModified, noteModified) }
+
+    /// What the card's note says.
+    public var content: CardContent { CardContent(kind: kind, front: front, back: back, tags: tags) }
 }
 
 extension Store {
