@@ -60,7 +60,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "recall", dependencies: ["RecallCLI"]),
-        .executableTarget(name: "RecallBench", dependencies: ["RecallScheduler", "RecallModel"]),
+        .executableTarget(name: "RecallBench", dependencies: ["RecallScheduler", "RecallModel", "RecallStore", "RecallSync"]),
         .testTarget(
             name: "RecallModelTests",
             dependencies: ["RecallModel"]
