@@ -32,9 +32,11 @@ public enum FolderSync {
         name.hasSuffix(".json") && !name.hasPrefix(".") && name != own
     }
 
-    /// `phase`, when given, is called with the name of each step as it ends (`RECALL_TIMINGS=1`).
+    /// `now` is the command's clock: peer times more than a day after it win nothing
+    /// (`FutureTimes`). `phase`, when given, is called with the name of each step as it ends
+    /// (`RECALL_TIMINGS=1`).
     public static func sync(
-        store: Store, folder: String, timeZone: TimeZone, sizeLimit: Int = DeckFile.defaultSizeLimit,
+        store: Store, folder: String, timeZone: TimeZone, now: Millis? = nil, sizeLimit: Int = DeckFile.defaultSizeLimit,
         phase: ((String) -> Void)? = nil
     ) throws -> SyncOutcome {
         var isDirectory: ObjCBool = false
@@ -82,8 +84,11 @@ public enum FolderSync {
         for name in names {
             let path = folderURL.appendingPathComponent(name).path
             do {
-                let (file, stamp) = try DeckReader.readStamped(path: path, name: name, sizeLimit: sizeLimit)
+                var (file, stamp) = try DeckReader.readStamped(path: path, name: name, sizeLimit: sizeLimit)
                 readStamps.append((name, stamp))
+                if let now, let warning = FutureTimes.disarm(&file, now: now).warning(file: name) {
+                    outcome.warnings.append(warning)
+                }
                 peers.append((name, file))
                 phase?("read and check \(name)")
             } catch {

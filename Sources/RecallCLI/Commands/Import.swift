@@ -88,11 +88,16 @@ struct Import: ParsableCommand {
             throw CLIError.message("--deck, --prune and --dry-run apply to question banks, not to recall-deck JSON files")
         }
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
-        let decks = try files.map { try DeckReader.read(path: $0, sizeLimit: deckFileOptions.sizeLimit) }
+        var decks = try files.map { try DeckReader.read(path: $0, sizeLimit: deckFileOptions.sizeLimit) }
         phases.mark("read and check")
         // A store made by this import stays without the bundled deck, so that export → import
         // into an empty store → export gives the same file.
         let context = try Context(storeOptions, bundledDeck: false)
+        for index in decks.indices {
+            if let warning = FutureTimes.disarm(&decks[index], now: context.now).warning(file: files[index]) {
+                Output.warning(warning)
+            }
+        }
         let report = try context.store.write {
             try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone) { phases.mark($0) }
         }

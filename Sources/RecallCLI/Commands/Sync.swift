@@ -33,7 +33,7 @@ struct Sync: ParsableCommand {
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         let context = try Context(storeOptions, bundledDeck: false)
         let outcome = try FolderSync.sync(
-            store: context.store, folder: folder, timeZone: context.clock.timeZone, sizeLimit: deckFileOptions.sizeLimit
+            store: context.store, folder: folder, timeZone: context.clock.timeZone, now: context.now, sizeLimit: deckFileOptions.sizeLimit
         ) { phases.mark($0) }
         for warning in outcome.warnings { Output.warning(warning) }
         if outcome.upToDate {
