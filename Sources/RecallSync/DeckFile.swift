@@ -81,6 +81,9 @@ public struct DeckFile: Sendable, Equatable {
         /// from `modified`); nil when the file has none: the card never moved since `created`.
         public var moved: Millis?
 
+        /// What the card's note says.
+        public var content: CardContent { CardContent(kind: kind, front: front, back: back, tags: tags) }
+
         /// When the card last changed deck, never before `created`.
         public var movedAt: Millis { max(moved ?? created, created) }
 

@@ -132,11 +132,9 @@ struct CardVersion {
     var guid: String
     var note: String
     var deck: String
-    var kind: NoteKind
     var ordinal: Int
-    var front: String
-    var back: String
-    var tags: [String]
+    /// The note's text: merged whole, newest `modified` wins.
+    var content: CardContent
     var created: Millis
     var modified: Millis
     var suspended: Bool
@@ -150,11 +148,8 @@ struct CardVersion {
         guid = card.id
         note = card.note
         self.deck = deck
-        kind = card.kind
         ordinal = card.ordinal
-        front = card.front
-        back = card.back
-        tags = card.tags
+        content = card.content
         created = card.created
         modified = card.modified
         suspended = card.suspended
@@ -166,20 +161,14 @@ struct CardVersion {
         guid = card.guid
         note = card.noteGUID
         self.deck = deck
-        kind = card.kind
         ordinal = card.ordinal
-        front = card.front
-        back = card.back
-        tags = card.tags
+        content = card.content
         created = card.created
         modified = card.modified
         suspended = card.suspended
         origin = card.origin
         moved = card.moved
     }
-
-    /// What the note says in this version.
-    var content: CardContent { CardContent(kind: kind, front: front, back: back, tags: tags) }
 
     /// This version with `other`'s deck and `moved`.
     func inDeck(of other: CardVersion) -> CardVersion {
@@ -198,8 +187,9 @@ struct CardVersion {
         }
         func number<T: Comparable>(_ x: T, _ y: T) -> Int { x == y ? 0 : x < y ? -1 : 1 }
         for order in [
-            text(a.note, b.note), text(a.kind.rawValue, b.kind.rawValue), number(a.ordinal, b.ordinal),
-            text(a.front, b.front), text(a.back, b.back), text(a.tags.joined(separator: " "), b.tags.joined(separator: " ")),
+            text(a.note, b.note), text(a.content.kind.rawValue, b.content.kind.rawValue), number(a.ordinal, b.ordinal),
+            text(a.content.front, b.content.front), text(a.content.back, b.content.back),
+            text(a.content.tags.joined(separator: " "), b.content.tags.joined(separator: " ")),
             number(a.created, b.created), number(a.suspended ? 1 : 0, b.suspended ? 1 : 0),
         ] where order != 0 { return order }
         return originOrder(a.origin, b.origin)
