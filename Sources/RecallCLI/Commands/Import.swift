@@ -17,7 +17,7 @@ struct Import: ParsableCommand {
             changes (not both). Cards whose source disappeared are reported; --prune deletes them. \
             One import is one transaction. Card syntax: docs/cards.md. A file written by \
             `recall export` (any *.json file is read as one) is merged instead: cards by id, \
-            reviews by id, schedules replayed; deck files of 200 MB or more are refused unless \
+            reviews by id, schedules replayed; deck files of 2 GB or more are refused unless \
             --max-file-size allows them.
             Examples:
               recall import python-interview.md
