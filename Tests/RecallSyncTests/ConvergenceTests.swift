@@ -31,6 +31,8 @@ struct ConvergenceScenario {
         /// The same starting point synced in another order gave the same export.
         var orderIndependent: Bool
         var operations: [String]
+        /// The lines that differ between the two orders' exports (empty when none).
+        var diff = ""
     }
 
     static let bank = ["What is a GIL?", "What is a closure?", "What does `yield` do?", "What is a decorator?"]
@@ -106,7 +108,15 @@ struct ConvergenceScenario {
         while second == first { second.shuffle(using: &random) }
         for index in second + second { _ = try FolderSync.sync(store: stores[index], folder: copy + "/shared", timeZone: utc) }
         let again = try DeckExporter.exportBytes(stores[0])
-        return Outcome(converged: converged, missingReviews: missing, orderIndependent: again == exports[0], operations: operations)
+        var diff = ""
+        if again != exports[0] {
+            let one = String(decoding: exports[0], as: UTF8.self).split(separator: "\n")
+            let two = String(decoding: again, as: UTF8.self).split(separator: "\n")
+            diff = zip(one, two).filter { $0 != $1 }.prefix(6).map { "- \($0)\n+ \($1)" }.joined(separator: "\n")
+            if one.count != two.count { diff += "\n(\(one.count) lines against \(two.count))" }
+        }
+        return Outcome(converged: converged, missingReviews: missing, orderIndependent: again == exports[0],
+                       operations: operations, diff: diff)
     }
 
     /// One random operation on `store`; returns what it did, for the failure message.
@@ -206,6 +216,9 @@ struct ConvergenceScenario {
         #expect(outcome.converged, "seed \(seed): exports differ after two rounds\n\(outcome.operations.joined(separator: "\n"))")
         #expect(outcome.missingReviews.isEmpty,
                 "seed \(seed): reviews lost: \(outcome.missingReviews)\n\(outcome.operations.joined(separator: "\n"))")
-        if !outcome.orderIndependent { print("convergence: seed \(seed) ended differently in another sync order") }
+        if !outcome.orderIndependent {
+            print("convergence: seed \(seed) ended differently in another sync order\n\(outcome.diff)\n"
+                + outcome.operations.joined(separator: "\n"))
+        }
     }
 }
