@@ -101,7 +101,13 @@ struct ConvergenceScenario {
         }
         let exports = try stores.map { try DeckExporter.exportBytes($0) }
         let converged = exports.allSatisfy { $0 == exports[0] }
-        if !converged { operations += ["final syncs:"] + finalLog }
+        if !converged {
+            operations += ["final syncs:"] + finalLog
+            if let other = exports.firstIndex(where: { $0 != exports[0] }) {
+                operations.append("export of store 0 against store \(other):")
+                operations.append(lineDiff(exports[0], exports[other]))
+            }
+        }
         var inExport = Set<String>()
         for store in stores { try store.forEachReviewUnordered { _, id, _, _, _ in inExport.insert(String(decoding: id, as: UTF8.self)) } }
         // A review goes only with its card, when a deletion that saw it wins (a tombstone at or
@@ -115,13 +121,7 @@ struct ConvergenceScenario {
         while second == first { second.shuffle(using: &random) }
         for index in second + second { _ = try FolderSync.sync(store: stores[index], folder: copy + "/shared", timeZone: utc) }
         let again = try DeckExporter.exportBytes(stores[0])
-        var diff = ""
-        if again != exports[0] {
-            let one = String(decoding: exports[0], as: UTF8.self).split(separator: "\n")
-            let two = String(decoding: again, as: UTF8.self).split(separator: "\n")
-            diff = zip(one, two).filter { $0 != $1 }.prefix(6).map { "- \($0)\n+ \($1)" }.joined(separator: "\n")
-            if one.count != two.count { diff += "\n(\(one.count) lines against \(two.count))" }
-        }
+        let diff = again == exports[0] ? "" : lineDiff(exports[0], again)
         return Outcome(converged: converged, missingReviews: missing, orderIndependent: again == exports[0],
                        operations: operations, diff: diff)
     }
@@ -131,6 +131,15 @@ struct ConvergenceScenario {
     /// in 200: issue 13's "the same bank … on two stores"), so the suite keeps the bank on store A
     /// and `RECALL_SYNC_BANK_EVERYWHERE=1` (scripts/soak-sync.sh --bank-everywhere) tries it.
     static var bankOnEveryStore: Bool { ProcessInfo.processInfo.environment["RECALL_SYNC_BANK_EVERYWHERE"] != nil }
+
+    /// The first lines that differ between two exports, for a failure message.
+    static func lineDiff(_ a: [UInt8], _ b: [UInt8]) -> String {
+        let one = String(decoding: a, as: UTF8.self).split(separator: "\n")
+        let two = String(decoding: b, as: UTF8.self).split(separator: "\n")
+        var diff = zip(one, two).filter { $0 != $1 }.prefix(6).map { "- \($0)\n+ \($1)" }.joined(separator: "\n")
+        if one.count != two.count { diff += "\n(\(one.count) lines against \(two.count))" }
+        return diff
+    }
 
     /// One random operation on `store`; returns what it did, for the failure message. `bank`:
     /// whether this store may (re-)import the bank.
