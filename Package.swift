@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// Module layout and the one-way dependencies between modules follow DESIGN.md:
-/// RecallScheduler (pure) <- RecallStore <- RecallSync <- RecallCLI <- recall;
-/// RecallImport depends only on CCmark and the scheduler's value types.
+/// RecallScheduler (pure) <- RecallModel <- RecallStore <- RecallSync <- RecallCLI <- recall;
+/// RecallImport depends only on CCmark and RecallModel's value types.
 let package = Package(
     name: "recall",
     platforms: [.macOS(.v13)],
@@ -31,6 +31,9 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "RecallScheduler"),
+        // The vocabulary every layer above the scheduler shares (DESIGN.md): reviews, card
+        // content, note origins, tombstones, deck names, note kinds, one hash, one time format.
+        .target(name: "RecallModel", dependencies: ["RecallScheduler"]),
         // Turns Migrations/*.sql and Seeds/* into Swift string literals at build time,
         // so the binary stands alone (DESIGN.md invariant 7).
         .executableTarget(name: "EmbedFiles"),
@@ -41,28 +44,32 @@ let package = Package(
         ),
         .target(
             name: "RecallStore",
-            dependencies: ["CSQLite", "RecallScheduler"],
+            dependencies: ["CSQLite", "RecallScheduler", "RecallModel"],
             plugins: ["EmbedPlugin"]
         ),
         .target(
             name: "RecallImport",
-            dependencies: ["CCmark", "CZlib", "RecallScheduler"],
+            dependencies: ["CCmark", "CZlib", "RecallScheduler", "RecallModel"],
             plugins: ["EmbedPlugin"]
         ),
         .target(
             name: "RecallSync",
-            dependencies: ["RecallStore", "RecallScheduler"]
+            dependencies: ["RecallStore", "RecallScheduler", "RecallModel"]
         ),
         .target(name: "RecallTerminal", dependencies: ["CCmark"]),
         .target(
             name: "RecallCLI",
             dependencies: [
-                "RecallScheduler", "RecallStore", "RecallImport", "RecallSync", "RecallTerminal",
+                "RecallScheduler", "RecallModel", "RecallStore", "RecallImport", "RecallSync", "RecallTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "recall", dependencies: ["RecallCLI"]),
-        .executableTarget(name: "RecallBench", dependencies: ["RecallScheduler"]),
+        .executableTarget(name: "RecallBench", dependencies: ["RecallScheduler", "RecallModel", "RecallStore", "RecallSync"]),
+        .testTarget(
+            name: "RecallModelTests",
+            dependencies: ["RecallModel"]
+        ),
         .testTarget(
             name: "RecallSchedulerTests",
             dependencies: ["RecallScheduler"]
@@ -73,15 +80,15 @@ let package = Package(
         ),
         .testTarget(
             name: "RecallStoreTests",
-            dependencies: ["RecallStore", "RecallScheduler"]
+            dependencies: ["RecallStore", "RecallScheduler", "RecallModel"]
         ),
         .testTarget(
             name: "RecallImportTests",
-            dependencies: ["RecallImport", "RecallScheduler"]
+            dependencies: ["RecallImport", "RecallScheduler", "RecallModel"]
         ),
         .testTarget(
             name: "RecallSyncTests",
-            dependencies: ["RecallSync", "RecallStore", "RecallScheduler"]
+            dependencies: ["RecallSync", "RecallStore", "RecallScheduler", "RecallModel"]
         ),
         .testTarget(
             name: "RecallTerminalTests",
@@ -89,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RecallCLITests",
-            dependencies: ["RecallStore", "RecallScheduler", "RecallSync", "RecallTerminal"]
+            dependencies: ["RecallStore", "RecallScheduler", "RecallModel", "RecallSync", "RecallTerminal"]
         ),
     ]
 )

@@ -5,6 +5,9 @@
 # export <= 1.5 s, import into an empty store <= 3 s, sync with no changes <= 1 s, RSS <= 500 MB
 # (also for a first sync against two other devices' full-size files).
 # RECALL_BIN=path skips the build (any recall binary). The import step runs `recall import FILE.json`.
+# Issue 13's targets are ratios to the sqlite3 shell's `.dump` of the same store, measured in the
+# same run (so they hold on a shared machine): import <= 1.5x, export <= 0.7x, a no-change sync
+# <= 0.15x, a first sync against two full-size peer files <= 3x; printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-bench.sh
@@ -19,43 +22,7 @@ trap 'rm -rf "$work"' EXIT
 export TZ=UTC RECALL_NOW=2025-11-25T12:00:00Z
 command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
 
-# The store: CARDS basic cards in 10 decks, PER_CARD reviews each (ids shaped like UUIDv7,
-# ratings mostly Good with some Again/Hard/Easy, gaps of 1-30 days), written with the sqlite3
-# shell on top of a schema made by recall itself; then `recall check --fix` makes every card's
-# state the replay of its log (DESIGN.md invariant 1), as a real store's is.
-make_store() {
-    local path=$1
-    RECALL_DB="$path" "$bin" init --empty >/dev/null
-    sqlite3 "$path" >/dev/null <<SQL
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = OFF;
-BEGIN;
-INSERT INTO decks(name, config, created, modified)
-  WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < 9)
-  SELECT 'Deck ' || i, CASE WHEN i = 0 THEN '{"desired_retention":"0.85"}' ELSE '{}' END, $now_ms, $now_ms FROM d;
-INSERT INTO notes(deck_id, kind, front, back, tags, created, modified)
-  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $cards)
-  SELECT (i % 10) + 1, 'basic',
-         'Question number ' || i || ': what does ' || char(96) || 'f(' || i || ')' || char(96) || ' return when called twice?',
-         'It returns ' || i || ' the first time and caches it.' || char(10) || char(10) || char(96, 96, 96) || 'python' || char(10) || 'f(' || i || ')' || char(10) || char(96, 96, 96),
-         'bench', $now_ms - 400 * 86400000, $now_ms - 400 * 86400000 FROM n;
-INSERT INTO cards(note_id, deck_id, ordinal, created, modified)
-  SELECT id, deck_id, 1, created, modified FROM notes ORDER BY id;
-INSERT INTO review_log(id, card_id, reviewed_at, rating, duration_ms, undoable,
-                       prev_phase, prev_reps, prev_lapses, prev_step, prev_interval_days, prev_suspended)
-  WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k < $per_card - 1),
-  r AS (SELECT c.id AS card, k.k AS k, c.id * $per_card + k.k AS n,
-               $now_ms - 390 * 86400000 + (c.id % 86400) * 1000 + k.k * (1 + c.id % 30) * 86400000 AS at
-        FROM cards c, k)
-  SELECT printf('%08x-%04x-7%03x-%04x-%012x', at >> 16, at & 65535, n & 4095, 32768 | ((n >> 12) & 16383), n),
-         card, at, CASE (card * 31 + k * 17) % 20 WHEN 0 THEN 1 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 19 THEN 4 ELSE 3 END,
-         2000 + (n % 9000), 0, 'new', 0, 0, 0, 0, 0
-  FROM r ORDER BY card, k;
-COMMIT;
-PRAGMA optimize;
-SQL
-    RECALL_DB="$path" "$bin" check --fix >/dev/null
-}
+source scripts/lib-sync-store.sh
 
 # `measure NAME TARGET_S SETUP COMMAND...`: runs SETUP (untimed) then COMMAND, RUNS times;
 # prints the median wall time, the peak RSS of the last run and the verdict.
@@ -75,12 +42,21 @@ measure() {
         rss=$(tail -n 1 "$work/rss")
     done
     local median
+    last_median=0
     median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}')
     local verdict=ok
     awk -v m="$median" -v t="$target" 'BEGIN {exit !(m > t * 1000)}' && verdict=SLOW
     [ "$rss" -gt 512000 ] && verdict="$verdict, RSS over 500 MB"
     printf '%-28s %7.2f s  (target %.1f s)  peak RSS %4d MB  %s\n' "$name" "$(awk -v m="$median" 'BEGIN {print m / 1000}')" \
         "$target" $((rss / 1024)) "$verdict"
+    last_median=$median
+}
+
+# `ratio NAME MEDIAN_MS TARGET`: the figure as a multiple of `.dump`, against issue 13's target.
+ratios=()
+ratio() {
+    ratios+=("$(awk -v n="$1" -v m="$2" -v d="$dump_ms" -v t="$3" \
+        'BEGIN {r = m / d; printf "%-28s %5.2fx .dump  (target <= %.2fx)  %s", n, r, t, (r <= t ? "met" : "MISSED")}')")
 }
 
 print_bench_header
@@ -91,15 +67,18 @@ RECALL_DB="$work/a.sqlite" "$bin" export -o "$work/export.json" >/dev/null
 echo "export file: $(( $(stat -c %s "$work/export.json") / 1000000 )) MB"
 echo
 
+measure "sqlite3 .dump (reference)" 60 ":" sqlite3 "$work/a.sqlite" .dump
+dump_ms=$last_median
+
 export RECALL_DB="$work/a.sqlite"
-measure "export" 1.5 ":" "$bin" export -o "$work/out.json" || true
+measure "export" 1.5 ":" "$bin" export -o "$work/out.json" && ratio "export" "$last_median" 0.7 || true
 
 fresh_store() {
     rm -f "$work/b.sqlite" "$work/b.sqlite-wal" "$work/b.sqlite-shm"
     RECALL_DB="$work/b.sqlite" "$bin" init --empty >/dev/null
 }
 if measure "import into an empty store" 3.0 "fresh_store" env RECALL_DB="$work/b.sqlite" "$bin" import "$work/export.json" \
-    && ! cmp -s <(RECALL_DB="$work/b.sqlite" "$bin" export) "$work/export.json"; then
+    && ratio "import into an empty store" "$last_median" 1.5 && ! cmp -s <(RECALL_DB="$work/b.sqlite" "$bin" export) "$work/export.json"; then
     echo "warning: export -> import -> export is not byte-identical" >&2
 fi
 
@@ -108,7 +87,7 @@ fi
 mkdir -p "$work/folder"
 cp "$work/export.json" "$work/folder/0123456789abcdef.json"
 "$bin" sync "$work/folder" >/dev/null
-measure "sync with no changes" 1.0 ":" "$bin" sync "$work/folder" || true
+measure "sync with no changes" 1.0 ":" "$bin" sync "$work/folder" && ratio "sync with no changes" "$last_median" 0.15 || true
 
 # A new device's first sync: an empty store, and two other devices' full-size files in the
 # folder. Each file is read, checked and merged in turn (the second adds nothing), then our
@@ -120,4 +99,8 @@ first_sync() {
     cp "$work/export.json" "$work/peers/2222222222222222.json"
     RECALL_DB="$work/c.sqlite" "$bin" init --empty >/dev/null
 }
-measure "first sync, two peer files" 60 "first_sync" env RECALL_DB="$work/c.sqlite" "$bin" sync "$work/peers" || true
+measure "first sync, two peer files" 60 "first_sync" env RECALL_DB="$work/c.sqlite" "$bin" sync "$work/peers" \
+    && ratio "first sync, two peer files" "$last_median" 3 || true
+echo
+echo "issue 13 (ratios to .dump of the same store, this run):"
+printf '  %s\n' "${ratios[@]}"

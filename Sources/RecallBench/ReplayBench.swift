@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// How fast the FSRS-6 memory state of a whole collection is replayed from its review log

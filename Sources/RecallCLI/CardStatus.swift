@@ -1,3 +1,4 @@
+import RecallModel
 import RecallStore
 import RecallSync
 
@@ -21,7 +22,7 @@ enum CardStatus {
 
     /// The card object of docs/json.md with the local field `buried` (true while the card is
     /// buried today); `suspended` and `flag` are already part of it.
-    static func json(_ card: CardRecord, reviews: [ReviewRecord]?, today: Int) -> JSONValue {
+    static func json(_ card: CardRecord, reviews: [RecallModel.Review]?, today: Int) -> JSONValue {
         let object = CardJSON.object(card, reviews: reviews)
         guard case .object(var members) = object else { return object }
         members["buried"] = .bool(isBuried(card, today: today))

@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// The one clock of recall (DESIGN.md invariant 5): "now" is read here, once per command,

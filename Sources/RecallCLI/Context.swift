@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 

@@ -6,7 +6,7 @@ struct DeckFileOptions: ParsableArguments {
     @Option(
         name: .customLong("max-file-size"),
         help: ArgumentHelp(
-            "Refuse deck files of this size or more (default 200MB; e.g. 500MB, 1GB). Reading one "
+            "Refuse deck files of this size or more (default 2GB; e.g. 500MB, 5GB). Reading one "
                 + "takes memory in proportion to its size.",
             valueName: "size"),
         transform: { text throws(ValidationError) in

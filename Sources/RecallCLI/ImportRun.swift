@@ -1,5 +1,6 @@
 import Foundation
 import RecallImport
+import RecallModel
 import RecallScheduler
 import RecallStore
 
@@ -183,7 +184,7 @@ struct ImportRun {
         var best: (key: String, shared: Int)?
         for candidate in gone {
             let stored = try store.notes(fromSources: [candidate.key])
-            let shared = stored.reduce(0) { $0 + (($1.sourceHash.map(hashes.contains) ?? false) ? 1 : 0) }
+            let shared = stored.reduce(0) { $0 + (($1.contentKey.map(hashes.contains) ?? false) ? 1 : 0) }
             if shared > 0, shared * 2 >= stored.count, shared > (best?.shared ?? 0) { best = (candidate.key, shared) }
         }
         return best?.key
@@ -258,7 +259,7 @@ struct ImportRun {
         var plan = ReimportPlanner.plan(
             existing: stored.map {
                 ExistingNote(id: String($0.id), source: $0.source, front: "", back: "",
-                             frontHash: $0.identity, backHash: $0.answerKey, contentHash: $0.sourceHash)
+                             questionHash: $0.questionKey, answerHash: $0.answerKey, contentHash: $0.contentKey)
             },
             drafts: drafts, sources: Set(keys), contentHashes: contentHashes)
         if plan.added.contains(where: { $0.kind == .cloze }), !plan.missing.isEmpty {
@@ -298,8 +299,8 @@ struct ImportRun {
             return ImportedNote(
                 deck: draft.deck ?? "Default", kind: draft.kind,
                 front: draft.front, back: draft.back, tags: draft.tags, ordinals: draft.ordinals, source: draft.source,
-                sourceLine: draft.line, identity: keys.front, answerKey: keys.back,
-                sourceHash: ReimportPlanner.hex(contentHashes[index]))
+                sourceLine: draft.line, questionKey: keys.front, answerKey: keys.back,
+                contentKey: ReimportPlanner.hex(contentHashes[index]))
         }
         let counts = try store.write {
             let counts = try store.applyImport(

@@ -1,5 +1,6 @@
 import RecallTerminal
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 import RecallSync

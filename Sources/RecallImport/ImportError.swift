@@ -1,3 +1,4 @@
+import RecallModel
 import RecallScheduler
 
 /// Everything that stops a file (or a whole import) from being read.

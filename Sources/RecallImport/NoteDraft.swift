@@ -1,3 +1,4 @@
+import RecallModel
 import RecallScheduler
 
 /// A note as parsed from a source file, before it meets the store.

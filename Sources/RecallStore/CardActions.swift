@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// What the review screen does to a card besides answering it: bury, flag, and the queries

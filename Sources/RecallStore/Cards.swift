@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// Reading and writing decks, notes and cards. Every method that writes expects to run inside
@@ -136,7 +137,7 @@ extension Store {
     public func addNote(
         deck: String, kind: NoteKind = .basic, front: String, back: String, tags: [String] = [],
         ordinals: [Int] = [1], source: String? = nil, sourceLine: Int? = nil,
-        identity: String = "", answerKey: String = "", now: Millis
+        questionKey: String = "", answerKey: String = "", now: Millis
     ) throws(StoreError) -> [Int64] {
         let deckID = try ensureDeck(deck, now: now).id
         try db.run(
@@ -144,7 +145,7 @@ extension Store {
             INSERT INTO notes(deck_id, kind, identity, answer_key, source, source_line, front, back, tags, created, modified)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.integer(deckID), .text(kind.rawValue), .text(identity), .text(answerKey),
+            [.integer(deckID), .text(kind.rawValue), .text(questionKey), .text(answerKey),
              source.map { .text($0) } ?? .null, sourceLine.map { .integer(Int64($0)) } ?? .null,
              .text(front), .text(back), .text(Tags.encode(tags)), .integer(now), .integer(now)])
         let noteID = db.lastInsertRowID
@@ -281,13 +282,13 @@ extension Store {
     }
 
     /// The card's review log, oldest first.
-    public func reviews(ofCard id: Int64) throws(StoreError) -> [ReviewRecord] {
+    public func reviews(ofCard id: Int64) throws(StoreError) -> [Review] {
         try db.rows(
             "SELECT id, card_id, reviewed_at, rating, duration_ms FROM review_log WHERE card_id = ? ORDER BY reviewed_at, id",
             [.integer(id)]
         ) { row in
-            ReviewRecord(
-                id: row.textValue(0), cardID: row.int64Value(1), at: row.int64Value(2),
+            Review(
+                id: ReviewID(row.textValue(0)), at: row.int64Value(2),
                 rating: Rating(rawValue: row.intValue(3)) ?? .again, durationMS: row.int64Value(4))
         }
     }
@@ -295,8 +296,8 @@ extension Store {
 
 extension Store {
     /// Review logs of many cards at once, oldest first per card.
-    public func reviewsByCard(_ ids: [Int64]) throws(StoreError) -> [Int64: [ReviewRecord]] {
-        var result: [Int64: [ReviewRecord]] = [:]
+    public func reviewsByCard(_ ids: [Int64]) throws(StoreError) -> [Int64: [Review]] {
+        var result: [Int64: [Review]] = [:]
         guard !ids.isEmpty else { return result }
         let wanted = Set(ids)
         let statement = try db.prepare(
@@ -304,8 +305,8 @@ extension Store {
         while try statement.step() {
             let cardID = statement.int64Value(1)
             guard wanted.contains(cardID) else { continue }
-            result[cardID, default: []].append(ReviewRecord(
-                id: statement.textValue(0), cardID: cardID, at: statement.int64Value(2),
+            result[cardID, default: []].append(Review(
+                id: statement.withUTF8(0) { ReviewID(bytes: $0) }, at: statement.int64Value(2),
                 rating: Rating(rawValue: statement.intValue(3)) ?? .again, durationMS: statement.int64Value(4)))
         }
         return result

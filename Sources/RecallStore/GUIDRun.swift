@@ -1,3 +1,4 @@
+import RecallModel
 import RecallScheduler
 
 /// Guids for many rows made at once: a random start, then consecutive values.

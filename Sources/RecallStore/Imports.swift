@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// A note as an import wants it stored.
@@ -13,13 +14,13 @@ public struct ImportedNote: Sendable, Equatable {
     public var source: String
     public var sourceLine: Int
     /// Normalised question and answer, kept for matching.
-    public var identity: String
+    public var questionKey: String
     public var answerKey: String
     /// Hash of the note's content as the source gives it; an unchanged source is recognised by it.
-    public var sourceHash: String
+    public var contentKey: String
 
     public init(deck: String, kind: NoteKind, front: String, back: String, tags: [String], ordinals: [Int],
-                source: String, sourceLine: Int, identity: String, answerKey: String, sourceHash: String) {
+                source: String, sourceLine: Int, questionKey: String, answerKey: String, contentKey: String) {
         self.deck = deck
         self.kind = kind
         self.front = front
@@ -28,9 +29,9 @@ public struct ImportedNote: Sendable, Equatable {
         self.ordinals = ordinals
         self.source = source
         self.sourceLine = sourceLine
-        self.identity = identity
+        self.questionKey = questionKey
         self.answerKey = answerKey
-        self.sourceHash = sourceHash
+        self.contentKey = contentKey
     }
 }
 
@@ -39,12 +40,12 @@ public struct ImportedNote: Sendable, Equatable {
 public struct StoredNote: Sendable, Equatable {
     public var id: Int64
     public var source: String
-    /// The matching keys stored with the note (`ImportedNote.identity`, `answerKey`,
-    /// `sourceHash`) as the 64-bit values their 16 hex digits spell: 0 for an empty key,
-    /// and `sourceHash` nil when the note has none.
-    public var identity: UInt64
+    /// The matching keys stored with the note (`ImportedNote.questionKey`, `answerKey`,
+    /// `contentKey`) as the 64-bit values their 16 hex digits spell: 0 for an empty key,
+    /// and `contentKey` nil when the note has none.
+    public var questionKey: UInt64
     public var answerKey: UInt64
-    public var sourceHash: UInt64?
+    public var contentKey: UInt64?
 }
 
 /// What applying an import changed.
@@ -74,8 +75,8 @@ extension Store {
             try statement.bind([.text(source)])
             while try statement.step() {
                 result.append(StoredNote(
-                    id: statement.int64Value(0), source: source, identity: statement.withUTF8(1, Self.hexValue) ?? 0,
-                    answerKey: statement.withUTF8(2, Self.hexValue) ?? 0, sourceHash: statement.withUTF8(3, Self.hexValue)))
+                    id: statement.int64Value(0), source: source, questionKey: statement.withUTF8(1, Self.hexValue) ?? 0,
+                    answerKey: statement.withUTF8(2, Self.hexValue) ?? 0, contentKey: statement.withUTF8(3, Self.hexValue)))
             }
             statement.reset()
         }
@@ -197,7 +198,7 @@ extension Store {
             notes.add(int: firstID + Int64(offset))
             notes.add(text: noteGUIDs.take())
             notes.add(int: deck)
-            for text in [note.kind.rawValue, note.identity, note.answerKey, note.sourceHash, note.source] { notes.add(text: text) }
+            for text in [note.kind.rawValue, note.questionKey, note.answerKey, note.contentKey, note.source] { notes.add(text: text) }
             notes.add(int: Int64(note.sourceLine))
             for text in [note.front, note.back, Tags.encode(note.tags)] { notes.add(text: text) }
             notes.add(int: now)
@@ -230,7 +231,7 @@ extension Store {
                 UPDATE notes SET kind = ?, identity = ?, answer_key = ?, source_hash = ?, source_line = ?, front = ?, back = ?,
                                  tags = ?, modified = ? WHERE id = ?
                 """,
-                [.text(note.kind.rawValue), .text(note.identity), .text(note.answerKey), .text(note.sourceHash),
+                [.text(note.kind.rawValue), .text(note.questionKey), .text(note.answerKey), .text(note.contentKey),
                  .integer(Int64(note.sourceLine)),
                  .text(note.front), .text(note.back), .text(Tags.encode(note.tags)), .integer(now), .integer(noteID)])
             let existing = try db.rows("SELECT id, ordinal, deck_id FROM cards WHERE note_id = ?", [.integer(noteID)]) {

@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 
 /// A JSON value with a stable, diff-friendly serialisation: keys sorted, two-space indentation,
 /// `"key": value`. Written by hand because Foundation's pretty printer differs between
@@ -87,59 +88,8 @@ public indirect enum JSONValue: Equatable, Sendable {
         return "\(value)"
     }
 
+    /// A JSON string by the one escaper (`JSONEscape`), which deck files use too.
     static func writeString(_ string: String, to out: inout String) {
-        out += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value) {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
-}
-
-/// ISO 8601 UTC with milliseconds (`2026-11-25T12:00:00.000Z`), the one time format of recall's JSON.
-public enum ISOTime {
-    public static func format(_ millis: Int64) -> String {
-        let seconds = millis.floorDiv(1000)
-        let ms = millis - seconds * 1000
-        var days = seconds.floorDiv(86_400)
-        let secondOfDay = seconds - days * 86_400
-        // Civil-from-days (Howard Hinnant), exact for the proleptic Gregorian calendar.
-        days += 719_468
-        let era = days.floorDiv(146_097)
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay % 3600 / 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(ms, 3))Z"
-    }
-}
-
-extension Int64 {
-    /// Division rounding toward negative infinity, so times before 1970 format correctly.
-    func floorDiv(_ divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+        out += JSONEscape.quoted(string)
     }
 }

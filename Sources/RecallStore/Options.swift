@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// Scheduler options come in three layers: the built-in defaults, the store-wide overrides

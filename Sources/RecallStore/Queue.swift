@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// What is left to study today, as Anki counts it: new cards up to each deck's daily limit,

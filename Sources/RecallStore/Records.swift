@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// A deck and its options.
@@ -46,15 +47,6 @@ public struct CardRecord: Sendable, Equatable {
     public var buriedUntil: Int?
     public var flag: Int
     public var state: CardState
-}
-
-/// One answer in the review log.
-public struct ReviewRecord: Sendable, Equatable {
-    public var id: String
-    public var cardID: Int64
-    public var at: Millis
-    public var rating: Rating
-    public var durationMS: Int64
 }
 
 /// Tags are stored space-separated; a tag never contains whitespace.

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// `SQLITE_TRANSIENT` does not import into Swift; this is its value: SQLite copies the bytes.

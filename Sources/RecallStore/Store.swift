@@ -1,10 +1,12 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// The recall store: one SQLite file per user. Opening it checks that the file is ours
 /// before SQLite touches it, creates it if missing, and migrates it to this binary's schema.
 public final class Store {
-    public let db: Database
+    /// The connection. Internal: RecallStore is the only module that holds SQL (DESIGN.md).
+    let db: Database
     public let path: String
 
     /// `PRAGMA application_id` of every recall store: "RCAL" in ASCII.
@@ -161,6 +163,11 @@ public final class Store {
         try db.run(
             "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [.text(key), .text(value)])
+    }
+
+    /// Lets SQLite give back its page cache's memory (between the files of a long sync).
+    public func releaseCache() throws(StoreError) {
+        try db.releaseCache()
     }
 
     /// Runs `body` in one write transaction (DESIGN.md invariant 3). Errors roll everything back.

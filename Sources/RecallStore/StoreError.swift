@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// Everything that can go wrong in the store, phrased for the person at the terminal.

@@ -170,3 +170,19 @@ extension Store {
         try db.rows("SELECT name FROM pragma_table_info(?)", [.text(table)]) { $0.textValue(0) }
     }
 }
+
+extension Store {
+    /// Whether every review id in `ids` is in this store's log or its trash: a deck file that
+    /// holds one it never had was written by another store (a copied store, issue 14 item 4).
+    public func knowsEveryReview(_ ids: some Sequence<String>) throws(StoreError) -> Bool {
+        let known = try db.prepare(
+            "SELECT EXISTS (SELECT 1 FROM review_log WHERE id = ?1) OR EXISTS (SELECT 1 FROM trash_reviews WHERE id = ?1)")
+        for id in ids {
+            try known.bind([.text(id)])
+            let found = try known.step() && known.intValue(0) == 1
+            known.reset()
+            if !found { return false }
+        }
+        return true
+    }
+}

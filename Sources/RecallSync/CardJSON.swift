@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 
@@ -6,7 +7,7 @@ import RecallStore
 public enum CardJSON {
     /// `{"id","deck","note","front","back","tags","created","modified","suspended","state","reviews"}`,
     /// plus `short_id` (this store's number for the card), `kind` and `ordinal` when `local` is true.
-    public static func object(_ card: CardRecord, reviews: [ReviewRecord]?, local: Bool = true) -> JSONValue {
+    public static func object(_ card: CardRecord, reviews: [Review]?, local: Bool = true) -> JSONValue {
         var members: [String: JSONValue] = [
             "id": .string(card.guid),
             "deck": .string(card.deck),
@@ -43,9 +44,9 @@ public enum CardJSON {
         ])
     }
 
-    public static func review(_ review: ReviewRecord) -> JSONValue {
+    public static func review(_ review: Review) -> JSONValue {
         .object([
-            "id": .string(review.id),
+            "id": .string(review.id.description),
             "at": .string(ISOTime.format(review.at)),
             "rating": .int(Int64(review.rating.rawValue)),
             "duration_ms": .int(review.durationMS),

@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 
@@ -34,19 +35,8 @@ extension FolderSync {
         }
         if let hash = try store.setting(ownHashKey(folder)), contentHash(ownPath) == hash { return false }
         guard let file = try? DeckReader.read(path: ownPath) else { return false }
-        let known = try store.db.prepare(
-            "SELECT EXISTS (SELECT 1 FROM review_log WHERE id = ?1) OR EXISTS (SELECT 1 FROM trash_reviews WHERE id = ?1)")
-        for deck in file.decks {
-            for card in deck.cards {
-                for review in card.reviews {
-                    try known.bind([.text(review.id.description)])
-                    let found = try known.step() && known.intValue(0) == 1
-                    known.reset()
-                    if !found { return true }
-                }
-            }
-        }
-        return false
+        let ids = file.decks.lazy.flatMap { $0.cards }.flatMap { $0.reviews }.map { $0.id.description }
+        return try !store.knowsEveryReview(ids)
     }
 
     /// Gives the store a new device id, in one write; returns it.

@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 
@@ -130,7 +131,7 @@ public enum DeckExporter {
             var indexByID: [Int64: Int32] = [:]
             indexByID.reserveCapacity(cards.count)
             for (index, card) in cards.enumerated() { indexByID[card.id] = Int32(index) }
-            reviews.reserveCapacity(Int(try store.db.scalarInt("SELECT count(*) FROM review_log") ?? 0))
+            reviews.reserveCapacity(try store.reviewCount())
             var lastID: Int64 = -1
             var lastIndex: Int32?
             var counts = [Int](repeating: 0, count: cards.count + 1)

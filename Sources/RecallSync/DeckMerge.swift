@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 
@@ -69,11 +70,17 @@ public enum DeckMerge {
         _ files: [DeckFile], into store: Store, timeZone: TimeZone, phase: ((String) -> Void)? = nil
     ) throws -> MergeReport {
         // Reading the store's cards and logs to compare goes through a small cache; the cache
-        // grows for writing when there is much to write (`Merger.write`).
+        // grows for writing when there is much to write (`MergeApply`).
         try store.prepareForBulkWork(cacheMegabytes: 16)
-        var merger = try Merger(store: store, files: files, timeZone: timeZone)
-        merger.phase = phase ?? { _ in }
-        return try merger.run()
+        let plan = try self.plan(files, rows: MergeRows(store: store))
+        phase?("merge: plan")
+        return try MergeApply(store: store, timeZone: timeZone, phase: phase ?? { _ in }).apply(plan)
+    }
+
+    /// What merging `files` into a store holding `rows` changes: decided from values alone.
+    public static func plan(_ files: [DeckFile], rows: MergeRows) -> MergePlan {
+        var planner = MergePlanner(rows: rows, files: files)
+        return planner.makePlan()
     }
 
     /// Reads a deck file and merges it into `store` in one transaction: the `recall import
@@ -84,6 +91,23 @@ public enum DeckMerge {
     ) throws -> MergeReport {
         let file = try DeckReader.read(path: path, sizeLimit: sizeLimit)
         return try store.write { try merge([file], into: store, timeZone: timeZone) }
+    }
+}
+
+/// The store's side of a merge: its decks, cards (with their notes) and tombstones.
+public struct MergeRows: Sendable {
+    public var decks: [SyncDeck]
+    public var cards: [SyncCard]
+    public var tombstones: [Tombstone]
+
+    public init(decks: [SyncDeck] = [], cards: [SyncCard] = [], tombstones: [Tombstone] = []) {
+        self.decks = decks
+        self.cards = cards
+        self.tombstones = tombstones
+    }
+
+    public init(store: Store) throws {
+        self.init(decks: try store.syncDecks(), cards: try store.syncCards(), tombstones: try store.syncTombstones())
     }
 }
 
@@ -108,11 +132,9 @@ struct CardVersion {
     var guid: String
     var note: String
     var deck: String
-    var kind: NoteKind
     var ordinal: Int
-    var front: String
-    var back: String
-    var tags: [String]
+    /// The note's text: merged whole, newest `modified` wins.
+    var content: CardContent
     var created: Millis
     var modified: Millis
     var suspended: Bool
@@ -126,11 +148,8 @@ struct CardVersion {
         guid = card.id
         note = card.note
         self.deck = deck
-        kind = card.kind
         ordinal = card.ordinal
-        front = card.front
-        back = card.back
-        tags = card.tags
+        content = card.content
         created = card.created
         modified = card.modified
         suspended = card.suspended
@@ -142,11 +161,8 @@ struct CardVersion {
         guid = card.guid
         note = card.noteGUID
         self.deck = deck
-        kind = card.kind
         ordinal = card.ordinal
-        front = card.front
-        back = card.back
-        tags = card.tags
+        content = card.content
         created = card.created
         modified = card.modified
         suspended = card.suspended
@@ -171,8 +187,9 @@ struct CardVersion {
         }
         func number<T: Comparable>(_ x: T, _ y: T) -> Int { x == y ? 0 : x < y ? -1 : 1 }
         for order in [
-            text(a.note, b.note), text(a.kind.rawValue, b.kind.rawValue), number(a.ordinal, b.ordinal),
-            text(a.front, b.front), text(a.back, b.back), text(a.tags.joined(separator: " "), b.tags.joined(separator: " ")),
+            text(a.note, b.note), text(a.content.kind.rawValue, b.content.kind.rawValue), number(a.ordinal, b.ordinal),
+            text(a.content.front, b.content.front), text(a.content.back, b.content.back),
+            text(a.content.tags.joined(separator: " "), b.content.tags.joined(separator: " ")),
             number(a.created, b.created), number(a.suspended ? 1 : 0, b.suspended ? 1 : 0),
         ] where order != 0 { return order }
         return originOrder(a.origin, b.origin)
@@ -190,13 +207,10 @@ struct CardVersion {
     }
 }
 
-/// The work of one merge, in the order it is done: gather versions, pick winners, write.
-private struct Merger {
-    let store: Store
+/// The decisions of one merge, from the store's rows and the files: gather every version,
+/// pick winners, and make the plan. Touches no store, so it is tested without SQLite.
+struct MergePlanner {
     let files: [DeckFile]
-    let timeZone: TimeZone
-    var report = MergeReport()
-    var phase: (String) -> Void = { _ in }
 
     /// Where a card sits in the input files.
     struct Reference {
@@ -215,8 +229,8 @@ private struct Merger {
     var localCards: [String: SyncCard] = [:]
     var localDeckNames: [Int64: String] = [:]
     var decks: [String: DeckVersion] = [:]
-    var tombstones: [String: SyncTombstone] = [:]
-    var localTombstones: [String: SyncTombstone] = [:]
+    var tombstones: [String: Tombstone] = [:]
+    var localTombstones: [String: Tombstone] = [:]
     /// The winning content of a card with its winning deck, and which of the two are the store's own.
     struct Winner {
         var version: CardVersion
@@ -230,34 +244,24 @@ private struct Merger {
     /// Every file version of each card, for its reviews.
     var references: [String: [Reference]] = [:]
 
-    init(store: Store, files: [DeckFile], timeZone: TimeZone) throws {
-        self.store = store
+    init(rows: MergeRows, files: [DeckFile]) {
         self.files = files
-        self.timeZone = timeZone
-    }
-
-    mutating func run() throws -> MergeReport {
-        try gather()
-        phase("merge: gather")
-        let survivors = pickWinners()
-        phase("merge: pick winners")
-        try write(survivors)
-        return report
+        gather(rows)
     }
 
     // MARK: Gathering
 
-    private mutating func gather() throws {
-        for deck in try store.syncDecks() {
+    private mutating func gather(_ rows: MergeRows) {
+        for deck in rows.decks {
             localDecks[deck.name] = deck
             localDeckNames[deck.id] = deck.name
             decks[deck.name] = DeckVersion(config: deck.config, configText: Store.configText(deck.config), modified: deck.modified)
         }
-        for tombstone in try store.syncTombstones() {
+        for tombstone in rows.tombstones {
             localTombstones[tombstone.id] = tombstone
             tombstones[tombstone.id] = tombstone
         }
-        for card in try store.syncCards() {
+        for card in rows.cards {
             localCards[card.guid] = card
             winners[card.guid] = Winner(version: CardVersion(card, deck: localDeckNames[card.deckID] ?? ""), contentLocal: true, deckLocal: true)
         }
@@ -404,7 +408,7 @@ private struct Merger {
                     winners[keeper] = entry
                 }
                 folded[guid] = keeper
-                let tombstone = SyncTombstone(id: guid, kind: .card, deleted: version.modified)
+                let tombstone = Tombstone(id: guid, kind: .card, deleted: version.modified)
                 if tombstones[guid].map({ $0.deleted < tombstone.deleted }) ?? true { tombstones[guid] = tombstone }
             }
         }
@@ -447,67 +451,39 @@ private struct Merger {
         }
     }
 
-    // MARK: Writing
+    // MARK: The plan
 
-    /// One entry of a card's merged log.
-    struct LogEntry {
-        var id: ReviewID
-        var at: Millis
-        var rating: Rating
-        var durationMS: Int64
-        var isNew: Bool
-    }
-
-    private mutating func write(_ survivors: [String]) throws {
-        let writer = try SyncWriter(store: store)
+    /// Decides every change of the merge from the rows and files alone (no store access).
+    mutating func makePlan() -> MergePlan {
+        let survivors = pickWinners()
+        var plan = MergePlan()
         let survivorSet = Set(survivors)
 
         // Decks: every live deck, and any deleted one that still holds a surviving card.
         var neededDecks = Set(decks.keys.filter { isLive($0) })
         for guid in survivors { if let deck = winners[guid]?.version.deck { neededDecks.insert(deck) } }
-        var deckIDs: [String: Int64] = [:]
         var optionsChanged = Set<String>()
         for name in neededDecks.sorted(by: utf8Less) {
             guard let version = decks[name] else { continue }
             if let local = localDecks[name] {
-                deckIDs[name] = local.id
                 if local.modified != version.modified || Store.configText(local.config) != version.configText {
-                    try writer.updateDeck(id: local.id, config: version.config, modified: version.modified)
-                    if Store.configText(local.config) != version.configText { optionsChanged.insert(name) }
-                    report.decksUpdated += 1
+                    let changed = Store.configText(local.config) != version.configText
+                    if changed { optionsChanged.insert(name) }
+                    plan.decks.append(.init(name: name, localID: local.id, config: version.config, modified: version.modified,
+                                            optionsChanged: changed))
+                    plan.counts.decksUpdated += 1
                 }
             } else {
-                deckIDs[name] = try writer.insertDeck(name: name, config: version.config, created: version.modified, modified: version.modified)
-                report.decksAdded += 1
+                plan.decks.append(.init(name: name, localID: nil, config: version.config, modified: version.modified,
+                                        optionsChanged: true))
+                plan.counts.decksAdded += 1
             }
         }
-
-        // Which cards need their log replayed, and which local logs must be read for that.
-        var replay = Set<String>()
-        var incomingReviews: [String: [DeckFile.Review]] = [:]
-        var toCompare: [Int64: String] = [:]
-        for guid in survivors {
-            guard let winner = winners[guid] else { continue }
-            var reviews = fileReviews(of: guid)
-            for loser in loserGuids(of: guid) { reviews = union(reviews, fileReviews(of: loser)) }
-            let local = localCards[guid]
-            if local == nil || optionsChanged.contains(winner.version.deck)
-                || local.map({ localDeckNames[$0.deckID] != winner.version.deck }) ?? false || !loserGuids(of: guid).isEmpty {
-                replay.insert(guid)
-            } else if let local, !reviews.isEmpty {
-                // Usually the store already has them all (it sent them, or merged them before).
-                toCompare[local.id] = guid
-            }
-            if !reviews.isEmpty { incomingReviews[guid] = reviews }
+        for (name, local) in localDecks where !neededDecks.contains(name) {
+            plan.deletedDecks.append(local.id)
+            plan.counts.decksDeleted += 1
         }
-        for guid in try cardsWithNewReviews(toCompare, incoming: incomingReviews) { replay.insert(guid) }
-        var localIDs: [Int64] = []
-        for guid in replay {
-            if let local = localCards[guid] { localIDs.append(local.id) }
-            for loser in loserGuids(of: guid) { if let local = localCards[loser] { localIDs.append(local.id) } }
-        }
-        let localLogs = try readLocalLogs(localIDs)
-        phase("merge: decks and what to replay")
+        plan.deletedDecks.sort()
 
         // Notes: the text of each note comes from its best-ranked surviving card.
         var byNote: [String: [String]] = [:]
@@ -517,14 +493,20 @@ private struct Merger {
             if byNote[note] == nil { noteOrder.append(note) }
             byNote[note, default: []].append(guid)
         }
-        // New notes are numbered in the order of their cards' first review, like the cards
-        // (below): cards are then near their notes in the cards' note index.
+        var incomingReviews: [String: [Review]] = [:]
+        for guid in survivors {
+            var reviews = fileReviews(of: guid)
+            for loser in loserGuids(of: guid) { reviews = union(reviews, fileReviews(of: loser)) }
+            if !reviews.isEmpty { incomingReviews[guid] = reviews }
+        }
+        // New notes are numbered in the order of their cards' first review, like the cards:
+        // cards are then near their notes in the cards' note index.
         let firstReview = noteOrder.map { note in
             (byNote[note] ?? []).compactMap { incomingReviews[$0]?.first?.at }.min() ?? .max
         }
         noteOrder = noteOrder.indices.sorted { (firstReview[$0], $0) < (firstReview[$1], $1) }.map { noteOrder[$0] }
-        var noteIDs: [String: Int64] = [:]
-        for card in localCards.values { noteIDs[card.noteGUID] = card.noteID }
+        var localNoteIDs: [String: Int64] = [:]
+        for card in localCards.values { localNoteIDs[card.noteGUID] = card.noteID }
         var touchedNotes = Set<String>()
         for guid in survivors {
             guard let winner = winners[guid] else { continue }
@@ -536,70 +518,284 @@ private struct Merger {
             removedLocal.append(card)
             touchedNotes.insert(card.noteGUID)
         }
+        removedLocal.sort { $0.id < $1.id }
 
         // Cards folded into a sibling hand their local reviews over before they go; when the
-        // sibling is new here, they are inserted for it below instead.
-        for (loser, keeper) in folded {
+        // sibling is new here, they are inserted for it instead.
+        for (loser, keeper) in folded.sorted(by: { utf8Less($0.key, $1.key) }) {
             if let loserCard = localCards[loser], let keeperCard = localCards[keeper] {
-                try writer.moveReviews(fromCard: loserCard.id, toCard: keeperCard.id)
+                plan.movedReviews.append((from: loserCard.id, to: keeperCard.id))
             }
         }
-        // Local cards that lost (deleted, or folded into a sibling) go, with their remaining reviews.
-        removedLocal.sort { $0.id < $1.id }
-        for card in removedLocal {
-            try writer.deleteCard(id: card.id)
-            report.cardsDeleted += 1
+        plan.deletedCards = removedLocal.map(\.id)
+        plan.counts.cardsDeleted = removedLocal.count
+
+        for note in noteOrder {
+            guard let cards = byNote[note] else { continue }
+            let versions = cards.compactMap { winners[$0]?.version }
+            guard var best = versions.first else { continue }
+            for version in versions.dropFirst() where outranks(version, best) { best = version }
+            let localID = localNoteIDs[note]
+            let touched = touchedNotes.contains(note) || localID == nil
+            var write = localID == nil
+            if localID != nil {
+                let local = cards.compactMap { localCards[$0] }.first { $0.noteGUID == note }
+                write = touched || local.map({
+                    $0.content != best.content || $0.origin != best.origin
+                }) ?? true
+            }
+            var notePlan = MergePlan.Note(
+                guid: note, localID: localID, deck: best.deck, content: best.content, origin: best.origin,
+                created: versions.map(\.created).min() ?? best.created,
+                modified: versions.map(\.modified).min() ?? best.modified, write: write)
+            for guid in cards {
+                guard let winner = winners[guid] else { continue }
+                let version = winner.version
+                let local = localCards[guid]
+                let losers = loserGuids(of: guid)
+                var card = MergePlan.Card(
+                    guid: guid, localID: local?.id, deck: version.deck, ordinal: version.ordinal, suspended: version.suspended,
+                    created: version.created, modified: version.modified, moved: version.moved,
+                    incoming: incomingReviews[guid] ?? [])
+                if let local {
+                    let renumbered = local.noteGUID != note || local.ordinal != version.ordinal
+                    card.park = renumbered
+                    card.localState = local.state
+                    let deckChanged = localDeckNames[local.deckID] != version.deck
+                    if !winner.local || touched || renumbered || deckChanged {
+                        card.write = renumbered || deckChanged || local.suspended != version.suspended
+                            || local.created != version.created || local.cardModified != version.modified
+                            || local.moved != version.moved
+                        if !winner.local { plan.counts.cardsUpdated += 1 }
+                    }
+                } else {
+                    plan.counts.cardsAdded += 1
+                }
+                // A card's log is merged and replayed when it is new, its options or deck
+                // changed, or siblings fold into it; else only when the files bring reviews
+                // the store lacks (which the apply checks against the log).
+                if local == nil || optionsChanged.contains(version.deck)
+                    || local.map({ localDeckNames[$0.deckID] != version.deck }) ?? false || !losers.isEmpty {
+                    card.replay = .always
+                } else if !card.incoming.isEmpty {
+                    card.replay = .ifNewReviews
+                }
+                for source in [guid] + losers {
+                    // A folded sibling's reviews were moved to this card when it exists here;
+                    // when it is new, they went with the sibling and are inserted again.
+                    if let sourceCard = localCards[source] {
+                        card.logSources.append(.init(cardID: sourceCard.id, isNew: source != guid && local == nil))
+                    }
+                }
+                notePlan.cards.append(card)
+            }
+            plan.notes.append(notePlan)
         }
+
+        // Local notes left without cards (all deleted, or moved to another note) go too.
+        var emptied = Set<Int64>()
+        let movedAway = localCards.values.filter { card in winners[card.guid].map { $0.version.note != card.noteGUID } ?? false }
+        for card in removedLocal + movedAway where byNote[card.noteGUID] == nil { emptied.insert(card.noteID) }
+        plan.notesMaybeEmpty = emptied.sorted()
+
+        // Tombstones: the latest per id, kept so that they reach every store.
+        plan.tombstones = tombstones.filter { localTombstones[$0.key] != $0.value }.map(\.value)
+            .sorted { utf8Less($0.id, $1.id) }
+        return plan
+    }
+
+    /// Guids folded into `keeper`.
+    private func loserGuids(of keeper: String) -> [String] {
+        folded.isEmpty ? [] : folded.filter { $0.value == keeper }.map(\.key).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The reviews every file has for a card, each id once, by time.
+    private func fileReviews(of guid: String) -> [Review] {
+        guard let references = references[guid] else { return [] }
+        var result: [Review] = []
+        for reference in references {
+            let reviews = files[reference.file].decks[reference.deck].cards[reference.card].reviews
+            result = result.isEmpty ? reviews : union(result, reviews)
+        }
+        return result
+    }
+
+    /// Two logs (each by time, ids unique) as one, by time then id, each id once.
+    private func union(_ a: [Review], _ b: [Review]) -> [Review] {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        var seen = Set(a.map(\.id))
+        var merged = a
+        for review in b where seen.insert(review.id).inserted { merged.append(review) }
+        merged.sort(by: Review.logOrder)
+        return merged
+    }
+}
+
+/// Everything a merge changes, decided from the store's rows and the files alone
+/// (`DeckMerge.plan`), in the order `MergeApply` writes it: decks, reviews handed from folded
+/// siblings, deleted cards, notes with their cards, emptied notes, deleted decks, tombstones.
+/// Decks and notes are named by name and guid, not by row id, since new ones have none yet.
+public struct MergePlan: Sendable {
+    public struct Deck: Sendable, Equatable {
+        public var name: String
+        /// The store's row, or nil for a deck to insert.
+        public var localID: Int64?
+        public var config: [String: String]
+        public var modified: Millis
+        /// Whether its cards' schedules change (new options): their logs are replayed.
+        public var optionsChanged: Bool
+    }
+
+    public struct LogSource: Sendable, Equatable {
+        /// A local card whose log joins this card's: itself, or a sibling folded into it.
+        public var cardID: Int64
+        /// Whether those reviews must be inserted again (the sibling goes, and this card is new).
+        public var isNew: Bool
+    }
+
+    public enum Replay: Sendable, Equatable {
+        /// The log stays as it is.
+        case no
+        /// The files bring reviews: replay if the store lacks any of them.
+        case ifNewReviews
+        /// Merge the logs and replay whatever they hold.
+        case always
+    }
+
+    public struct Card: Sendable, Equatable {
+        public var guid: String
+        /// The store's row, or nil for a card to insert.
+        public var localID: Int64?
+        public var deck: String
+        public var ordinal: Int
+        public var suspended: Bool
+        public var created: Millis
+        public var modified: Millis
+        public var moved: Millis
+        /// The files' reviews of the card (and of siblings folded into it), by time.
+        public var incoming: [Review]
+        /// Whether the stored row needs writing, and moving out of the way of a renumbering first.
+        public var write = false
+        public var park = false
+        public var replay = Replay.no
+        public var logSources: [LogSource] = []
+        public var localState: CardState?
+    }
+
+    public struct Note: Sendable, Equatable {
+        public var guid: String
+        public var localID: Int64?
+        /// The note's deck: its best-ranked card's.
+        public var deck: String
+        public var content: CardContent
+        public var origin: NoteOrigin?
+        public var created: Millis
+        public var modified: Millis
+        /// Whether the stored row needs writing (always for a new note).
+        public var write: Bool
+        public var cards: [Card] = []
+    }
+
+    public var decks: [Deck] = []
+    public var movedReviews: [(from: Int64, to: Int64)] = []
+    public var deletedCards: [Int64] = []
+    public var notes: [Note] = []
+    /// Local notes that may be left without cards; each goes if it is.
+    public var notesMaybeEmpty: [Int64] = []
+    public var deletedDecks: [Int64] = []
+    public var tombstones: [Tombstone] = []
+    /// The counts of the report, but for the reviews, which the apply counts as it inserts them.
+    public var counts = MergeReport()
+}
+
+/// Writes a `MergePlan` into the store: the rows it names, and the merged review logs, each
+/// card replayed from its whole log (DESIGN.md invariant 1). Call inside `Store.write { }`.
+private struct MergeApply {
+    let store: Store
+    let timeZone: TimeZone
+    var phase: (String) -> Void
+
+    /// One entry of a card's merged log: a review, and whether the store lacks it.
+    struct LogEntry {
+        var review: Review
+        var isNew: Bool
+    }
+
+    func apply(_ plan: MergePlan) throws -> MergeReport {
+        var report = plan.counts
+        let writer = try SyncWriter(store: store)
+        var deckIDs: [String: Int64] = [:]
+        for card in try store.syncDecks() { deckIDs[card.name] = card.id }
+        for deck in plan.decks {
+            if let id = deck.localID {
+                try writer.updateDeck(id: id, config: deck.config, modified: deck.modified)
+            } else {
+                deckIDs[deck.name] = try writer.insertDeck(name: deck.name, config: deck.config, created: deck.modified,
+                                                           modified: deck.modified)
+            }
+        }
+
+        // Which cards' logs to replay: those the plan says, and those for which the files bring
+        // reviews the store lacks.
+        var candidates: [Int64: String] = [:]
+        var incoming: [String: [Review]] = [:]
+        for note in plan.notes {
+            for card in note.cards {
+                if card.replay == .ifNewReviews, let id = card.localID { candidates[id] = card.guid }
+                if !card.incoming.isEmpty { incoming[card.guid] = card.incoming }
+            }
+        }
+        var replay = Set(try cardsWithNewReviews(candidates, incoming: incoming))
+        var localIDs: [Int64] = []
+        for note in plan.notes {
+            for card in note.cards where card.replay == .always || replay.contains(card.guid) {
+                replay.insert(card.guid)
+                localIDs += card.logSources.map(\.cardID)
+            }
+        }
+        let localLogs = try readLocalLogs(localIDs)
+        phase("merge: decks and what to replay")
+
+        for (from, to) in plan.movedReviews { try writer.moveReviews(fromCard: from, toCard: to) }
+        for id in plan.deletedCards { try writer.deleteCard(id: id) }
 
         // Notes and cards. A card whose log is replayed gets a slot; the reviews of all slots are
         // then written in one pass in time order (below), which also gives each card its state.
         var slots: [Slot] = []
         var schedulerIndex: [Int64: Int] = [:]
         var schedulerList: [Scheduler] = []
-        let newNotes = noteOrder.reduce(0) { $0 + (noteIDs[$1] == nil ? 1 : 0) }
+        let newNotes = plan.notes.reduce(0) { $0 + ($1.localID == nil ? 1 : 0) }
         if newNotes + replay.count >= 1000 {
             // Many rows to write: with the indexes' pages in the cache, pages are written once
             // at commit instead of spilling again and again.
             try store.prepareForBulkWork(cacheMegabytes: 64)
         }
         try writer.beginNewNotes(count: newNotes)
-        for note in noteOrder {
-            guard let cards = byNote[note] else { continue }
-            let versions = cards.compactMap { winners[$0]?.version }
-            guard var best = versions.first else { continue }
-            for version in versions.dropFirst() where outranks(version, best) { best = version }
-            guard let noteDeckID = deckIDs[best.deck] else { continue }
-            let noteModified = versions.map(\.modified).min() ?? best.modified
+        for note in plan.notes {
+            guard let noteDeckID = deckIDs[note.deck] else { continue }
             let noteID: Int64
-            let noteTouched = touchedNotes.contains(note) || noteIDs[note] == nil
-            if let existing = noteIDs[note] {
+            if let existing = note.localID {
                 noteID = existing
-                let local = cards.compactMap { localCards[$0] }.first { $0.noteGUID == note }
-                if noteTouched || local.map({
-                    $0.front != best.front || $0.back != best.back || $0.tags != best.tags || $0.kind != best.kind
-                        || $0.origin != best.origin
-                }) ?? true {
-                    try writer.updateNote(id: noteID, deckID: noteDeckID, kind: best.kind, front: best.front, back: best.back,
-                                          tags: best.tags, modified: noteModified, origin: best.origin)
+                if note.write {
+                    try writer.updateNote(id: noteID, deckID: noteDeckID, kind: note.content.kind, front: note.content.front,
+                                          back: note.content.back, tags: note.content.tags, modified: note.modified,
+                                          origin: note.origin)
                 }
             } else {
                 noteID = try writer.insertNote(
-                    guid: note, deckID: noteDeckID, kind: best.kind, front: best.front, back: best.back, tags: best.tags,
-                    created: versions.map(\.created).min() ?? best.created, modified: noteModified, origin: best.origin)
-                noteIDs[note] = noteID
+                    guid: note.guid, deckID: noteDeckID, kind: note.content.kind, front: note.content.front,
+                    back: note.content.back, tags: note.content.tags, created: note.created, modified: note.modified,
+                    origin: note.origin)
             }
             // Park moving siblings first, so that renumbering never collides on (note, ordinal).
-            for guid in cards {
-                if let local = localCards[guid], let version = winners[guid]?.version,
-                   local.noteID != noteID || local.ordinal != version.ordinal {
-                    try writer.parkCard(id: local.id)
-                }
+            for card in note.cards where card.park {
+                if let id = card.localID { try writer.parkCard(id: id) }
             }
-            for guid in cards {
-                guard let winner = winners[guid], let deckID = deckIDs[winner.version.deck] else { continue }
-                let version = winner.version
+            for card in note.cards {
+                guard let deckID = deckIDs[card.deck] else { continue }
                 var slot: Slot?
-                if replay.contains(guid) {
+                if replay.contains(card.guid) {
                     let index: Int
                     if let known = schedulerIndex[deckID] {
                         index = known
@@ -608,32 +804,25 @@ private struct Merger {
                         schedulerList.append(try store.scheduler(forDeckID: deckID, timeZone: timeZone))
                         schedulerIndex[deckID] = index
                     }
-                    let incoming = incomingReviews[guid] ?? []
-                    let hasLocal = localCards[guid] != nil || !loserGuids(of: guid).isEmpty
-                    let merged = hasLocal ? mergedLog(guid: guid, incoming: incoming, localLogs: localLogs) : []
-                    slot = Slot(cardID: 0, seed: fuzzSeed(forGUID: guid), scheduler: index, suspended: version.suspended,
-                                fileReviews: merged.isEmpty ? incoming : [], merged: merged)
+                    let merged = card.logSources.isEmpty ? [] : mergedLog(card, localLogs: localLogs)
+                    slot = Slot(cardID: 0, seed: fuzzSeed(forGUID: card.guid), scheduler: index, suspended: card.suspended,
+                                fileReviews: merged.isEmpty ? card.incoming : [], merged: merged)
                 }
-                if let local = localCards[guid] {
-                    if !winner.local || noteTouched || local.noteID != noteID || local.ordinal != version.ordinal || local.deckID != deckID {
-                        if local.noteID != noteID || local.ordinal != version.ordinal || local.deckID != deckID
-                            || local.suspended != version.suspended || local.created != version.created
-                            || local.cardModified != version.modified || local.moved != version.moved {
-                            try writer.updateCard(id: local.id, noteID: noteID, deckID: deckID, ordinal: version.ordinal,
-                                                  suspended: version.suspended, created: version.created, modified: version.modified,
-                                                  moved: version.moved)
-                        }
-                        if !winner.local { report.cardsUpdated += 1 }
+                if let id = card.localID {
+                    if card.write {
+                        try writer.updateCard(id: id, noteID: noteID, deckID: deckID, ordinal: card.ordinal,
+                                              suspended: card.suspended, created: card.created, modified: card.modified,
+                                              moved: card.moved)
                     }
                     if var slot {
-                        slot.cardID = local.id
-                        slot.localState = local.state
+                        slot.cardID = id
+                        slot.localState = card.localState
                         slots.append(slot)
                     }
                 } else {
-                    let pending = PendingCard(guid: guid, noteID: noteID, deckID: deckID, ordinal: version.ordinal,
-                                              suspended: version.suspended, created: version.created, modified: version.modified,
-                                              moved: version.moved)
+                    let pending = PendingCard(guid: card.guid, noteID: noteID, deckID: deckID, ordinal: card.ordinal,
+                                              suspended: card.suspended, created: card.created, modified: card.modified,
+                                              moved: card.moved)
                     if var slot {
                         slot.pending = pending
                         slots.append(slot)
@@ -642,7 +831,6 @@ private struct Merger {
                                               ordinal: pending.ordinal, suspended: pending.suspended, created: pending.created,
                                               modified: pending.modified, moved: pending.moved, state: .new)
                     }
-                    report.cardsAdded += 1
                 }
             }
         }
@@ -675,44 +863,24 @@ private struct Merger {
         try writeReviews(slots: slots, schedulers: schedulerList, writer: writer)
         phase("merge: reviews")
         report.reviewsAdded = writer.reviewsInserted
+
+        for id in plan.notesMaybeEmpty where try writer.noteIsEmpty(id: id) { try writer.deleteNote(id: id) }
         // A review id already used by another card stays with that card; a card that missed one
         // is replayed from what its log really holds.
         let needsDatabaseReplay = writer.cardsWithSkippedReviews
-        var schedulers: [Int64: Scheduler] = [:]
-        func scheduler(_ deckID: Int64) throws -> Scheduler {
-            if let cached = schedulers[deckID] { return cached }
-            let made = try store.scheduler(forDeckID: deckID, timeZone: timeZone)
-            schedulers[deckID] = made
-            return made
-        }
-
-        // Local notes left without cards (all deleted, or moved to another note) go too.
-        let movedAway = localCards.values.filter { card in winners[card.guid].map { $0.version.note != card.noteGUID } ?? false }
-        for card in removedLocal + movedAway {
-            if noteIDs[card.noteGUID] == card.noteID, byNote[card.noteGUID] == nil, try writer.noteIsEmpty(id: card.noteID) {
-                try writer.deleteNote(id: card.noteID)
-                noteIDs[card.noteGUID] = nil
-            }
-        }
         if !needsDatabaseReplay.isEmpty {
+            var schedulers: [Int64: Scheduler] = [:]
             let logs = try store.syncReviews(ofCards: Array(needsDatabaseReplay))
-            let cards = try store.syncCards()
-            for card in cards where needsDatabaseReplay.contains(card.id) {
+            for card in try store.syncCards() where needsDatabaseReplay.contains(card.id) {
+                let scheduler = try schedulers[card.deckID] ?? store.scheduler(forDeckID: card.deckID, timeZone: timeZone)
+                schedulers[card.deckID] = scheduler
                 let log = (logs[card.id] ?? []).map { (at: $0.at, rating: $0.rating) }
-                let state = try scheduler(card.deckID).replay(log, fuzzSeed: fuzzSeed(forGUID: card.guid))
-                try writer.setState(state, cardID: card.id)
+                try writer.setState(scheduler.replay(log, fuzzSeed: fuzzSeed(forGUID: card.guid)), cardID: card.id)
             }
         }
-
-        // Decks that are neither live nor needed by a card.
-        for (name, local) in localDecks where !neededDecks.contains(name) {
-            try writer.deleteDeck(id: local.id)
-            report.decksDeleted += 1
-        }
-        // Tombstones: the latest per id, kept so that they reach every store.
-        for (id, tombstone) in tombstones where localTombstones[id] != tombstone {
-            try writer.recordTombstone(tombstone)
-        }
+        for id in plan.deletedDecks { try writer.deleteDeck(id: id) }
+        for tombstone in plan.tombstones { try writer.recordTombstone(tombstone) }
+        return report
     }
 
     /// A card new to the store, inserted once its state is known.
@@ -735,14 +903,14 @@ private struct Merger {
         var suspended: Bool
         /// The card's log: the file's reviews as they are (a card new here), or, when the store
         /// has reviews of it too, the merged log (`mergedLog`) with `fileReviews` empty.
-        var fileReviews: [DeckFile.Review]
+        var fileReviews: [Review]
         var merged: [LogEntry]
         var state = CardState.new
         var localState: CardState?
         var pending: PendingCard?
         var addedReviews = false
 
-        init(cardID: Int64, seed: UInt64, scheduler: Int, suspended: Bool, fileReviews: [DeckFile.Review], merged: [LogEntry]) {
+        init(cardID: Int64, seed: UInt64, scheduler: Int, suspended: Bool, fileReviews: [Review], merged: [LogEntry]) {
             self.cardID = cardID
             self.seed = seed
             self.scheduler = scheduler
@@ -754,7 +922,7 @@ private struct Merger {
         var count: Int { merged.isEmpty ? fileReviews.count : merged.count }
 
         /// When the card was first reviewed (`Int64.max` for none).
-        var firstReview: Millis { (merged.isEmpty ? fileReviews.first?.at : merged.first?.at) ?? .max }
+        var firstReview: Millis { (merged.isEmpty ? fileReviews.first?.at : merged.first?.review.at) ?? .max }
     }
 
     /// Replays each card's whole log, card by card, for its state after the merge, and notes
@@ -774,7 +942,7 @@ private struct Merger {
                 added = !slots[index].fileReviews.isEmpty
             } else {
                 for entry in slots[index].merged {
-                    state = scheduler.answer(state, rating: entry.rating, at: entry.at, fuzzSeed: seed).state
+                    state = scheduler.answer(state, rating: entry.review.rating, at: entry.review.at, fuzzSeed: seed).state
                     added = added || entry.isNew
                 }
             }
@@ -805,7 +973,7 @@ private struct Merger {
                 }
             } else {
                 for (index, review) in entry.merged.enumerated() {
-                    steps.append(Step(at: review.at, slot: Int32(slot), index: Int32(index)))
+                    steps.append(Step(at: review.review.at, slot: Int32(slot), index: Int32(index)))
                 }
             }
         }
@@ -834,7 +1002,7 @@ private struct Merger {
                         (id, rating, duration, isNew) = (review.id, review.rating, review.durationMS, true)
                     } else {
                         let review = slots[slot].merged[Int(step.index)]
-                        (id, rating, duration, isNew) = (review.id, review.rating, review.durationMS, review.isNew)
+                        (id, rating, duration, isNew) = (review.review.id, review.review.rating, review.review.durationMS, review.isNew)
                     }
                     states[slot] = schedulers[schedulerOf[slot]].answer(before, rating: rating, at: step.at, fuzzSeed: seeds[slot]).state
                     guard isNew else { continue }
@@ -849,71 +1017,33 @@ private struct Merger {
         try writer.flush()
     }
 
-    /// Guids folded into `keeper`.
-    private func loserGuids(of keeper: String) -> [String] {
-        folded.isEmpty ? [] : folded.filter { $0.value == keeper }.map(\.key).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    }
-
-    /// The reviews every file has for a card, each id once, by time.
-    private func fileReviews(of guid: String) -> [DeckFile.Review] {
-        guard let references = references[guid] else { return [] }
-        var result: [DeckFile.Review] = []
-        for reference in references {
-            let reviews = files[reference.file].decks[reference.deck].cards[reference.card].reviews
-            result = result.isEmpty ? reviews : union(result, reviews)
-        }
-        return result
-    }
-
-    /// Two logs (each by time, ids unique) as one, by time then id, each id once.
-    private func union(_ a: [DeckFile.Review], _ b: [DeckFile.Review]) -> [DeckFile.Review] {
-        if a.isEmpty { return b }
-        if b.isEmpty { return a }
-        var seen = Set(a.map(\.id))
-        var merged = a
-        for review in b where seen.insert(review.id).inserted { merged.append(review) }
-        merged.sort { ($0.at, $0.id) < ($1.at, $1.id) }
-        return merged
-    }
-
     /// A card's log after the merge: its local reviews (and those of siblings folded into it)
     /// plus the files' reviews it does not have, by time then id.
-    private func mergedLog(guid: String, incoming: [DeckFile.Review], localLogs: [Int64: [SyncReview]]) -> [LogEntry] {
+    private func mergedLog(_ card: MergePlan.Card, localLogs: [Int64: [Review]]) -> [LogEntry] {
         var log: [LogEntry] = []
         var have = Set<ReviewID>()
-        var sources: [SyncCard] = []
-        if let local = localCards[guid] { sources.append(local) }
-        for loser in loserGuids(of: guid) { if let local = localCards[loser] { sources.append(local) } }
-        for source in sources {
-            // A folded sibling's reviews were moved to this card when it exists here; when it is
-            // new, they went with the sibling and are inserted again.
-            let isNew = source.guid != guid && localCards[guid] == nil
-            for review in localLogs[source.id] ?? [] {
-                let id = ReviewID(review.id)
-                if have.insert(id).inserted {
-                    log.append(LogEntry(id: id, at: review.at, rating: review.rating, durationMS: review.durationMS, isNew: isNew))
-                }
+        for source in card.logSources {
+            for review in localLogs[source.cardID] ?? [] where have.insert(review.id).inserted {
+                log.append(LogEntry(review: review, isNew: source.isNew))
             }
         }
-        if log.isEmpty {
-            return incoming.map { LogEntry(id: $0.id, at: $0.at, rating: $0.rating, durationMS: $0.durationMS, isNew: true) }
+        if log.isEmpty { return card.incoming.map { LogEntry(review: $0, isNew: true) } }
+        for review in card.incoming where have.insert(review.id).inserted {
+            log.append(LogEntry(review: review, isNew: true))
         }
-        for review in incoming where have.insert(review.id).inserted {
-            log.append(LogEntry(id: review.id, at: review.at, rating: review.rating, durationMS: review.durationMS, isNew: true))
-        }
-        log.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        log.sort { Review.logOrder($0.review, $1.review) }
         return log
     }
 
     /// Which of the given local cards (id → guid) the files bring reviews for that the store does
     /// not have. The store's review ids are read compactly (16 bytes each), by one indexed query
     /// per card when they are few, else by one pass over the log.
-    private func cardsWithNewReviews(_ cards: [Int64: String], incoming: [String: [DeckFile.Review]]) throws -> [String] {
+    private func cardsWithNewReviews(_ cards: [Int64: String], incoming: [String: [Review]]) throws -> [String] {
         if cards.isEmpty { return [] }
         var known: [Int64: [ReviewID]] = [:]
         known.reserveCapacity(cards.count)
         if cards.count < 2000 {
-            for (id, reviews) in try store.syncReviews(ofCards: Array(cards.keys)) { known[id] = reviews.map { ReviewID($0.id) } }
+            for (id, reviews) in try store.syncReviews(ofCards: Array(cards.keys)) { known[id] = reviews.map(\.id) }
         } else {
             try store.forEachReviewUnordered { cardID, id, _, _, _ in
                 guard cards[cardID] != nil else { return }
@@ -945,15 +1075,15 @@ private struct Merger {
 
     /// The local logs of some cards: by one indexed query per card when they are few, else by
     /// one pass over the whole log.
-    private func readLocalLogs(_ ids: [Int64]) throws -> [Int64: [SyncReview]] {
+    private func readLocalLogs(_ ids: [Int64]) throws -> [Int64: [Review]] {
         if ids.isEmpty { return [:] }
         if ids.count < 2000 { return try store.syncReviews(ofCards: ids) }
         let wanted = Set(ids)
-        var logs: [Int64: [SyncReview]] = [:]
+        var logs: [Int64: [Review]] = [:]
         try store.forEachReview { cardID, id, at, rating, duration in
             guard wanted.contains(cardID) else { return }
-            logs[cardID, default: []].append(SyncReview(
-                id: String(decoding: id, as: UTF8.self), at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
+            logs[cardID, default: []].append(Review(
+                id: ReviewID(bytes: id), at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
         }
         return logs
     }

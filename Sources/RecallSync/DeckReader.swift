@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 
@@ -152,7 +153,7 @@ private struct Reader {
         var version: Int64?
         var versionText: String?
         var decks: [DeckFile.Deck]?
-        var tombstones: [SyncTombstone] = []
+        var tombstones: [Tombstone] = []
         var seen = Set<String>()
         try scanner.beginObject()
         var first = true
@@ -483,7 +484,7 @@ private struct Reader {
 
     // MARK: Reviews and tombstones
 
-    private mutating func review() throws(SyncError) -> DeckFile.Review? {
+    private mutating func review() throws(SyncError) -> Review? {
         guard try beginObject() else { return nil }
         var id: ReviewID?
         var at: Millis?
@@ -519,13 +520,13 @@ private struct Reader {
         }
         missing([("id", haveID), ("at", haveAt), ("rating", haveRating)])
         guard let id, let at, let rating else { return nil }
-        return DeckFile.Review(id: id, at: at, rating: rating, durationMS: duration)
+        return Review(id: id, at: at, rating: rating, durationMS: duration)
     }
 
-    private mutating func tombstone() throws(SyncError) -> SyncTombstone? {
+    private mutating func tombstone() throws(SyncError) -> Tombstone? {
         guard try beginObject() else { return nil }
         var id: String?
-        var kind: SyncTombstone.Kind?
+        var kind: Tombstone.Kind?
         var deleted: Millis?
         var haveKind = false, haveDeleted = false
         var first = true
@@ -537,7 +538,7 @@ private struct Reader {
             case "kind":
                 haveKind = true
                 if let text = try scanner.readString("kind") {
-                    kind = SyncTombstone.Kind(rawValue: text)
+                    kind = Tombstone.Kind(rawValue: text)
                     if kind == nil { scanner.report("must be \"card\", \"note\" or \"deck\", got \(quoted(text))", key: "kind") }
                 }
             case "deleted":
@@ -549,7 +550,7 @@ private struct Reader {
         }
         missing([("id", id != nil), ("kind", haveKind), ("deleted", haveDeleted)])
         guard let id, let kind, let deleted else { return nil }
-        return SyncTombstone(id: id, kind: kind, deleted: deleted)
+        return Tombstone(id: id, kind: kind, deleted: deleted)
     }
 }
 

@@ -45,12 +45,20 @@ struct FileContents {
     /// stamp changed between opening and the end of reading: another program was writing it, and
     /// what we read may be half old, half new.
     static func read(path: String, name: String, sizeLimit: Int) throws(SyncError) -> FileContents {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Opened without blocking: opening a FIFO for reading waits for a writer, forever if
+        // none comes (issue 14 item 2). Only a regular file is read; reads of one never block.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw .cannotRead(file: name, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw .cannotRead(file: name, reason: String(cString: strerror(errno))) }
-        if info.st_mode & S_IFMT == S_IFDIR { throw .cannotRead(file: name, reason: "it is a folder") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .cannotRead(file: name, reason: "it is a folder")
+        case S_IFIFO: throw .cannotRead(file: name, reason: "it is a named pipe (FIFO), not a regular file")
+        case S_IFSOCK: throw .cannotRead(file: name, reason: "it is a socket, not a regular file")
+        default: throw .cannotRead(file: name, reason: "it is a device, not a regular file")
+        }
         let before = FileStamp(info)
         guard before.size < Int64(sizeLimit) else { throw .tooLarge(file: name, bytes: Int(before.size), limit: sizeLimit) }
         let expected = Int(before.size)

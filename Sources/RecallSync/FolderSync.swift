@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 
@@ -31,9 +32,11 @@ public enum FolderSync {
         name.hasSuffix(".json") && !name.hasPrefix(".") && name != own
     }
 
-    /// `phase`, when given, is called with the name of each step as it ends (`RECALL_TIMINGS=1`).
+    /// `now` is the command's clock: peer times more than a day after it win nothing
+    /// (`FutureTimes`). `phase`, when given, is called with the name of each step as it ends
+    /// (`RECALL_TIMINGS=1`).
     public static func sync(
-        store: Store, folder: String, timeZone: TimeZone, sizeLimit: Int = DeckFile.defaultSizeLimit,
+        store: Store, folder: String, timeZone: TimeZone, now: Millis? = nil, sizeLimit: Int = DeckFile.defaultSizeLimit,
         phase: ((String) -> Void)? = nil
     ) throws -> SyncOutcome {
         var isDirectory: ObjCBool = false
@@ -82,30 +85,40 @@ public enum FolderSync {
             return outcome
         }
 
-        // One transaction for the whole sync. Each peer file is read and checked whole before it
-        // is merged, one file at a time so that only one is in memory; a bad one is skipped.
+        // Every peer file is read and checked before the write transaction opens (issue 14
+        // item 2): a file that is slow to read, or that a reader refuses, never holds the
+        // store's write lock, which the review screen's answers wait for. A bad one is skipped.
         var readStamps: [(String, FileStamp?)] = []
+        var peers: [(name: String, file: DeckFile)] = []
+        for name in names {
+            let path = folderURL.appendingPathComponent(name).path
+            do {
+                guard Self.staysInside(folder: folderURL.path, path: path) else {
+                    throw SyncError.cannotRead(file: name, reason: "it is a link to a file outside the folder")
+                }
+                var (file, stamp) = try DeckReader.readStamped(path: path, name: name, sizeLimit: sizeLimit)
+                readStamps.append((name, stamp))
+                if let now, let warning = FutureTimes.disarm(&file, now: now).warning(file: name) {
+                    outcome.warnings.append(warning)
+                }
+                peers.append((name, file))
+                phase?("read and check \(name)")
+            } catch {
+                outcome.warnings.append("skipped \(name): \(error)")
+                readStamps.append((name, nil))
+            }
+        }
+        // Then one transaction for the whole merge, one file at a time.
         outcome.report = try store.write {
             var total = MergeReport()
-            for name in names {
-                let path = folderURL.appendingPathComponent(name).path
-                var file: DeckFile
-                do {
-                    let stamp: FileStamp
-                    (file, stamp) = try DeckReader.readStamped(path: path, name: name, sizeLimit: sizeLimit)
-                    readStamps.append((name, stamp))
-                } catch {
-                    outcome.warnings.append("skipped \(name): \(error)")
-                    readStamps.append((name, nil))
-                    continue
-                }
-                phase?("read and check \(name)")
-                total.add(try DeckMerge.merge([file], into: store, timeZone: timeZone, phase: phase))
+            for index in peers.indices {
+                let name = peers[index].name
+                total.add(try DeckMerge.merge([peers[index].file], into: store, timeZone: timeZone, phase: phase))
                 outcome.merged.append(name)
-                // The next file is read on top of what this merge left: give back the memory it
-                // freed, and the page cache's (its pages go to the write-ahead log).
-                file = DeckFile()
-                try store.db.releaseCache()
+                // Give back the memory this merge freed, and the page cache's (its pages go to
+                // the write-ahead log), before the next file.
+                peers[index].file = DeckFile()
+                try store.releaseCache()
                 Memory.returnFreedPages()
             }
             return total
@@ -141,5 +154,22 @@ public enum FolderSync {
         var lines = ["store \(store)", "own \(own?.description ?? "-")"]
         for (name, stamp) in peers { lines.append("peer \(stamp?.description ?? "-") \(name)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension FolderSync {
+    /// Whether `path` (a name in the sync folder) is, after following links, still a file in
+    /// that folder: a link to a file elsewhere would make sync read, and then spread to every
+    /// machine, whatever it points at (issue 14, the hostile sync folder).
+    static func staysInside(folder: String, path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return true }
+        guard let resolvedFolder = realpath(folder, nil) else { return false }
+        defer { free(resolvedFolder) }
+        guard let resolved = realpath(path, nil) else { return false }
+        defer { free(resolved) }
+        let inside = String(cString: resolvedFolder) + "/"
+        let target = String(cString: resolved)
+        return target.hasPrefix(inside) && !target.dropFirst(inside.count).contains("/")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// A byte-level JSON reader over a file's bytes: the building blocks `DeckReader` uses to read
@@ -427,19 +428,23 @@ struct JSONScanner {
             report("must be a whole number, got \(shown)", key: key)
             return nil
         }
-        var value: Int64 = 0
+        // The digits are summed as a magnitude, which holds 2^63: negating an Int64 cannot
+        // (-9223372036854775808 trapped here, and one such peer file stopped every sync).
+        var magnitude: UInt64 = 0
         var index = number.start
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
         var overflow = false
         while index < number.end {
-            let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (plus, o2) = times.addingReportingOverflow(Int64(bytes[index] - UInt8(ascii: "0")))
+            let (times, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (plus, o2) = times.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
             overflow = overflow || o1 || o2
-            value = plus
+            magnitude = plus
             index += 1
         }
-        if negative { value = -value }
+        let limit = negative ? UInt64(Int64.max) + 1 : UInt64(Int64.max)
+        overflow = overflow || magnitude > limit
+        let value = overflow ? 0 : (negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude))
         guard !overflow, range.contains(value) else {
             report("must be \(rangeText ?? "\(range.lowerBound)-\(range.upperBound)"), got \(shown)", key: key)
             return nil
@@ -475,7 +480,7 @@ struct JSONScanner {
             return nil
         }
         let token = try stringToken()
-        if !token.escaped, let millis = parseISOTime(raw(token)) { return millis }
+        if !token.escaped, let millis = ISOTime.parse(raw(token)) { return millis }
         report("not a valid time: \(quoted(try string(token))) (expected e.g. \"2026-11-25T12:00:00.000Z\")", key: key)
         return nil
     }

@@ -48,6 +48,8 @@ public enum SyncError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Sizes in decimal megabytes, one decimal: "200.0 MB"; under 1 MB in kilobytes ("10.0 KB").
     static func megabytes(_ bytes: Int) -> String {
         if bytes < 1000 { return bytes == 1 ? "1 byte" : "\(bytes) bytes" }
-        return bytes < 1_000_000 ? String(format: "%.1f KB", Double(bytes) / 1000) : String(format: "%.1f MB", Double(bytes) / 1_000_000)
+        if bytes < 1_000_000 { return String(format: "%.1f KB", Double(bytes) / 1000) }
+        return bytes < 1_000_000_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000)
+            : String(format: "%.1f GB", Double(bytes) / 1_000_000_000)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import RecallStore
+@testable import RecallStore
 import Testing
 
 /// An answer never lands before the card's last review, so the stored state stays the replay of

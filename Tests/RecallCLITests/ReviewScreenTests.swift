@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 import RecallTerminal

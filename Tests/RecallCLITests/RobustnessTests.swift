@@ -263,9 +263,7 @@ import Testing
         return (child, sandbox)
     }
 
-    // enabled after sync v2 merges (issue 14 item 2): today's folder listing follows a symlink
-    // out of the folder; v2's peer reader takes regular files only.
-    @Test(.disabled("enabled after sync v2 merges: issue 14 item 2 (only regular files in the folder are peers)"))
+    @Test
     func aSymlinkOutOfTheFolderIsNotRead() throws {
         let outside = RecallSandbox()
         try outside.ok(["init", "--empty"])
@@ -316,14 +314,12 @@ import Testing
         }
     }
 
-    // enabled after sync v2 merges (issue 14 item 2, the sync engineer's): a FIFO must not block sync.
-    @Test(.disabled("enabled after sync v2 merges: issue 14 item 2 (peers read before the transaction, regular files only)"))
+    @Test
     func aFIFOInTheFolderDoesNotHangSync() throws {
         _ = try syncWith("fifo") { folder, _ in #expect(mkfifo(folder + "/peer.json", 0o644) == 0) }
     }
 
-    // enabled after sync v2 merges (issue 14 item 1): −2^63 must be an error, not a crash.
-    @Test(.disabled("enabled after sync v2 merges: issue 14 item 1 (JSONScanner.readInt negates Int64.min)"))
+    @Test
     func theSmallestIntegerInAPeerFileIsRefusedWithoutACrash() throws {
         let source = RecallSandbox()
         try source.ok(["init", "--empty"])
@@ -337,8 +333,7 @@ import Testing
         }
     }
 
-    // enabled after sync v2 merges (issue 14 item 5): a tombstone from the far future must not win.
-    @Test(.disabled("enabled after sync v2 merges: issue 14 item 5 (future times clamped)"))
+    @Test
     func farFutureTombstonesDeleteNothingForGood() throws {
         let (_, sandbox) = try syncWith("future") { folder, sandbox in
             let text = try sandbox.ok(["export"])

@@ -1,6 +1,7 @@
 import Foundation
+import RecallModel
 import RecallScheduler
-import RecallStore
+@testable import RecallStore
 import Testing
 
 /// Issue 5: next / answer / undo / check / config through the built binary, with time travel.

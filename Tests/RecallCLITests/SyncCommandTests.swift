@@ -414,19 +414,20 @@ import Testing
         #expect(try other.ok(["list"]) == "")
     }
 
-    /// Issue 7: a file of 200 MB or more is refused before it is read, with how to raise the
-    /// limit; `--max-file-size` raises (or lowers) it for `import` and `sync`.
+    /// Issue 7 and 13: a file of 2 GB or more (a sanity cap far above any real collection) is
+    /// refused before it is read, with how to raise the limit; `--max-file-size` raises (or
+    /// lowers) it for `import` and `sync`.
     @Test func theFileSizeLimitIsSaidInTheErrorAndCanBeRaised() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
-        // A sparse file of 200 MB that starts like a deck file: refused before a byte is read.
+        // A sparse file of 2 GB that starts like a deck file: refused before a byte is read.
         let big = sandbox.path("big.json")
         #expect(FileManager.default.createFile(atPath: big, contents: Data("{\"format\": \"recall-deck\", ".utf8)))
         let handle = try #require(FileHandle(forWritingAtPath: big))
-        try handle.truncate(atOffset: 200_000_000)
+        try handle.truncate(atOffset: 2_000_000_000)
         try handle.close()
-        #expect(try sandbox.fails(["import", big]) == "recall: error: \(big): the file is 200.0 MB, and deck files must be "
-            + "smaller than 200.0 MB; to read it, raise the limit with --max-file-size 300MB")
+        #expect(try sandbox.fails(["import", big]) == "recall: error: \(big): the file is 2.0 GB, and deck files must be "
+            + "smaller than 2.0 GB; to read it, raise the limit with --max-file-size 2100MB")
 
         let other = RecallSandbox()
         try other.ok(["init", "--empty"])

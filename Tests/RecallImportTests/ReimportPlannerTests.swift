@@ -1,3 +1,4 @@
+import RecallModel
 import RecallScheduler
 import Testing
 @testable import RecallImport

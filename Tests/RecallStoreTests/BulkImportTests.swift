@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import Testing
 @testable import RecallStore
@@ -15,7 +16,7 @@ import Testing
                 deck: "Bank", kind: index % 7 == 0 ? .reversed : .basic,
                 front: "Question \(index) about \(word)?", back: "Answer \(index) with `code` and \(word)answer.",
                 tags: index % 2 == 0 ? ["even"] : [], ordinals: index % 7 == 0 ? [1, 2] : [1],
-                source: "bank.tsv", sourceLine: index + 1, identity: "q\(index)", answerKey: "a\(index)", sourceHash: "h\(index)")
+                source: "bank.tsv", sourceLine: index + 1, questionKey: "q\(index)", answerKey: "a\(index)", contentKey: "h\(index)")
         }
     }
 

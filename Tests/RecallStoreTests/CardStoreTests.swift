@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import Testing
 @testable import RecallStore

@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 import Testing
@@ -95,6 +96,13 @@ import Testing
          "deck.json: decks[0].cards[1].origin: must be an object, got \"bank.md\""),
         ("a move that is not a time", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"moved\": 12"),
          "deck.json: decks[0].cards[1].moved: must be a time like \"2026-11-25T12:00:00.000Z\", got 12"),
+        // Issue 14 item 1: -2^63 trapped ("arithmetic overflow") while the digits were negated.
+        ("an ordinal of -2^63", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"ordinal\": -9223372036854775808"),
+         "deck.json: decks[0].cards[1].ordinal: must be a whole number 1-999, got -9223372036854775808"),
+        ("an ordinal of 2^63", valid(replacing: "\"front\": \"p\"", with: "\"front\": \"p\", \"ordinal\": 9223372036854775808"),
+         "deck.json: decks[0].cards[1].ordinal: must be a whole number 1-999, got 9223372036854775808"),
+        ("a duration of -2^63", valid(replacing: "\"duration_ms\": 1000, \"id\": \"r2\"", with: "\"duration_ms\": -9223372036854775808, \"id\": \"r2\""),
+         "deck.json: decks[0].cards[1].reviews[0].duration_ms: must be a whole number of milliseconds, 0 or more, got -9223372036854775808"),
         ("nesting too deep", String(repeating: "[", count: 100), "deck.json:1:65: invalid JSON: nested more than 64 levels deep"),
     ]
 
@@ -119,18 +127,22 @@ import Testing
         #expect(try store.syncFingerprint() == before, "\(what): the store changed")
     }
 
-    @Test func aFileOf200MegabytesIsRefusedBeforeItIsRead() throws {
+    /// The default limit is a sanity cap far above any real collection (issue 13: the tool's own
+    /// export of 100,000 cards and a million reviews, ~200 MB, comes back without a flag).
+    @Test func aFileOf2GigabytesIsRefusedBeforeItIsRead() throws {
         let folder = TemporaryFolder()
         let path = folder.path("big.json")
         #expect(FileManager.default.createFile(atPath: path, contents: Data("{".utf8)))
         let handle = try #require(FileHandle(forWritingAtPath: path))
-        try handle.truncate(atOffset: 200_000_000)  // sparse: no disk space used
+        try handle.truncate(atOffset: 2_000_000_000)  // sparse: no disk space used
         try handle.close()
-        #expect(throws: SyncError.tooLarge(file: "big.json", bytes: 200_000_000, limit: 200_000_000)) {
+        #expect(throws: SyncError.tooLarge(file: "big.json", bytes: 2_000_000_000, limit: 2_000_000_000)) {
             try DeckReader.read(path: path, name: "big.json")
         }
-        #expect(SyncError.tooLarge(file: "big.json", bytes: 200_000_000, limit: 200_000_000).description
-            == "big.json: the file is 200.0 MB, and deck files must be smaller than 200.0 MB; to read it, raise the limit with --max-file-size 300MB")
+        #expect(SyncError.tooLarge(file: "big.json", bytes: 2_000_000_000, limit: 2_000_000_000).description
+            == "big.json: the file is 2.0 GB, and deck files must be smaller than 2.0 GB; to read it, raise the limit with --max-file-size 2100MB")
+        #expect(SyncError.tooLarge(file: "big.json", bytes: 200_000_000, limit: 100_000_000).description
+            == "big.json: the file is 200.0 MB, and deck files must be smaller than 100.0 MB; to read it, raise the limit with --max-file-size 300MB")
         #expect(SyncError.tooLarge(file: "d.json", bytes: 12_345, limit: 10_000).description
             == "d.json: the file is 12.3 KB, and deck files must be smaller than 10.0 KB; to read it, raise the limit with --max-file-size 1MB")
         #expect(SyncError.tooLarge(file: "d.json", bytes: 2_500_000, limit: 1_000_000).description.hasSuffix("--max-file-size 3MB"))

@@ -1,6 +1,7 @@
 import Foundation
+import RecallModel
 import RecallScheduler
-import RecallStore
+@testable import RecallStore
 import Testing
 
 @testable import RecallSync
@@ -21,7 +22,7 @@ import Testing
             let note = String(format: "%016x", 0xA000_0000 + n)
             for ordinal in ordinals {
                 let id = String(format: "%016x", 0xC000_0000 + n * 4 + ordinal)
-                var reviews: [DeckFile.Review] = []
+                var reviews: [Review] = []
                 if (n + ordinal) % 5 != 0 {  // some cards stay new
                     for k in 0..<20 {
                         reviewNumber += 1
@@ -30,7 +31,7 @@ import Testing
                         let text = String(format: "%08x-%04x-7%03x-%04x-%012x", at >> 16, at & 0xFFFF, reviewNumber & 0xFFF,
                                           0x8000 | (reviewNumber >> 12), reviewNumber)
                         let rating: Rating = (n + k) % 11 == 0 ? .again : (n + k) % 7 == 0 ? .hard : (n + k) % 13 == 0 ? .easy : .good
-                        reviews.append(DeckFile.Review(id: ReviewID(text), at: at, rating: rating, durationMS: Int64(1000 + k)))
+                        reviews.append(Review(id: ReviewID(text), at: at, rating: rating, durationMS: Int64(1000 + k)))
                     }
                 }
                 let front = kind == .cloze ? "Note \(n): {{c1::alpha}} {{c2::beta}} {{c3::gamma}} word\(n)" : "Question \(n) word\(n)?"
@@ -42,7 +43,7 @@ import Testing
                     suspended: n % 17 == 0, reviews: reviews, origin: origin))
             }
         }
-        return DeckFile(decks: decks, tombstones: [SyncTombstone(id: "ffffffffffffffff", kind: .card, deleted: day(1))])
+        return DeckFile(decks: decks, tombstones: [Tombstone(id: "ffffffffffffffff", kind: .card, deleted: day(1))])
     }
 
     /// The file's notes split in two halves by note, each below both shortcuts' thresholds.

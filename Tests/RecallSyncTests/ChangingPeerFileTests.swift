@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 import Testing

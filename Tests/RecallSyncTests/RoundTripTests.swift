@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 import Testing
@@ -30,8 +31,8 @@ import Testing
             // Imported from a question bank: the note keeps its source and re-import keys.
             _ = try store.applyImport(
                 added: [ImportedNote(deck: "Spanish", kind: .reversed, front: "gato", back: "cat", tags: ["animals"], ordinals: [1, 2],
-                                     source: "spanish.md", sourceLine: 3, identity: "0123456789abcdef",
-                                     answerKey: "fedcba9876543210", sourceHash: "00112233aabbccdd")],
+                                     source: "spanish.md", sourceLine: 3, questionKey: "0123456789abcdef",
+                                     answerKey: "fedcba9876543210", contentKey: "00112233aabbccdd")],
                 updated: [], pruned: [], now: day(0, minutes: 7))
         }
         let python = try store.card(front: "What does `is` compare?")

@@ -1,6 +1,7 @@
 import Foundation
+import RecallModel
 import RecallScheduler
-import RecallStore
+@testable import RecallStore
 import Testing
 
 @testable import RecallSync

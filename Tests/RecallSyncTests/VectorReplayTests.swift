@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 import RecallStore
 import Testing
@@ -36,11 +37,11 @@ import Testing
         var cards: [DeckFile.Card] = []
         for card in vectors.cards {
             var at = day(0)
-            var reviews: [DeckFile.Review] = []
+            var reviews: [Review] = []
             for (index, review) in card.reviews.enumerated() {
                 at += Millis(review.elapsed_days) * millisPerDay
                 let rating = try #require(Rating(rawValue: review.rating))
-                reviews.append(DeckFile.Review(
+                reviews.append(Review(
                     id: ReviewID(String(format: "0000%04x-0000-7000-8000-%012x", card.id, index)), at: at, rating: rating,
                     durationMS: 1000))
             }

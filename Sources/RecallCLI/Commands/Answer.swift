@@ -1,4 +1,5 @@
 import ArgumentParser
+import RecallModel
 import RecallScheduler
 import RecallStore
 import RecallSync

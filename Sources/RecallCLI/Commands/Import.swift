@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecallImport
+import RecallModel
 import RecallScheduler
 import RecallStore
 import RecallSync
@@ -18,7 +19,7 @@ struct Import: ParsableCommand {
             is now empty or more than 50 cards with review history would go. \
             One import is one transaction. Card syntax: docs/cards.md. A file written by \
             `recall export` (any *.json file is read as one) is merged instead: cards by id, \
-            reviews by id, schedules replayed; deck files of 200 MB or more are refused unless \
+            reviews by id, schedules replayed; deck files of 2 GB or more are refused unless \
             --max-file-size allows them.
             Examples:
               recall import python-interview.md
@@ -93,11 +94,16 @@ struct Import: ParsableCommand {
             throw CLIError.message("--deck, --prune and --dry-run apply to question banks, not to recall-deck JSON files")
         }
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
-        let decks = try files.map { try DeckReader.read(path: $0, sizeLimit: deckFileOptions.sizeLimit) }
+        var decks = try files.map { try DeckReader.read(path: $0, sizeLimit: deckFileOptions.sizeLimit) }
         phases.mark("read and check")
         // A store made by this import stays without the bundled deck, so that export → import
         // into an empty store → export gives the same file.
         let context = try Context(storeOptions, bundledDeck: false)
+        for index in decks.indices {
+            if let warning = FutureTimes.disarm(&decks[index], now: context.now).warning(file: files[index]) {
+                Output.warning(warning)
+            }
+        }
         let report = try context.store.write {
             try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone) { phases.mark($0) }
         }

@@ -1,5 +1,6 @@
 import RecallTerminal
 import ArgumentParser
+import RecallModel
 import RecallScheduler
 import RecallStore
 import RecallSync

@@ -15,7 +15,7 @@ struct Sync: ParsableCommand {
             the merged logs. The merge is one transaction; a file that is not a valid deck file \
             or is being written is skipped with a warning. Then this store's file is rewritten \
             atomically. Stores that have all synced twice hold the same cards. Deck files of \
-            200 MB or more are skipped with a warning unless --max-file-size allows them.
+            2 GB or more are skipped with a warning unless --max-file-size allows them.
             Examples:
               recall sync ~/Sync/recall
               recall sync ~/Sync/recall --max-file-size 500MB
@@ -33,7 +33,7 @@ struct Sync: ParsableCommand {
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         let context = try Context(storeOptions, bundledDeck: false)
         let outcome = try FolderSync.sync(
-            store: context.store, folder: folder, timeZone: context.clock.timeZone, sizeLimit: deckFileOptions.sizeLimit
+            store: context.store, folder: folder, timeZone: context.clock.timeZone, now: context.now, sizeLimit: deckFileOptions.sizeLimit
         ) { phases.mark($0) }
         for warning in outcome.warnings { Output.warning(warning) }
         if outcome.upToDate {

@@ -1,5 +1,6 @@
 import Foundation
 import RecallImport
+import RecallModel
 import RecallScheduler
 import RecallStore
 

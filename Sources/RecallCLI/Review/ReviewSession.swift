@@ -1,3 +1,4 @@
+import RecallModel
 import RecallScheduler
 import RecallStore
 import RecallTerminal

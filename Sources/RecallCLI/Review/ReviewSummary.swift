@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// The text printed when a session ends, on the normal screen (so it stays in the scrollback)

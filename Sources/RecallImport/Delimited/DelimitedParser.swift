@@ -1,3 +1,4 @@
+import RecallModel
 import RecallScheduler
 
 /// CSV and TSV as Anki writes and reads them ("Notes in Plain Text", spreadsheet exports):

@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 import RecallScheduler
 
 /// A note already in the store, as the planner needs to see it.
@@ -11,8 +12,8 @@ public struct ExistingNote: Sendable, Equatable {
     public var tags: [String]
     /// `ReimportPlanner.key` of `front` and `back` as the store kept them, so a re-import of a
     /// large bank does not normalise every stored note again; computed when nil.
-    public var frontKey: String?
-    public var backKey: String?
+    public var questionKey: String?
+    public var answerKey: String?
     /// `ReimportPlanner.contentHash` (as 16 hex digits) of the note as its source last gave it. When present, a
     /// draft with the same content key is unchanged whatever the stored text says, so a card
     /// edited in recall keeps the edit until its source changes; `front`/`back` may then be empty.
@@ -20,24 +21,24 @@ public struct ExistingNote: Sendable, Equatable {
     /// The same three keys as the 64-bit values their hex digits spell, when the caller has
     /// them so (the store reads them without making a string per key); they take precedence.
     /// `ReimportPlanner.emptyKey` stands for an empty key.
-    public var frontHash: UInt64?
-    public var backHash: UInt64?
+    public var questionHash: UInt64?
+    public var answerHash: UInt64?
     public var contentHash: UInt64?
 
     public init(id: String, source: String, front: String, back: String, kind: NoteKind = .basic, tags: [String] = [],
-                frontKey: String? = nil, backKey: String? = nil, contentKey: String? = nil,
-                frontHash: UInt64? = nil, backHash: UInt64? = nil, contentHash: UInt64? = nil) {
+                questionKey: String? = nil, answerKey: String? = nil, contentKey: String? = nil,
+                questionHash: UInt64? = nil, answerHash: UInt64? = nil, contentHash: UInt64? = nil) {
         self.id = id
         self.source = source
         self.front = front
         self.back = back
         self.kind = kind
         self.tags = tags
-        self.frontKey = frontKey
-        self.backKey = backKey
+        self.questionKey = questionKey
+        self.answerKey = answerKey
         self.contentKey = contentKey
-        self.frontHash = frontHash
-        self.backHash = backHash
+        self.questionHash = questionHash
+        self.answerHash = answerHash
         self.contentHash = contentHash
     }
 }
@@ -159,25 +160,25 @@ public enum ReimportPlanner {
         var claimed = Array(repeating: false, count: existing.count)
         var match: [Int?] = Array(repeating: nil, count: drafts.count)
         var unchangedMatch = Array(repeating: false, count: drafts.count)
-        var frontKeys: [UInt64?] = Array(repeating: nil, count: drafts.count)
-        func frontKey(_ j: Int) -> UInt64 {
-            if let known = frontKeys[j] { return known }
+        var questionKeys: [UInt64?] = Array(repeating: nil, count: drafts.count)
+        func questionKey(_ j: Int) -> UInt64 {
+            if let known = questionKeys[j] { return known }
             let computed = keyHash(drafts[j].front)
-            frontKeys[j] = computed
+            questionKeys[j] = computed
             return computed
         }
         var backKeys: [UInt64?] = Array(repeating: nil, count: drafts.count)
-        func backKey(_ j: Int) -> UInt64 {
+        func answerKey(_ j: Int) -> UInt64 {
             if let known = backKeys[j] { return known }
             let computed = keyHash(drafts[j].back)
             backKeys[j] = computed
             return computed
         }
         func storedFront(_ note: ExistingNote) -> UInt64 {
-            note.frontHash ?? note.frontKey.map(keyValue) ?? keyHash(note.front)
+            note.questionHash ?? note.questionKey.map(keyValue) ?? keyHash(note.front)
         }
         func storedBack(_ note: ExistingNote) -> UInt64 {
-            note.backHash ?? note.backKey.map(keyValue) ?? keyHash(note.back)
+            note.answerHash ?? note.answerKey.map(keyValue) ?? keyHash(note.back)
         }
         func storedContent(_ note: ExistingNote) -> UInt64? {
             note.contentHash ?? note.contentKey.flatMap { UInt64($0, radix: 16) }
@@ -219,7 +220,7 @@ public enum ReimportPlanner {
 
         // 1. Same question: each draft takes the first unclaimed note of its chain.
         for (j, draft) in drafts.enumerated() where match[j] == nil {
-            let k = Key(source: draft.source, text: frontKey(j))
+            let k = Key(source: draft.source, text: questionKey(j))
             guard var c = firstByFront[k], c != -1 else { continue }
             while c != -1, claimed[c] { c = nextSameFront[c] }
             if c != -1 {
@@ -244,7 +245,7 @@ public enum ReimportPlanner {
         var draftsByBack: [Key: Int] = [:]
         // Only worth doing when some existing note is still unclaimed (not on a first import).
         for (j, draft) in drafts.enumerated() where match[j] == nil && !unclaimedByBack.isEmpty {
-            let b = backKey(j)
+            let b = answerKey(j)
             guard b != emptyKey else { continue }
             let k = Key(source: draft.source, text: b)
             draftBackKeys[j] = k
@@ -278,7 +279,7 @@ public enum ReimportPlanner {
             plan.missing.append(note)
         }
         for j in plan.addedIndices + plan.updatedIndices {
-            let front = frontKey(j), back = backKey(j)
+            let front = questionKey(j), back = answerKey(j)
             plan.draftKeys[j] = (front == emptyKey ? "" : hex(front), back == emptyKey ? "" : hex(back))
         }
         return plan

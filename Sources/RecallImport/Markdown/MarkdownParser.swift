@@ -1,3 +1,4 @@
+import RecallModel
 import RecallScheduler
 
 /// Markdown files, parsed with libcmark. Explicit card syntaxes win; a file without any

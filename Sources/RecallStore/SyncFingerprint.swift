@@ -1,0 +1,33 @@
+import Foundation
+import RecallModel
+import RecallScheduler
+
+extension Store {
+    /// A digest of everything an export contains: decks, notes, cards with their state,
+    /// tombstones, and the review log's size and newest row. Sync compares it with the digest it
+    /// recorded after the last sync to skip a folder when neither side changed. The review log is
+    /// append-only apart from undo and deletions, which change its count or its newest row.
+    public func syncFingerprint() throws(StoreError) -> String {
+        var hash = FNV64()
+        let decks = try db.prepare("SELECT id, name, config, modified FROM decks ORDER BY id")
+        while try decks.step() { hash.row(decks, columns: 4) }
+        let notes = try db.prepare(
+            """
+            SELECT id, guid, deck_id, kind, front, back, tags, modified, source, source_line, identity, answer_key, source_hash
+            FROM notes ORDER BY id
+            """)
+        while try notes.step() { hash.row(notes, columns: 13) }
+        let cards = try db.prepare(
+            "SELECT id, guid, note_id, deck_id, ordinal, created, modified, suspended, \(Self.stateColumns), moved FROM cards ORDER BY id")
+        while try cards.step() { hash.row(cards, columns: 19) }
+        let tombstones = try db.prepare("SELECT id, kind, deleted FROM tombstones ORDER BY id")
+        while try tombstones.step() { hash.row(tombstones, columns: 3) }
+        let log = try db.prepare(
+            """
+            SELECT count(*), max(rowid), total(reviewed_at),
+                   (SELECT id || ' ' || card_id FROM review_log ORDER BY rowid DESC LIMIT 1) FROM review_log
+            """)
+        if try log.step() { hash.row(log, columns: 4) }
+        return String(hash.value, radix: 16)
+    }
+}

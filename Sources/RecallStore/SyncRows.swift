@@ -1,0 +1,164 @@
+import Foundation
+import RecallModel
+import RecallScheduler
+
+// The store's rows as export, JSON import and folder sync read them: whole tables with one
+// streaming query each, because a store can hold 100,000 cards and 1,000,000 reviews
+// (BENCHMARKS.md targets).
+
+/// A deck row with its option overrides decoded.
+public struct SyncDeck: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    /// The deck's own option overrides (`decks.config`), key → text as `recall config` stores it.
+    public var config: [String: String]
+    public var created: Millis
+    public var modified: Millis
+}
+
+/// A card with its note, in the columns an export file needs.
+public struct SyncCard: Sendable, Equatable {
+    public var id: Int64
+    public var guid: String
+    public var noteID: Int64
+    public var noteGUID: String
+    public var deckID: Int64
+    public var kind: NoteKind
+    public var ordinal: Int
+    public var front: String
+    public var back: String
+    public var tags: [String]
+    public var created: Millis
+    /// `cards.modified` and `notes.modified`: the file's `modified` is the later of the two.
+    public var cardModified: Millis
+    public var noteModified: Millis
+    public var suspended: Bool
+    public var state: CardState
+    /// The note's source and matching keys; nil for a note not imported from a source.
+    public var origin: NoteOrigin?
+    /// When the card last changed deck (`cards.moved`), never before `created`: `created` when it
+    /// has stayed in the deck it was created in.
+    public var moved: Millis
+
+    public var modified: Millis { max(cardModified, noteModified) }
+
+    /// What the card's note says.
+    public var content: CardContent { CardContent(kind: kind, front: front, back: back, tags: tags) }
+}
+
+extension Store {
+    /// Option overrides as stored in `decks.config`: compact JSON, keys sorted.
+    public static func configText(_ overrides: [String: String]) -> String { encodeOverrides(overrides) }
+
+    /// This store's identity as a sync peer (`settings.device_id`, made by the first migration).
+    /// A store without one (hand-made) gets one now, so its sync file keeps one name.
+    public func deviceID() throws(StoreError) -> String {
+        if let id = try setting("device_id"), !id.isEmpty { return id }
+        let id = (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        try setSetting("device_id", id)
+        return id
+    }
+
+    public func syncDecks() throws(StoreError) -> [SyncDeck] {
+        try db.rows("SELECT id, name, config, created, modified FROM decks ORDER BY id") { row in
+            SyncDeck(id: row.int64Value(0), name: row.textValue(1), config: Self.decodeOverrides(row.textValue(2)),
+                     created: row.int64Value(3), modified: row.int64Value(4))
+        }
+    }
+
+    /// Every card with its note, in one query, by guid (as UTF-8 bytes: the order of deck files).
+    public func syncCards() throws(StoreError) -> [SyncCard] {
+        let statement = try db.prepare(
+            """
+            SELECT c.id, c.guid, n.id, n.guid, c.deck_id, n.kind, c.ordinal, n.front, n.back, n.tags, c.created,
+                   c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c.")),
+                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash, max(coalesce(c.moved, c.created), c.created)
+            FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.guid
+            """)
+        var cards: [SyncCard] = []
+        while try statement.step() {
+            var origin: NoteOrigin?
+            if let file = statement.text(24) {
+                origin = NoteOrigin(file: file, line: statement.int(25), questionKey: statement.textValue(26),
+                                    answerKey: statement.textValue(27), contentKey: statement.textValue(28))
+            }
+            cards.append(SyncCard(
+                id: statement.int64Value(0), guid: statement.textValue(1), noteID: statement.int64Value(2),
+                noteGUID: statement.textValue(3), deckID: statement.int64Value(4),
+                kind: NoteKind(rawValue: statement.textValue(5)) ?? .basic, ordinal: statement.intValue(6),
+                front: statement.textValue(7), back: statement.textValue(8), tags: Tags.decode(statement.textValue(9)),
+                created: statement.int64Value(10), cardModified: statement.int64Value(11),
+                noteModified: statement.int64Value(12), suspended: statement.intValue(13) != 0,
+                state: Self.readState(statement, from: 14), origin: origin, moved: statement.int64Value(29)))
+        }
+        return cards
+    }
+
+    public func syncTombstones() throws(StoreError) -> [Tombstone] {
+        try db.rows("SELECT id, kind, deleted FROM tombstones ORDER BY id") { row in
+            Tombstone(id: row.textValue(0), kind: Tombstone.Kind(rawValue: row.textValue(1)) ?? .card,
+                          deleted: row.int64Value(2))
+        }
+    }
+
+    /// Calls `body` for every review, grouped by card and oldest first within a card
+    /// (`card_id, reviewed_at, id`), with the id as bytes valid only during the call.
+    public func forEachReview(
+        _ body: (_ cardID: Int64, _ id: UnsafeRawBufferPointer, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
+    ) throws {
+        let statement = try db.prepare(
+            "SELECT card_id, id, reviewed_at, rating, duration_ms FROM review_log ORDER BY card_id, reviewed_at, id")
+        while try statement.step() {
+            let cardID = statement.int64Value(0)
+            let at = statement.int64Value(2)
+            let rating = statement.intValue(3)
+            let duration = statement.int64Value(4)
+            try statement.withUTF8(1) { try body(cardID, $0, at, rating, duration) }
+        }
+    }
+
+    /// How many reviews the log holds (to size what a whole-log read collects).
+    public func reviewCount() throws(StoreError) -> Int {
+        Int(try db.scalarInt("SELECT count(*) FROM review_log") ?? 0)
+    }
+
+    /// Calls `body` for every review in table order (no sorting: the cheapest full read).
+    public func forEachReviewUnordered(
+        _ body: (_ cardID: Int64, _ id: UnsafeRawBufferPointer, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
+    ) throws {
+        let statement = try db.prepare("SELECT card_id, id, reviewed_at, rating, duration_ms FROM review_log")
+        while try statement.step() {
+            let cardID = statement.int64Value(0)
+            let at = statement.int64Value(2)
+            let rating = statement.intValue(3)
+            let duration = statement.int64Value(4)
+            try statement.withUTF8(1) { try body(cardID, $0, at, rating, duration) }
+        }
+    }
+
+    /// Sets this connection up for reading or writing a whole collection at once. SQLite reads
+    /// through its page cache instead of a memory map (a map of the whole file would count
+    /// every page read toward this process's memory), with a cache of `cacheMegabytes`.
+    public func prepareForBulkWork(cacheMegabytes: Int) throws(StoreError) {
+        try db.execute("PRAGMA mmap_size = 0; PRAGMA cache_size = -\(max(cacheMegabytes, 2) * 1024)")
+    }
+
+    /// The reviews of a few cards, oldest first per card, by one indexed query per card.
+    public func syncReviews(ofCards ids: [Int64]) throws(StoreError) -> [Int64: [Review]] {
+        let statement = try db.prepare(
+            "SELECT id, reviewed_at, rating, duration_ms FROM review_log WHERE card_id = ? ORDER BY reviewed_at, id")
+        var result: [Int64: [Review]] = [:]
+        for id in ids {
+            try statement.bind(int: id, at: 1)
+            var reviews: [Review] = []
+            while try statement.step() {
+                reviews.append(Review(
+                    id: statement.withUTF8(0) { ReviewID(bytes: $0) }, at: statement.int64Value(1),
+                    rating: Rating(rawValue: statement.intValue(2)) ?? .again, durationMS: statement.int64Value(3)))
+            }
+            statement.reset()
+            if !reviews.isEmpty { result[id] = reviews }
+        }
+        return result
+    }
+}
