@@ -33,9 +33,17 @@ extension Store {
     @discardableResult
     public func moveToTrash(cards ids: [Int64], reason: String, now: Millis,
                             keepingEmptyNotes: Bool = false) throws(StoreError) -> Int {
-        try purgeTrash(now: now)
         let ids = Self.once(ids)
-        for id in ids {
+        try copyToTrash(cards: ids, reason: reason, now: now)
+        try deleteCards(ids, now: now, keepingEmptyNotes: keepingEmptyNotes)
+        return ids.count
+    }
+
+    /// Copies cards (with their notes and review logs) into the trash without deleting them:
+    /// for a caller that deletes them itself, as a sync merge does with the peer's tombstone time.
+    public func copyToTrash(cards ids: [Int64], reason: String, now: Millis) throws(StoreError) {
+        try purgeTrash(now: now)
+        for id in Self.once(ids) {
             try forgetTrashed(id)
             try db.run(
                 """
@@ -48,8 +56,6 @@ extension Store {
             try db.run("INSERT INTO trash_notes SELECT * FROM notes WHERE id = (SELECT note_id FROM cards WHERE id = ?)", [.integer(id)])
             try db.run("INSERT INTO trash_reviews SELECT * FROM review_log WHERE card_id = ?", [.integer(id)])
         }
-        try deleteCards(ids, now: now, keepingEmptyNotes: keepingEmptyNotes)
-        return ids.count
     }
 
     /// The cards in the trash, most recently deleted first.

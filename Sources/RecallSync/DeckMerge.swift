@@ -11,6 +11,8 @@ public struct MergeReport: Sendable, Equatable {
     public var cardsAdded = 0
     public var cardsUpdated = 0
     public var cardsDeleted = 0
+    /// Of those, the cards that went to the trash (with their history) rather than folded into a sibling.
+    public var cardsTrashed = 0
     public var reviewsAdded = 0
 
     public init() {}
@@ -25,6 +27,7 @@ public struct MergeReport: Sendable, Equatable {
         cardsAdded += other.cardsAdded
         cardsUpdated += other.cardsUpdated
         cardsDeleted += other.cardsDeleted
+        cardsTrashed += other.cardsTrashed
         reviewsAdded += other.reviewsAdded
     }
 
@@ -66,15 +69,19 @@ public struct MergeReport: Sendable, Equatable {
 /// Call `merge` inside `Store.write { }`: the whole merge is one transaction (invariant 3).
 public enum DeckMerge {
     /// `phase`, when given, is called with the name of each step as it ends (`RECALL_TIMINGS=1`).
+    /// `trash`, when given, says why cards deleted by the files' tombstones go to the trash
+    /// (DESIGN.md invariant 8), and when: `recall trash` lists them and `recall restore` brings
+    /// them back with their history. Without it they are deleted outright.
     public static func merge(
-        _ files: [DeckFile], into store: Store, timeZone: TimeZone, phase: ((String) -> Void)? = nil
+        _ files: [DeckFile], into store: Store, timeZone: TimeZone, trash: (reason: String, now: Millis)? = nil,
+        phase: ((String) -> Void)? = nil
     ) throws -> MergeReport {
         // Reading the store's cards and logs to compare goes through a small cache; the cache
         // grows for writing when there is much to write (`MergeApply`).
         try store.prepareForBulkWork(cacheMegabytes: 16)
         let plan = try self.plan(files, rows: MergeRows(store: store))
         phase?("merge: plan")
-        return try MergeApply(store: store, timeZone: timeZone, phase: phase ?? { _ in }).apply(plan)
+        return try MergeApply(store: store, timeZone: timeZone, trash: trash, phase: phase ?? { _ in }).apply(plan)
     }
 
     /// What merging `files` into a store holding `rows` changes: decided from values alone.
@@ -528,6 +535,7 @@ struct MergePlanner {
             }
         }
         plan.deletedCards = removedLocal.map(\.id)
+        plan.foldedCards = Set(folded.keys.compactMap { localCards[$0]?.id })
         plan.counts.cardsDeleted = removedLocal.count
 
         for note in noteOrder {
@@ -700,6 +708,9 @@ public struct MergePlan: Sendable {
     public var decks: [Deck] = []
     public var movedReviews: [(from: Int64, to: Int64)] = []
     public var deletedCards: [Int64] = []
+    /// Among `deletedCards`, those folded into a sibling (their reviews moved to it): not
+    /// deletions a user would look for in the trash.
+    public var foldedCards: Set<Int64> = []
     public var notes: [Note] = []
     /// Local notes that may be left without cards; each goes if it is.
     public var notesMaybeEmpty: [Int64] = []
@@ -714,6 +725,7 @@ public struct MergePlan: Sendable {
 private struct MergeApply {
     let store: Store
     let timeZone: TimeZone
+    let trash: (reason: String, now: Millis)?
     var phase: (String) -> Void
 
     /// One entry of a card's merged log: a review, and whether the store lacks it.
@@ -758,6 +770,12 @@ private struct MergeApply {
         phase("merge: decks and what to replay")
 
         for (from, to) in plan.movedReviews { try writer.moveReviews(fromCard: from, toCard: to) }
+        if let trash {
+            try writer.flush()
+            let trashed = plan.deletedCards.filter { !plan.foldedCards.contains($0) }
+            try store.copyToTrash(cards: trashed, reason: trash.reason, now: trash.now)
+            report.cardsTrashed = trashed.count
+        }
         for id in plan.deletedCards { try writer.deleteCard(id: id) }
 
         // Notes and cards. A card whose log is replayed gets a slot; the reviews of all slots are

@@ -113,7 +113,8 @@ public enum FolderSync {
             var total = MergeReport()
             for index in peers.indices {
                 let name = peers[index].name
-                total.add(try DeckMerge.merge([peers[index].file], into: store, timeZone: timeZone, phase: phase))
+                let trash = now.map { (reason: "sync: a deletion in \(name)", now: $0) }
+                total.add(try DeckMerge.merge([peers[index].file], into: store, timeZone: timeZone, trash: trash, phase: phase))
                 outcome.merged.append(name)
                 // Give back the memory this merge freed, and the page cache's (its pages go to
                 // the write-ahead log), before the next file.

@@ -224,6 +224,38 @@ import RecallStore
         try first.ok(["check"])
     }
 
+    @Test func aCardAPeerDeletedGoesToTheTrashWithItsHistoryAndItsRestoreReachesThePeer() throws {
+        let first = try sandbox()
+        let folder = first.path("sync")
+        let second = RecallSandbox()
+        second.environment["RECALL_DB"] = second.path("second.sqlite")
+        try second.ok(["init", "--empty"])
+        try first.ok(["answer", "1", "good"])
+        try first.ok(["sync", folder])
+        try second.ok(["sync", folder])
+        let day2 = ["RECALL_NOW": "2026-11-26T12:00:00Z"]
+        let day3 = ["RECALL_NOW": "2026-11-27T12:00:00Z"]
+        let id = try #require(try second.ok(["list"]).split(separator: "\n").first { $0.contains("question 1") }?
+            .split(separator: " ", omittingEmptySubsequences: true).first.map(String.init))
+        let history = try #require((try second.json(["show", id, "--json"]) as? [String: Any])?["reviews"] as? [Any])
+        #expect(!history.isEmpty)
+        try first.ok(["rm", "1"], environment: day2)
+        try first.ok(["sync", folder], environment: day2)
+        let synced = try second.ok(["sync", folder], environment: day2)
+        #expect(synced.contains("1 card deleted by a deck file is in the trash for 30 days"))
+        #expect(!(try second.ok(["list"])).contains("question 1"))
+        let trash = try second.ok(["trash"])
+        #expect(trash.contains("question 1") && trash.contains("sync: a deletion in "))
+        try second.ok(["restore", id], environment: day3)
+        let restored = try #require((try second.json(["show", id, "--json"]) as? [String: Any])?["reviews"] as? [Any])
+        #expect(restored.count == history.count)
+        try second.ok(["sync", folder], environment: day3)
+        try first.ok(["sync", folder], environment: day3)
+        #expect(try first.ok(["list"]).contains("question 1"))
+        try first.ok(["check"])
+        try second.ok(["check"])
+    }
+
     // MARK: Backups
 
     func backups(_ sandbox: RecallSandbox) -> [String] {

@@ -105,19 +105,23 @@ struct Import: ParsableCommand {
             }
         }
         let report = try context.store.write {
-            try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone) { phases.mark($0) }
+            let reason = "recall import: a deletion in " + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+            return try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone,
+                                       trash: (reason: reason, now: context.now)) { phases.mark($0) }
         }
         phases.mark("commit")
         if json {
             // docs/json.md, "Import summary": counts by name, and the line the text output prints.
             Output.json(.object([
                 "cards_added": .int(Int64(report.cardsAdded)), "cards_updated": .int(Int64(report.cardsUpdated)),
-                "cards_deleted": .int(Int64(report.cardsDeleted)), "reviews_added": .int(Int64(report.reviewsAdded)),
+                "cards_deleted": .int(Int64(report.cardsDeleted)), "cards_trashed": .int(Int64(report.cardsTrashed)),
+                "reviews_added": .int(Int64(report.reviewsAdded)),
                 "decks_added": .int(Int64(report.decksAdded)), "decks_updated": .int(Int64(report.decksUpdated)),
                 "decks_deleted": .int(Int64(report.decksDeleted)), "summary": .string(report.summary),
             ]))
         } else {
             Output.line(report.summary)
+            if report.cardsTrashed > 0 { Output.line(TrashNotice.line(report.cardsTrashed)) }
         }
     }
 }

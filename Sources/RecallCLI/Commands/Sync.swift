@@ -42,6 +42,7 @@ struct Sync: ParsableCommand {
         }
         let files = outcome.merged.count
         Output.line("merged \(files) \(files == 1 ? "file" : "files"): \(outcome.report.summary)")
+        if outcome.report.cardsTrashed > 0 { Output.line(TrashNotice.line(outcome.report.cardsTrashed)) }
         Output.line((outcome.wroteOwnFile ? "wrote " : "unchanged: ") + Sanitizer.sanitize(outcome.ownFile))
     }
 }
