@@ -105,7 +105,7 @@ struct StatsView {
         }
         let days = counts.filter { $0 > 0 }.count
         let total = counts.reduce(0, +)
-        var out = [bold("Reviews") + " in the last 365 days: \(total) on \(days) days"
+        var out = [bold("Reviews") + " in the last 365 days: \(total) on " + Output.count(days, "day")
             + (days > 0 ? String(format: ", %.1f a day studied", Double(total) / Double(days)) : "")]
         out.append("    " + monthLine.joined())
         let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
@@ -137,7 +137,7 @@ struct StatsView {
         let minutes = Double(stats.periodMilliseconds) / 60_000
         let studied = stats.calendar.suffix(stats.periodDays).filter { $0.reviews > 0 }.count
         var out = [bold("Review time") + " in the last \(stats.periodDays) days: " + String(format: "%.1f min", minutes)
-            + " on \(studied) days" + (studied > 0 ? String(format: ", %.1f min a day studied", minutes / Double(studied)) : "")]
+            + " on " + Output.count(studied, "day") + (studied > 0 ? String(format: ", %.1f min a day studied", minutes / Double(studied)) : "")]
         if stats.periodReviews > 0 {
             out.append(String(format: "  %.1f s an answer, %.1f s a card (%d answers to %d cards)",
                               Double(stats.periodMilliseconds) / 1000 / Double(stats.periodReviews),
