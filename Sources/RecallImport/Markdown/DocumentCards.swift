@@ -286,7 +286,30 @@ struct DocumentRun {
             }
         }
         pop(toBelow: 1)
-        return stack[0]
+        var root = stack[0]
+        Self.readSiblingsAlike(&root)
+        return root
+    }
+
+    /// A bank is a run of sibling headings of one shape: when most of them ask (a question, an
+    /// instruction, a sentence), every one of them is a question written as its author wrote it,
+    /// so that "Name the largest planet" next to "What caused the fall of Rome?" is not read as a
+    /// bare label and given a topic and a `?` (issue 11: read every instance the same way).
+    static func readSiblingsAlike(_ section: inout Section) {
+        var headings = 0
+        var asking = 0
+        for entry in section.entries {
+            guard case .child(let c) = entry, c.attach == nil, c.kind == .heading else { continue }
+            headings += 1
+            if c.isQuestion { asking += 1 }
+        }
+        let allAsk = headings >= 3 && asking * 2 > headings
+        for k in section.entries.indices {
+            guard case .child(var c) = section.entries[k] else { continue }
+            if allAsk, c.attach == nil, c.kind == .heading { c.isQuestion = true }
+            readSiblingsAlike(&c)
+            section.entries[k] = .child(c)
+        }
     }
 
     /// A setext heading's underline is part of it.
@@ -590,8 +613,14 @@ struct DocumentRun {
             return .summary
         }
         if lower == "key points" || lower == "key point" { return .summary }
-        if stems.contains(where: { ["example", "sample", "demo", "demonstration"].contains($0) })
-            || lower.hasPrefix("for example") || lower.hasPrefix("e.g.") {
+        // Only a label that names an example ("Example", "Examples:", "Example of packing",
+        // "Generators example", "For example…") joins another card: a question or an
+        // instruction that mentions an example ("Give one real-world example of X.") is a
+        // question of its own.
+        let exampleStems: Set<String> = ["example", "sample", "demo", "demonstration"]
+        let asks = Phrases.isQuestion(clean) || clean.hasSuffix(".")
+        if lower.hasPrefix("for example") || lower.hasPrefix("e.g.")
+            || (!asks && (stems.first.map(exampleStems.contains) == true || stems.last.map(exampleStems.contains) == true)) {
             let refersBack = lower.containsBytes("the example") || lower.containsBytes("this example")
                 || lower.containsBytes("above")
             return .example(refersBack: refersBack)

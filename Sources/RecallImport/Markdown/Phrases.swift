@@ -196,6 +196,12 @@ enum Phrases {
     /// A label that asks something: ends with `?`, or is an instruction such as
     /// "Explain the `async` and `await` keywords."
     static func isQuestion(_ label: String) -> Bool {
+        // "Which factors influence ocean currents, and how? (set 1, item 4)": a question with a
+        // note after it.
+        if label.hasSuffix(")"), let open = label.lastIndex(of: "("), open > label.startIndex {
+            let before = label[..<open].trimmingCharacters(in: .whitespaces)
+            if before.hasSuffix("?") { return true }
+        }
         guard let last = label.utf8.last(where: { $0 != 32 && $0 != 9 && $0 != 10 }) else { return false }
         if last == UInt8(ascii: "?") { return true }
         if last == UInt8(ascii: ":") { return false }
