@@ -20,6 +20,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bench" bank tsv "$cards" 20261125 "$work/bank.tsv"
 "$bench" bank md "$cards" 20261125 "$work/bank.md"
+"$bench" bank headings "$cards" 20261125 "$work/bank.headings"
+"$bench" bank headings-tsv "$cards" 20261125 "$work/bank.htsv"
+"$bench" bank headings "$((cards / 10))" 20261125 "$work/bank10.headings"
+mv "$work/bank.headings" "$work/headings.md"; mv "$work/bank.htsv" "$work/headings.tsv"; mv "$work/bank10.headings" "$work/headings10.md"
 echo "bank: $cards cards; TSV $(du -h "$work/bank.tsv" | cut -f1), Markdown $(du -h "$work/bank.md" | cut -f1)"
 
 # `timed LABEL command...` prints wall seconds and peak RSS of one run.
@@ -40,4 +44,13 @@ for format in tsv md; do
     timed "recall import ($format)" "$recall" import "$work/bank.$format" --deck Bench
     timed "recall re-import ($format)" "$recall" import "$work/bank.$format" --deck Bench
 done
+# Issue 11: the heading-per-question bank against the same bank as TSV, in this run; and a
+# tenth of it, to show the document reader is linear.
+for bank in headings.tsv headings.md headings10.md; do
+    export RECALL_DB="$work/$bank.sqlite"
+    "$recall" init --empty >/dev/null
+    timed "recall import ($bank)" "$recall" import "$work/$bank" --deck Headings
+    if [ "$bank" = headings.md ]; then timed "recall re-import ($bank)" "$recall" import "$work/$bank" --deck Headings; fi
+done
 echo "targets: TSV <= 0.75 s, Markdown <= 1.0 s, re-import <= 0.5 s, peak RSS <= 250 MB"
+echo "issue 11: headings.md <= 2x headings.tsv; headings10.md <= headings.md / 10 + process start; RSS <= 250 MB"

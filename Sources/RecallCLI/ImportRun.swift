@@ -17,6 +17,8 @@ struct ImportRun {
         var path: String?
         /// The deck the file itself names (`--deck`, or its name), before any bank's deck is followed.
         var fileDeck: String
+        /// Parts of the file that made no card, and why (navigation: tables of contents, badges…).
+        var skipped: [SkippedSection] = []
 
         init(key: String, deck: String, deckIsExplicit: Bool = false, drafts: [NoteDraft], path: String? = nil) {
             self.key = key
@@ -86,6 +88,7 @@ struct ImportRun {
             throw .invalidDeckName(path: file.path, line: nil, name: file.deckName)
         }
         sources.append(Source(key: key, deck: file.deckName, deckIsExplicit: file.deckIsExplicit, drafts: drafts))
+        sources[sources.count - 1].skipped = parsed.skipped
     }
 
     /// What the import would do, and the counts once applied.

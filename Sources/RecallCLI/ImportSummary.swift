@@ -10,6 +10,23 @@ struct ImportSummary {
     let pruned: Bool
     let dryRun: Bool
 
+    /// "; 12 parts made no card (12 navigation)", or nothing.
+    static func noCard(_ skipped: [SkippedSection]) -> String {
+        guard !skipped.isEmpty else { return "" }
+        var byReason: [String: Int] = [:]
+        for part in skipped { byReason[part.reason, default: 0] += 1 }
+        let reasons = byReason.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.value) \($0.key)" }
+        return "; \(Output.count(skipped.count, "part")) made no card (" + reasons.joined(separator: ", ") + ")"
+    }
+
+    /// `--dry-run`: each planned front with its line, and beside them, by line, what makes no card.
+    func listPlan(_ source: ImportRun.Source) {
+        var rows: [(line: Int, text: String)] = source.drafts.map { ($0.line, Output.summary($0.front, width: 70)) }
+        rows += source.skipped.map { ($0.line, "(no card: \($0.reason))") }
+        rows.sort { $0.line < $1.line }
+        for row in rows { Output.line("  " + Output.column(String(row.line), 6, right: true) + "  " + row.text) }
+    }
+
     func print(json: Bool) {
         let plan = outcome.plan
         let missing = outcome.missingNotes
@@ -43,7 +60,10 @@ struct ImportSummary {
                 "sources": .array(outcome.sources.map { source in
                     let decks = outcome.decks[source.key] ?? [source.deck]
                     return .object(["source": .string(source.key), "deck": .string(decks.first ?? source.deck),
-                                    "decks": .array(decks.map { .string($0) }), "notes": .int(Int64(source.drafts.count))])
+                                    "decks": .array(decks.map { .string($0) }), "notes": .int(Int64(source.drafts.count)),
+                                    "no_card": .array(source.skipped.map {
+                                        .object(["line": .int(Int64($0.line)), "reason": .string($0.reason)])
+                                    })])
                 }),
                 "notices": .array(notices.map { .string($0) }),
             ]))
@@ -54,7 +74,8 @@ struct ImportSummary {
             let decks = (outcome.decks[source.key] ?? [source.deck]).map { "\"" + Sanitizer.sanitize($0, keepNewlines: false) + "\"" }
             let notes = source.drafts.count == 1 ? "1 note" : "\(source.drafts.count) notes"
             Output.line("\(verb) \(Sanitizer.sanitize(source.key, keepNewlines: false)) → deck\(decks.count == 1 ? "" : "s") "
-                + decks.joined(separator: ", ") + ": " + notes)
+                + decks.joined(separator: ", ") + ": " + notes + Self.noCard(source.skipped))
+            if dryRun { listPlan(source) }
         }
         for notice in notices { Output.line("note: " + Sanitizer.sanitize(notice, keepNewlines: false)) }
         Output.line("\(plan.added.count) added, \(plan.updated.count) updated, \(plan.unchanged.count) unchanged, "

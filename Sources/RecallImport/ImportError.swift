@@ -35,7 +35,7 @@ public enum ImportError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unreadable(let path, let reason):
             "\(path): cannot be read (\(reason))"
         case .unsupportedFileType(let path):
-            "\(path): unsupported file type (expected .md, .markdown, .txt, .csv or .tsv)"
+            "\(path): unsupported file type (expected .md, .markdown, .txt, .csv, .tsv, or .json for a deck file)"
         case .emptyDirectory(let path):
             "\(path): no .md, .markdown, .txt, .csv or .tsv files below this directory"
         case .noCards(let path):

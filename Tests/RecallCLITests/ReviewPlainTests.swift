@@ -50,6 +50,18 @@ import Testing
             """))
     }
 
+    @Test func aLearningCardDueInMinutesIsStillDueTodayNotTomorrow() throws {
+        let sandbox = try RecallSandbox.withNumberedCards(1)
+        let result = try sandbox.run(["review"], stdin: "\n3\n")
+        #expect(result.status == 0)
+        #expect(result.stdout.hasSuffix("""
+            Studied 1 card in 0s · Again 0% (0 of 1 answer)
+            Still due today: 1 card.
+            Due tomorrow: 0 cards.
+
+            """))
+    }
+
     @Test func undoSuspendAndBuryWorkLineByLine() throws {
         let sandbox = try RecallSandbox.withNumberedCards(4)
         let result = try sandbox.run(["review"], stdin: "\n4\nu\n\ng\ns\n\nb\n\n2\n")

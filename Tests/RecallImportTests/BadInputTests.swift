@@ -17,7 +17,7 @@ import Testing
         let path = try dir.write("deck.pdf", "%PDF")
         #expect(throws: ImportError.unsupportedFileType(path: path)) { try SourceReader().read(path) }
         #expect(ImportError.unsupportedFileType(path: "deck.pdf").description
-                == "deck.pdf: unsupported file type (expected .md, .markdown, .txt, .csv or .tsv)")
+                == "deck.pdf: unsupported file type (expected .md, .markdown, .txt, .csv, .tsv, or .json for a deck file)")
     }
 
     @Test func directoryWithoutImportableFiles() throws {

@@ -216,10 +216,13 @@ struct ReviewEngine {
         cramPending.remove(at: index)
     }
 
-    /// Cards due by the end of tomorrow, for the summary.
-    func dueTomorrow() throws -> Int {
+    /// Cards still due today (learning steps minutes away, or days beyond the limits) and cards
+    /// due tomorrow, for the summary: a card due in ten minutes is not "due tomorrow".
+    func dueLater() throws -> DueLater {
         let dayClock = try store.dayClock(timeZone: timeZone)
-        let endOfTomorrow = dayClock.startOfDay(dayClock.dayNumber(at: clock.current()) + 2)
-        return try store.dueCount(deck: mode.deck, before: endOfTomorrow)
+        let today = dayClock.dayNumber(at: clock.current())
+        let byTonight = try store.dueCount(deck: mode.deck, before: dayClock.startOfDay(today + 1))
+        let byTomorrowNight = try store.dueCount(deck: mode.deck, before: dayClock.startOfDay(today + 2))
+        return DueLater(today: byTonight, tomorrow: byTomorrowNight - byTonight)
     }
 }

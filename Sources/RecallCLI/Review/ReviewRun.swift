@@ -134,7 +134,7 @@ struct ReviewRun {
             nextDue = due
         }
         return ReviewSummary.lines(
-            stats: session.stats, cram: session.cram, dueTomorrow: try? engine.dueTomorrow(), finished: finished,
+            stats: session.stats, cram: session.cram, dueLater: try? engine.dueLater(), finished: finished,
             nextDue: nextDue, now: engine.clock.current(), zone: engine.clock.timeZone)
     }
 }

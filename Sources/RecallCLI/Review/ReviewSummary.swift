@@ -2,13 +2,19 @@ import Foundation
 import RecallModel
 import RecallScheduler
 
+/// Cards due after the session: later today, and tomorrow.
+struct DueLater {
+    var today: Int
+    var tomorrow: Int
+}
+
 /// The text printed when a session ends, on the normal screen (so it stays in the scrollback)
 /// and in the line-by-line mode alike.
 enum ReviewSummary {
     /// "Studied 12 cards in 4m 30s · Again 8% (1 of 12 answers)", then what is due tomorrow and,
     /// when the session ran out of cards, when the next one is due.
     static func lines(
-        stats: ReviewStats, cram: Bool, dueTomorrow: Int?, finished: Bool, nextDue: Millis?, now: Millis,
+        stats: ReviewStats, cram: Bool, dueLater: DueLater?, finished: Bool, nextDue: Millis?, now: Millis,
         zone: TimeZone
     ) -> [String] {
         var lines: [String] = []
@@ -32,8 +38,9 @@ enum ReviewSummary {
                 lines.append("All done: no card is due.")
             }
         }
-        if let dueTomorrow {
-            lines.append("Due tomorrow: \(Output.count(dueTomorrow, "card")).")
+        if let dueLater {
+            if dueLater.today > 0 { lines.append("Still due today: \(Output.count(dueLater.today, "card")).") }
+            lines.append("Due tomorrow: \(Output.count(dueLater.tomorrow, "card")).")
         }
         return lines
     }

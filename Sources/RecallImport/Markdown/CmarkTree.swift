@@ -166,6 +166,21 @@ enum Inlines {
         }
     }
 
+    /// Whether every visible child of a heading or paragraph is strong text (`## **Q?**`).
+    static func isAllStrong(_ parent: OpaquePointer) -> Bool {
+        var child = cmark_node_first_child(parent)
+        var sawStrong = false
+        while let node = child {
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_STRONG: sawStrong = true
+            case CMARK_NODE_TEXT: if !literal(node).allSatisfy({ $0.isWhitespace }) { return false }
+            default: return false
+            }
+            child = cmark_node_next(node)
+        }
+        return sawStrong
+    }
+
     /// If the paragraph starts with strong text, that text (Markdown, without the `**`) and
     /// whether anything but punctuation follows it in the paragraph.
     static func leadingStrong(_ paragraph: OpaquePointer) -> (label: String, hasRest: Bool)? {

@@ -45,6 +45,9 @@ struct Section {
     var entries: [Entry] = []
     /// Set for "Example…", "Summary", "Conclusion" sections, which join another card.
     var attach: AttachKind? = nil
+    /// A question that is one of a bank's run of sibling questions: everything under it
+    /// (sub-headings, follow-ups, lists) is its answer, not cards of their own.
+    var foldsChildren = false
 }
 
 enum AttachKind: Equatable {
@@ -267,17 +270,24 @@ struct DocumentRun {
         }
         for i in range {
             let b = blocks[i]
+            // "### Answer", "**Explanation:**" under a question belong to its back.
+            let underQuestion = stack.count > 1
             if let level = b.headingLevel {
-                let label = Inlines.markdown(b.node, dropStrong: true).trimmed
+                // Bold that wraps the whole heading is dropped; bold inside it is the author's.
+                let label = Inlines.markdown(b.node, dropStrong: Inlines.isAllStrong(b.node)).trimmed
                 if titleMode, i == range.lowerBound {
                     stack[0].label = label
+                    continue
+                }
+                if underQuestion, let top = stack.last, top.level < level, Phrases.isAnswerLabel(label) {
+                    stack[stack.count - 1].entries.append(.block(b))
                     continue
                 }
                 pop(toBelow: level)
                 stack.append(Section(kind: .heading, label: label, isQuestion: Phrases.isQuestion(label),
                                      line: b.startLine, ownLines: b.startLine...headingEnd(b), level: level,
                                      attach: attachKind(label)))
-            } else if let (label, isQuestion) = pseudo(i) {
+            } else if let (label, isQuestion) = pseudo(i), !(underQuestion && Phrases.isAnswerLabel(label)) {
                 pop(toBelow: 7)
                 stack.append(Section(kind: .pseudo, label: label, isQuestion: isQuestion, line: b.startLine,
                                      ownLines: b.startLine...b.endLine, level: 7, attach: attachKind(label)))
@@ -298,15 +308,28 @@ struct DocumentRun {
     static func readSiblingsAlike(_ section: inout Section) {
         var headings = 0
         var asking = 0
+        var pseudos = 0
+        var pseudoAsking = 0
         for entry in section.entries {
-            guard case .child(let c) = entry, c.attach == nil, c.kind == .heading else { continue }
-            headings += 1
-            if c.isQuestion { asking += 1 }
+            guard case .child(let c) = entry, c.attach == nil else { continue }
+            if c.kind == .heading {
+                headings += 1
+                if c.isQuestion { asking += 1 }
+            } else if c.kind == .pseudo {
+                pseudos += 1
+                if c.isQuestion { pseudoAsking += 1 }
+            }
         }
         let allAsk = headings >= 3 && asking * 2 > headings
+        let allPseudosAsk = pseudos >= 3 && pseudoAsking * 2 > pseudos
+        // A long run of sibling questions is a bank: each question's sub-headings are its answer.
+        let bank = allAsk && headings >= 5
         for k in section.entries.indices {
             guard case .child(var c) = section.entries[k] else { continue }
-            if allAsk, c.attach == nil, c.kind == .heading { c.isQuestion = true }
+            if c.attach == nil, (allAsk && c.kind == .heading) || (allPseudosAsk && c.kind == .pseudo) {
+                c.isQuestion = true
+                if bank && c.kind == .heading { c.foldsChildren = true }
+            }
             readSiblingsAlike(&c)
             section.entries[k] = .child(c)
         }
@@ -492,7 +515,7 @@ struct DocumentRun {
         }
         // A container splits into its parts; prose keeps short parts in its own answer, unless
         // every part is a heading with prose of its own.
-        let split = isRoot || !hasProse || (hasChildSections && childrenHaveProse)
+        let split = !section.foldsChildren && (isRoot || !hasProse || (hasChildSections && childrenHaveProse))
 
         var own: Int?
         if isRoot {
@@ -547,7 +570,7 @@ struct DocumentRun {
                         warnings.append(ImportWarning(path: input.path, line: c.line,
                                                       message: "skipped \"\(Phrases.cleanLabel(c.label))\" (no card it belongs to)"))
                     }
-                } else if split || c.isQuestion {
+                } else if !section.foldsChildren && (split || c.isQuestion) {
                     if let l = emit(c, ancestors: inner, doc: &doc) { last = l }
                 } else if let target = own {
                     addAll(c, to: target, doc: doc)

@@ -1,3 +1,4 @@
+import Foundation
 import RecallModel
 import RecallScheduler
 
@@ -5,19 +6,42 @@ import RecallScheduler
 /// is read as a document and turned into cards by its structure (`DocumentCards`).
 enum MarkdownParser {
     static func parse(_ file: SourceFile) throws(ImportError) -> ParsedSource {
-        let input = MarkdownInput(path: file.path, deck: file.deckName, lines: SourceLines(file.text))
-        guard let document = CmarkDocument(file.text) else {
+        let text = withoutFrontMatter(file.text)
+        let input = MarkdownInput(path: file.path, deck: file.deckName, lines: SourceLines(text))
+        guard let document = CmarkDocument(text) else {
             return ParsedSource(notes: [], warnings: [])
         }
-        let blocks = document.blocks()
-        let result: ParsedSource
+        let (blocks, skipped) = Navigation.filter(document.blocks())
+        var result: ParsedSource
         if let explicit = try ExplicitCards.parse(blocks, input) {
             result = explicit
         } else {
             result = DocumentCards.parse(blocks, input)
         }
         withExtendedLifetime(document) {}
+        result.skipped += skipped.map { SkippedSection(line: $0.line, reason: $0.reason) }
+        result.skipped.sort { $0.line < $1.line }
         return result
+    }
+
+    /// The text with a YAML front matter block (`---` … `---` at the top, as documentation
+    /// sites and note vaults write) turned into blank lines: metadata, not content, and the
+    /// line numbers of everything after it stay as they are.
+    static func withoutFrontMatter(_ text: String) -> String {
+        guard text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return text }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 2 else { return text }
+        for k in 1..<min(lines.count, 200) {
+            let line = lines[k].trimmingCharacters(in: .whitespaces)
+            if line == "---" || line == "..." {
+                for n in 0...k { lines[n] = "" }
+                return lines.joined(separator: "\n")
+            }
+            // Front matter is `key: value` lines, list items and indented continuations.
+            let first = lines[k].first
+            if !(line.isEmpty || line.contains(":") || first == " " || first == "-" || first == "#") { return text }
+        }
+        return text
     }
 }
 

@@ -195,7 +195,36 @@ enum Phrases {
 
     /// A label that asks something: ends with `?`, or is an instruction such as
     /// "Explain the `async` and `await` keywords."
-    static func isQuestion(_ label: String) -> Bool {
+    /// Labels that open the answer to the question above them, not a question or topic of
+    /// their own: `### Answer`, `#### Explanation`, `**Answer:**`, `#### Answer: D`.
+    static func isAnswerLabel(_ label: String) -> Bool {
+        let clean = cleanLabel(withoutTrailingSymbols(label)).lowercased()
+        if answerLabels.contains(clean) { return true }
+        return clean.hasPrefix("answer:") || clean.hasPrefix("answer -") || clean.hasPrefix("correct answer")
+    }
+
+    static let answerLabels: Set<String> = [
+        "answer", "answers", "the answer", "short answer", "long answer", "explanation", "explanations", "solution",
+        "solutions", "code", "output", "result", "results", "details", "answer and explanation", "reasoning", "why",
+        "hint", "hints",
+    ]
+
+    /// The label without trailing emoji, symbols and spaces ("What is regression? 👶" → "What
+    /// is regression?"), for deciding what a label is; the front keeps them as written.
+    static func withoutTrailingSymbols(_ label: String) -> String {
+        var scalars = Array(label.unicodeScalars)
+        while let last = scalars.last, last.properties.isEmojiPresentation || last.properties.isEmoji && last.value > 0x2000
+                || last.value == 0xFE0F || last.value == 0x200D || last == " " || last == "\t"
+                || (last.properties.generalCategory == .otherSymbol) {
+            scalars.removeLast()
+        }
+        var out = ""
+        out.unicodeScalars.append(contentsOf: scalars)
+        return out
+    }
+
+    static func isQuestion(_ rawLabel: String) -> Bool {
+        let label = String(withoutNumbering(withoutTrailingSymbols(rawLabel.trimmed)))
         // "Which factors influence ocean currents, and how? (set 1, item 4)": a question with a
         // note after it.
         if label.hasSuffix(")"), let open = label.lastIndex(of: "("), open > label.startIndex {
@@ -210,13 +239,23 @@ enum Phrases {
         guard let first = toks.first, !first.isCode, toks.count >= 3 else { return false }
         let word = first.text.lowercased()
         // "Explain the `async` and `await` keywords." — and the same without its full stop.
-        return last == UInt8(ascii: ".") ? askingWords.contains(word) : instructions.contains(word)
+        if last == UInt8(ascii: ".") { return askingWords.contains(word) }
+        // "Implement a retry mechanism" asks; "Design Deadlock-Free Algorithms", in Title Case, names.
+        return instructions.contains(word) && !isTitleCase(toks.dropFirst().map { $0.text })
+    }
+
+    /// Whether most words of four letters or more start with a capital letter, as in a title.
+    static func isTitleCase(_ words: [Substring]) -> Bool {
+        let long = words.filter { $0.count >= 4 && $0.first?.isLetter == true }
+        guard !long.isEmpty else { return false }
+        return long.filter { $0.first?.isUppercase == true }.count * 2 > long.count
     }
 
     /// Words that make a label an exercise even without a question mark or full stop.
     static let instructions: Set<String> = [
         "explain", "describe", "compare", "define", "discuss", "differentiate", "distinguish", "contrast",
-        "outline", "summarize", "summarise", "illustrate",
+        "outline", "summarize", "summarise", "illustrate", "implement", "write", "design", "create", "build",
+        "calculate", "find", "prove", "derive", "solve", "convert", "give", "name",
     ]
 
     // MARK: - Sentences

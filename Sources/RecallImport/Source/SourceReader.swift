@@ -45,9 +45,18 @@ public struct SourceFile: Sendable, Equatable {
 }
 
 /// The cards of one file, and what was skipped or noticed on the way.
+/// A part of a source file that made no card, with its first line and why: navigation
+/// (tables of contents, back-to-top links, badges, closing sections), so that nothing is lost
+/// without the summary saying so (issue 11).
+public struct SkippedSection: Sendable, Equatable {
+    public var line: Int
+    public var reason: String
+}
+
 public struct ParsedSource: Sendable, Equatable {
     public var notes: [NoteDraft]
     public var warnings: [ImportWarning]
+    public var skipped: [SkippedSection] = []
 
     public init(notes: [NoteDraft], warnings: [ImportWarning]) {
         self.notes = notes
