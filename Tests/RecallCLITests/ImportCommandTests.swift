@@ -25,6 +25,49 @@ import Testing
         A: A deep copy also copies nested objects.
         """
 
+    @Test func theSummarySaysWhatMadeNoCardAndDryRunListsItBesideTheFronts() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("bank.md")
+        try write("""
+            # Bank
+
+            ## Table of Contents
+
+            - [What is a mutex?](#what-is-a-mutex)
+
+            ## What is a mutex?
+
+            A lock.
+
+            **[⬆ Back to Top](#table-of-contents)**
+
+            ## What is a semaphore?
+
+            A counter.
+
+            ## What is a deadlock?
+
+            Waiting forever.
+
+            ## License
+
+            MIT
+            """, to: path)
+        let dryRun = try sandbox.ok(["import", path, "--dry-run"])
+        #expect(dryRun.contains("would import bank.md → deck \"bank\": 3 notes; 3 parts made no card (3 navigation)"))
+        let rows = [(3, "(no card: navigation)"), (7, "What is a mutex?"), (11, "(no card: navigation)"),
+                    (13, "What is a semaphore?"), (17, "What is a deadlock?"), (21, "(no card: navigation)")]
+        let listing = rows.map { String(repeating: " ", count: 8 - String($0.0).count) + "\($0.0)  \($0.1)" }
+        #expect(dryRun.contains(listing.joined(separator: "\n")))
+        let done = try sandbox.ok(["import", path])
+        #expect(done.contains("imported bank.md → deck \"bank\": 3 notes; 3 parts made no card (3 navigation)"))
+        #expect(!done.contains("(no card"))
+        let json = try object(try sandbox.json(["import", path, "--json"]))
+        let sources = try #require(json["sources"] as? [[String: Any]])
+        #expect((sources.first?["no_card"] as? [Any])?.count == 3)
+    }
+
     @Test func aNewStoreGetsTheBundledDeckAndEmptyDoesNot() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init"])
