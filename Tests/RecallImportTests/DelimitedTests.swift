@@ -84,3 +84,31 @@ import Testing
         #expect(notes.map(\.back) == ["a1", "a\n2"])
     }
 }
+
+/// Issue 11: Anki's own exports with deck and tags columns, and comment lines above them.
+@Suite struct AnkiColumnHeaderTests {
+    @Test func deckAndTagsColumnsAreTakenOutOfTheFields() throws {
+        let parsed = try parseText("""
+            #separator:tab
+            #html:false
+            #deck column:1
+            #tags column:4
+            Languages::French\tbonjour\thello\tgreeting french
+            Languages::French\tmerci\tthank you\tpoliteness
+            """, name: "export.txt")
+        #expect(parsed.notes.map(\.front) == ["bonjour", "merci"])
+        #expect(parsed.notes.map(\.back) == ["hello", "thank you"])
+        #expect(parsed.notes.map(\.deck) == ["Languages::French", "Languages::French"])
+        #expect(parsed.notes.map(\.tags) == [["greeting", "french"], ["politeness"]])
+    }
+
+    @Test func aCommentLineAboveTheHeadersIsNotAnUnknownHeader() throws {
+        let parsed = try parseText("""
+            # Source: https://example.com/deck.csv
+            #separator:Comma
+            front one,back one
+            """, name: "deck.csv")
+        #expect(parsed.warnings.isEmpty)
+        #expect(parsed.notes.map(\.front) == ["front one"])
+    }
+}

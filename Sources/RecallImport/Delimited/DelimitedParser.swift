@@ -42,7 +42,8 @@ enum DelimitedParser {
             var end = position
             while end < bytes.count, bytes[end] != 10 { end += 1 }
             let text = String(decoding: bytes[(position + 1)..<end], as: UTF8.self)
-            if let colon = text.firstIndex(of: ":") {
+            // `# Source: …` (a space after the `#`) is a comment, not one of Anki's `#key:value` headers.
+            if text.first != " ", text.first != "\t", let colon = text.firstIndex(of: ":") {
                 let name = text[..<colon].trimmed.lowercased()
                 let value = String(text[text.index(after: colon)...])
                 try apply(name: name, value: value, to: &settings, file: file, line: line, warnings: &warnings)
@@ -57,14 +58,26 @@ enum DelimitedParser {
             roles = names.split(separator: Character(Unicode.Scalar(separator)), omittingEmptySubsequences: false)
                 .map { role(named: $0.trimmed.lowercased()) }
         }
-        if let n = settings.deckColumn, n >= 1 {
-            while roles.count < n { roles.append(.ignored) }
-            roles[n - 1] = .deck
-        }
-        if let n = settings.tagsColumn, n >= 1 {
-            while roles.count < n { roles.append(.ignored) }
-            roles = roles.map { $0 == .tags ? .ignored : $0 }
-            roles[n - 1] = .tags
+        if settings.columnNames == nil, settings.deckColumn != nil || settings.tagsColumn != nil {
+            // As Anki reads its own exports: the deck and tags columns are taken out, and the
+            // other columns are the note's fields in order (front, back, then extra).
+            let count = max(settings.deckColumn ?? 0, settings.tagsColumn ?? 0, 2) + 2
+            var fieldRoles: [Role] = [.front, .back]
+            roles = (1...count).map { column in
+                if column == settings.deckColumn { return .deck }
+                if column == settings.tagsColumn { return .tags }
+                return fieldRoles.isEmpty ? .extra : fieldRoles.removeFirst()
+            }
+        } else {
+            if let n = settings.deckColumn, n >= 1 {
+                while roles.count < n { roles.append(.ignored) }
+                roles[n - 1] = .deck
+            }
+            if let n = settings.tagsColumn, n >= 1 {
+                while roles.count < n { roles.append(.ignored) }
+                roles = roles.map { $0 == .tags ? .ignored : $0 }
+                roles[n - 1] = .tags
+            }
         }
         var frontIndex = roles.firstIndex(of: .front) ?? 0
         var backIndex = roles.firstIndex(of: .back) ?? (frontIndex == 0 ? 1 : 0)
