@@ -110,6 +110,13 @@ public enum FolderSync {
         }
         // Then one transaction for the whole merge, one file at a time.
         outcome.report = try store.write {
+            if let now {
+                let clamped = try store.clampFutureTimes(now: now, tolerance: FutureTimes.tolerance)
+                if clamped > 0 {
+                    outcome.warnings.append("this store held \(clamped) \(clamped == 1 ? "time" : "times") more than a day "
+                        + "ahead of this machine's clock (its clock ran ahead when they were made): they are now this sync's time")
+                }
+            }
             var total = MergeReport()
             for index in peers.indices {
                 let name = peers[index].name

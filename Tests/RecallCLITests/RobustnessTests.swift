@@ -1,4 +1,5 @@
 import Foundation
+import RecallScheduler
 import RecallStore
 import Testing
 
@@ -351,18 +352,9 @@ import Testing
     }
 }
 
-/// SplitMix64: a small seeded generator, so that a failing round can be run again.
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+/// The scheduler's splitmix64, so that a failing round can be run again.
+typealias SeededRandom = SplitMix64
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     mutating func next(below bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
 }

@@ -256,6 +256,35 @@ import RecallStore
         try second.ok(["check"])
     }
 
+    @Test func editsMadeWhileTheClockRanYearsAheadDoNotWinForeverAfterIt() throws {
+        let first = try sandbox()
+        let folder = first.path("sync")
+        let second = RecallSandbox()
+        second.environment["RECALL_DB"] = second.path("second.sqlite")
+        try second.ok(["init", "--empty"])
+        try first.ok(["sync", folder])
+        try second.ok(["sync", folder])
+        // The first machine's clock runs years ahead while its user edits card 1.
+        try first.ok(["edit", "1", "--front", "edited far ahead"], environment: ["RECALL_NOW": "2031-01-01T12:00:00Z"])
+        let day2 = ["RECALL_NOW": "2026-11-26T12:00:00Z"]
+        let day3 = ["RECALL_NOW": "2026-11-27T12:00:00Z"]
+        let synced = try first.run(["sync", folder], environment: day2)
+        #expect(synced.status == 0)
+        #expect(synced.stderr.contains("more than a day ahead of this machine's clock"))
+        try second.ok(["sync", folder], environment: day2)
+        #expect(try second.ok(["list"]).contains("edited far ahead"))
+        // A later edit on the other machine wins, on both, for good.
+        let id = try #require(try second.ok(["list"]).split(separator: "\n").first { $0.contains("edited far ahead") }?
+            .split(separator: " ", omittingEmptySubsequences: true).first.map(String.init))
+        try second.ok(["edit", id, "--front", "edited later"], environment: day3)
+        try second.ok(["sync", folder], environment: day3)
+        try first.ok(["sync", folder], environment: day3)
+        try second.ok(["sync", folder], environment: day3)
+        #expect(try first.ok(["list"]).contains("edited later"))
+        #expect(try second.ok(["list"]).contains("edited later"))
+        #expect(try first.ok(["export", "--no-history"], environment: day3) == (try second.ok(["export", "--no-history"], environment: day3)))
+    }
+
     // MARK: Backups
 
     func backups(_ sandbox: RecallSandbox) -> [String] {

@@ -13,17 +13,8 @@ import Testing
 /// store had logged may be missing. `scripts/soak-sync.sh` runs thousands of seeds; the suite
 /// runs a hundred.
 struct ConvergenceScenario {
-    /// SplitMix64: a small, fixed generator, so that a seed names one scenario.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The scheduler's splitmix64, so that a seed names one scenario.
+    typealias Generator = SplitMix64
 
     /// What one seed showed.
     struct Outcome {
@@ -39,7 +30,7 @@ struct ConvergenceScenario {
     static let bank = ["What is a GIL?", "What is a closure?", "What does `yield` do?", "What is a decorator?"]
 
     static func run(seed: UInt64) throws -> Outcome {
-        var random = Generator(state: seed)
+        var random = Generator(seed: seed)
         let folder = TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }
         try FileManager.default.createDirectory(atPath: folder.path("shared"), withIntermediateDirectories: true)

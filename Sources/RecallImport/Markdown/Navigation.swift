@@ -60,7 +60,10 @@ enum Navigation {
     /// Whether a heading opens a table of contents or a closing section, by its words alone
     /// (emoji, numbering and punctuation aside).
     static func headingKind(_ block: Block) -> HeadingKind? {
-        var label = Inlines.plain(block.node).lowercased()
+        let plain = Inlines.plain(block.node)
+        // Every such heading is a few words; questions are longer, and most headings are questions.
+        guard plain.utf8.count <= 48 else { return nil }
+        var label = plain.lowercased()
         label = String(label.unicodeScalars.filter { $0.properties.isAlphabetic || $0 == " " || $0 == "-" })
         let words = label.split(separator: " ").joined(separator: " ")
         if contentsHeadings.contains(words) { return .contents }

@@ -212,6 +212,8 @@ enum Phrases {
     /// The label without trailing emoji, symbols and spaces ("What is regression? 👶" → "What
     /// is regression?"), for deciding what a label is; the front keeps them as written.
     static func withoutTrailingSymbols(_ label: String) -> String {
+        // Most labels end in a letter or ASCII punctuation: nothing to remove, nothing to copy.
+        if let last = label.utf8.last, last < 0x80, last != 32, last != 9 { return label }
         var scalars = Array(label.unicodeScalars)
         while let last = scalars.last, last.properties.isEmojiPresentation || last.properties.isEmoji && last.value > 0x2000
                 || last.value == 0xFE0F || last.value == 0x200D || last == " " || last == "\t"
@@ -228,7 +230,7 @@ enum Phrases {
         // "Which factors influence ocean currents, and how? (set 1, item 4)": a question with a
         // note after it.
         if label.hasSuffix(")"), let open = label.lastIndex(of: "("), open > label.startIndex {
-            let before = label[..<open].trimmingCharacters(in: .whitespaces)
+            let before = String(label[..<open]).trimmed
             if before.hasSuffix("?") { return true }
         }
         guard let last = label.utf8.last(where: { $0 != 32 && $0 != 9 && $0 != 10 }) else { return false }
