@@ -197,7 +197,8 @@ import RecallStore
         #expect(try second.ok(["list"]).contains("question 1"))
     }
 
-    @Test func aCardASyncBroughtBackIsNotRestoredTwice() throws {
+    /// A store with cards and an empty second store, each synced once through one folder.
+    func twoSyncedStores() throws -> (first: RecallSandbox, second: RecallSandbox, folder: String) {
         let first = try sandbox()
         let folder = first.path("sync")
         let second = RecallSandbox()
@@ -205,6 +206,11 @@ import RecallStore
         try second.ok(["init", "--empty"])
         try first.ok(["sync", folder])
         try second.ok(["sync", folder])
+        return (first, second, folder)
+    }
+
+    @Test func aCardASyncBroughtBackIsNotRestoredTwice() throws {
+        let (first, second, folder) = try twoSyncedStores()
         let day2 = ["RECALL_NOW": "2026-11-26T12:00:00Z"]
         let day3 = ["RECALL_NOW": "2026-11-27T12:00:00Z"]
         try first.ok(["rm", "1"], environment: day2)
@@ -225,11 +231,7 @@ import RecallStore
     }
 
     @Test func aCardAPeerDeletedGoesToTheTrashWithItsHistoryAndItsRestoreReachesThePeer() throws {
-        let first = try sandbox()
-        let folder = first.path("sync")
-        let second = RecallSandbox()
-        second.environment["RECALL_DB"] = second.path("second.sqlite")
-        try second.ok(["init", "--empty"])
+        let (first, second, folder) = try twoSyncedStores()
         try first.ok(["answer", "1", "good"])
         try first.ok(["sync", folder])
         try second.ok(["sync", folder])
@@ -257,13 +259,7 @@ import RecallStore
     }
 
     @Test func editsMadeWhileTheClockRanYearsAheadDoNotWinForeverAfterIt() throws {
-        let first = try sandbox()
-        let folder = first.path("sync")
-        let second = RecallSandbox()
-        second.environment["RECALL_DB"] = second.path("second.sqlite")
-        try second.ok(["init", "--empty"])
-        try first.ok(["sync", folder])
-        try second.ok(["sync", folder])
+        let (first, second, folder) = try twoSyncedStores()
         // The first machine's clock runs years ahead while its user edits card 1.
         try first.ok(["edit", "1", "--front", "edited far ahead"], environment: ["RECALL_NOW": "2031-01-01T12:00:00Z"])
         let day2 = ["RECALL_NOW": "2026-11-26T12:00:00Z"]
