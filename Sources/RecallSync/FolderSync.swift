@@ -113,8 +113,9 @@ public enum FolderSync {
             if let now {
                 let clamped = try store.clampFutureTimes(now: now, tolerance: FutureTimes.tolerance)
                 if clamped > 0 {
-                    outcome.warnings.append("this store held \(clamped) \(clamped == 1 ? "time" : "times") more than a day "
-                        + "ahead of this machine's clock (its clock ran ahead when they were made): they are now this sync's time")
+                    outcome.warnings.append("this store held times more than a day ahead of this machine's clock in "
+                        + "\(clamped) \(clamped == 1 ? "row" : "rows") (its clock ran ahead when they were made): "
+                        + "they are now this sync's time")
                 }
             }
             var total = MergeReport()

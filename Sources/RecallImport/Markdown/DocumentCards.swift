@@ -270,8 +270,8 @@ struct DocumentRun {
         }
         for i in range {
             let b = blocks[i]
-            // "### Answer", "**Explanation:**" under a question belong to its back.
-            let underQuestion = stack.count > 1
+            // "### Answer", "**Explanation:**" under a question (or any section) belong to its back.
+            let insideSection = stack.count > 1
             if let level = b.headingLevel {
                 // Bold that wraps the whole heading is dropped; bold inside it is the author's.
                 let label = Inlines.markdown(b.node, dropStrong: Inlines.isAllStrong(b.node)).trimmed
@@ -279,7 +279,7 @@ struct DocumentRun {
                     stack[0].label = label
                     continue
                 }
-                if underQuestion, let top = stack.last, top.level < level, Phrases.isAnswerLabel(label) {
+                if insideSection, let top = stack.last, top.level < level, Phrases.isAnswerLabel(label) {
                     stack[stack.count - 1].entries.append(.block(b))
                     continue
                 }
@@ -287,7 +287,7 @@ struct DocumentRun {
                 stack.append(Section(kind: .heading, label: label, isQuestion: Phrases.isQuestion(label),
                                      line: b.startLine, ownLines: b.startLine...headingEnd(b), level: level,
                                      attach: attachKind(label)))
-            } else if let (label, isQuestion) = pseudo(i), !(underQuestion && Phrases.isAnswerLabel(label)) {
+            } else if let (label, isQuestion) = pseudo(i), !(insideSection && Phrases.isAnswerLabel(label)) {
                 pop(toBelow: 7)
                 stack.append(Section(kind: .pseudo, label: label, isQuestion: isQuestion, line: b.startLine,
                                      ownLines: b.startLine...b.endLine, level: 7, attach: attachKind(label)))
@@ -640,7 +640,7 @@ struct DocumentRun {
         // "Generators example", "For example…") joins another card: a question or an
         // instruction that mentions an example ("Give one real-world example of X.") is a
         // question of its own.
-        let exampleStems: Set<String> = ["example", "sample", "demo", "demonstration"]
+        let exampleStems = DocumentRun.exampleStems
         let asks = Phrases.isQuestion(clean) || clean.hasSuffix(".")
         if lower.hasPrefix("for example") || lower.hasPrefix("e.g.")
             || (!asks && (stems.first.map(exampleStems.contains) == true || stems.last.map(exampleStems.contains) == true)) {
@@ -688,6 +688,8 @@ struct DocumentRun {
         var copy = label
         return copy.withUTF8(scan)
     }
+
+    private static let exampleStems: Set<String> = ["example", "sample", "demo", "demonstration"]
 
     private static let exampleWords: Set<String> = [
         "example", "code", "sample", "demo", "demonstration", "snippet", "illustration", "key", "point", "full",
