@@ -38,6 +38,13 @@ struct Block {
         case blockQuote
         case html
         case thematicBreak
+        /// A `<details>` element read as one block: its `<summary>` text (Markdown), with the
+        /// Markdown blocks between the opening HTML block and `</details>` as children; `line` is
+        /// where the summary ends.
+        case details(summary: String, line: Int)
+        /// Lines of an HTML block that are content, not markup (what follows `<summary>…</summary>`
+        /// in the opening block of a `<details>` element).
+        case htmlText
         case other
     }
 
@@ -48,11 +55,20 @@ struct Block {
     var children: [Block]
     /// The cmark node, for reading inline content; valid while its `CmarkDocument` lives.
     var node: OpaquePointer
+    /// Columns of indentation its lines carry from a list item it was lifted out of (a question
+    /// heading's item, see `BlockShapes`): removed when its lines go into a card.
+    var indent = 0
+    /// A heading inside a question's list item after the question itself (`### State` in an
+    /// answer): part of that answer, never a section of its own.
+    var isAnswerHeading = false
 
     var isHeading: Bool { if case .heading = kind { true } else { false } }
     var headingLevel: Int? { if case .heading(let l) = kind { l } else { nil } }
     var isList: Bool { if case .list = kind { true } else { false } }
     var isCode: Bool { if case .code = kind { true } else { false } }
+    var isDetails: Bool { if case .details = kind { true } else { false } }
+    /// The first column of the block's first line, 1-based.
+    var startColumn: Int { Int(cmark_node_get_start_column(node)) }
 
     static func children(of parent: OpaquePointer) -> [Block] {
         var result: [Block] = []
@@ -62,6 +78,15 @@ struct Block {
             child = cmark_node_next(node)
         }
         return result
+    }
+
+    init(kind: Kind, startLine: Int, endLine: Int, children: [Block], node: OpaquePointer, indent: Int) {
+        self.kind = kind
+        self.startLine = startLine
+        self.endLine = endLine
+        self.children = children
+        self.node = node
+        self.indent = indent
     }
 
     init(node: OpaquePointer) {

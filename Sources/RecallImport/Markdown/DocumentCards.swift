@@ -31,7 +31,7 @@ enum Piece: Equatable {
 
 /// A heading, bold label line or the document itself, with what it contains in order.
 struct Section {
-    enum Kind: Equatable { case root, heading, pseudo }
+    enum Kind: Equatable { case root, heading, pseudo, details }
 
     var kind: Kind
     /// Markdown, without bold markers.
@@ -40,6 +40,8 @@ struct Section {
     var line: Int
     /// The lines of the heading or label block itself.
     var ownLines: ClosedRange<Int>?
+    /// Columns to remove from those lines (a label inside a question's list item).
+    var ownIndent = 0
     /// Nesting: heading level, 7 for bold label lines, 0 for the document.
     var level: Int
     var entries: [Entry] = []
@@ -48,6 +50,10 @@ struct Section {
     /// A question that is one of a bank's run of sibling questions: everything under it
     /// (sub-headings, follow-ups, lists) is its answer, not cards of their own.
     var foldsChildren = false
+    /// A question whose last entry is a `<details>` element, in a bank where most questions end
+    /// so (multiple choice): what is shown before it (code, choices) is part of the question,
+    /// the hidden content is the answer.
+    var hidesAnswer = false
 }
 
 enum AttachKind: Equatable {
@@ -268,10 +274,23 @@ struct DocumentRun {
                 stack[stack.count - 1].entries.append(.child(last))
             }
         }
+        let units = detailsUnits(range)
         for i in range {
             let b = blocks[i]
             // "### Answer", "**Explanation:**" under a question (or any section) belong to its back.
             let insideSection = stack.count > 1
+            if b.isAnswerHeading, insideSection {
+                stack[stack.count - 1].entries.append(.block(b))
+                continue
+            }
+            if units.contains(i), case .details(let summary, let line) = b.kind {
+                pop(toBelow: 7)
+                var unit = Section(kind: .details, label: summary, isQuestion: true, line: line, ownLines: nil, level: 7)
+                unit.foldsChildren = true
+                unit.entries = b.children.map { .block($0) }
+                stack[stack.count - 1].entries.append(.child(unit))
+                continue
+            }
             if let level = b.headingLevel {
                 // Bold that wraps the whole heading is dropped; bold inside it is the author's.
                 let label = Inlines.markdown(b.node, dropStrong: Inlines.isAllStrong(b.node)).trimmed
@@ -285,12 +304,13 @@ struct DocumentRun {
                 }
                 pop(toBelow: level)
                 stack.append(Section(kind: .heading, label: label, isQuestion: Phrases.isQuestion(label),
-                                     line: b.startLine, ownLines: b.startLine...headingEnd(b), level: level,
-                                     attach: attachKind(label)))
+                                     line: b.startLine, ownLines: b.startLine...headingEnd(b), ownIndent: b.indent,
+                                     level: level, attach: attachKind(label)))
             } else if let (label, isQuestion) = pseudo(i), !(insideSection && Phrases.isAnswerLabel(label)) {
                 pop(toBelow: 7)
                 stack.append(Section(kind: .pseudo, label: label, isQuestion: isQuestion, line: b.startLine,
-                                     ownLines: b.startLine...b.endLine, level: 7, attach: attachKind(label)))
+                                     ownLines: b.startLine...b.endLine, ownIndent: b.indent, level: 7,
+                                     attach: attachKind(label)))
             } else {
                 stack[stack.count - 1].entries.append(.block(b))
             }
@@ -299,6 +319,31 @@ struct DocumentRun {
         var root = stack[0]
         Self.readSiblingsAlike(&root)
         return root
+    }
+
+    /// The `<details>` elements of `range` that are the bank's questions: two or more of them
+    /// side by side under one heading that is not itself a question (`###### System Questions`
+    /// › `<details><summary>What is load average?</summary>…`). A single `<details>` under a
+    /// question is its answer (or part of it).
+    private func detailsUnits(_ range: Range<Int>) -> Set<Int> {
+        var units = Set<Int>()
+        var run: [Int] = []
+        var underQuestion = false
+        func close() {
+            if run.count >= 2, !underQuestion { units.formUnion(run) }
+            run = []
+        }
+        for i in range {
+            let b = blocks[i]
+            if b.isHeading, !b.isAnswerHeading {
+                close()
+                underQuestion = Phrases.isQuestion(Inlines.plain(b.node))
+            } else if b.isDetails {
+                run.append(i)
+            }
+        }
+        close()
+        return units
     }
 
     /// A bank is a run of sibling headings of one shape: when most of them ask (a question, an
@@ -333,6 +378,44 @@ struct DocumentRun {
             readSiblingsAlike(&c)
             section.entries[k] = .child(c)
         }
+        // Multiple choice: most sibling questions end with one `<details>` holding the answer.
+        var questions = 0
+        var hiding: [Int] = []
+        for (k, entry) in section.entries.enumerated() {
+            guard case .child(let c) = entry, c.kind == .heading, c.isQuestion, c.attach == nil else { continue }
+            questions += 1
+            if hiddenAnswer(c) != nil { hiding.append(k) }
+        }
+        if hiding.count >= 2, hiding.count * 2 > questions {
+            for k in hiding {
+                guard case .child(var c) = section.entries[k] else { continue }
+                c.hidesAnswer = true
+                section.entries[k] = .child(c)
+            }
+        }
+    }
+
+    /// The index of the entry of `section` that is its only `<details>` element, when that is
+    /// its last entry (rules and comments aside).
+    static func hiddenAnswer(_ section: Section) -> Int? {
+        var found: Int?
+        for (k, entry) in section.entries.enumerated() {
+            switch entry {
+            case .child:
+                found = nil
+            case .block(let b):
+                if b.isDetails {
+                    if found != nil { return nil }
+                    found = k
+                } else if b.kind == .thematicBreak
+                            || (b.kind == .html && Inlines.literal(b.node).trimmed.hasPrefix("<!--")) {
+                    continue
+                } else if found != nil {
+                    return nil
+                }
+            }
+        }
+        return found
     }
 
     /// A setext heading's underline is part of it.
@@ -492,6 +575,18 @@ struct DocumentRun {
     private mutating func emit(_ section: Section, ancestors: [Section], doc: inout DocState,
                                skipLine: Int? = nil) -> Int? {
         let isRoot = section.kind == .root
+        if section.hidesAnswer, let k = Self.hiddenAnswer(section), case .block(let details) = section.entries[k] {
+            // The question with what it shows (code, choices) as the front; the hidden content
+            // (and anything after it) as the back.
+            let (front, long) = makeFront(section.label, isQuestion: true, ancestors: ancestors, doc: doc)
+            let shown = render(pieces(section.entries[..<k]))
+            let answer = pieces(details.children[...].map { Entry.block($0) }[...]) + pieces(section.entries[(k + 1)...])
+            cards.append(Card(front: shown.isEmpty ? front : front + "\n\n" + shown,
+                              longFront: shown.isEmpty ? long : long + "\n\n" + shown, line: section.line,
+                              pieces: answer, substantive: true, subjectLabel: section.label))
+            doc.cards.append(cards.count - 1)
+            return cards.count - 1
+        }
         var lists: [Int: (ListKind, [LabelledItem])] = [:]
         var hasProse = false
         var hasChildSections = false
@@ -553,7 +648,7 @@ struct DocumentRun {
                     continue
                 }
                 if let target = own {
-                    cards[target].pieces.append(.lines(b.startLine, b.endLine))
+                    cards[target].pieces.append(piece(b))
                     if !isIntro(b) { cards[target].substantive = true }
                     last = target
                 } else if b.startLine != skipLine, !isIntro(b) {
@@ -562,13 +657,29 @@ struct DocumentRun {
                 }
             case .child(let c):
                 if let kind = c.attach {
-                    if let target = attachTarget(c, kind: kind, isRootChild: isRoot, last: last, doc: doc) {
-                        addAll(c, to: target, doc: doc)
+                    // Questions under an example or summary heading (a stray "## Key Points" in
+                    // the middle of a bank, read as the parent of every question after it) are
+                    // cards of their own; the heading's own content joins the card it belongs to,
+                    // which is the card before it when questions follow.
+                    let questions = c.entries.contains { if case .child(let q) = $0 { q.isQuestion } else { false } }
+                    var target = attachTarget(c, kind: kind, isRootChild: isRoot, last: last, doc: doc)
+                    if target == nil, questions { target = last }
+                    var folded = c
+                    if questions { folded.entries.removeAll { if case .child(let q) = $0 { q.isQuestion } else { false } } }
+                    if let target {
+                        addAll(folded, to: target, doc: doc)
                         cards[target].substantive = true
                         last = target
                     } else {
                         warnings.append(ImportWarning(path: input.path, line: c.line,
                                                       message: "skipped \"\(Phrases.cleanLabel(c.label))\" (no card it belongs to)"))
+                    }
+                    if questions {
+                        for entry in c.entries {
+                            if case .child(let q) = entry, q.isQuestion, let l = emit(q, ancestors: inner + [c], doc: &doc) {
+                                last = l
+                            }
+                        }
                     }
                 } else if !section.foldsChildren && (split || c.isQuestion) {
                     if let l = emit(c, ancestors: inner, doc: &doc) { last = l }
@@ -590,14 +701,46 @@ struct DocumentRun {
     }
 
     private func excerpt(_ b: Block) -> String {
-        let text = Inlines.plain(b.node).trimmed
-        let words = text.split(separator: " ")
+        let text: String
+        switch b.kind {
+        case .paragraph, .heading: text = Inlines.plain(b.node).trimmed
+        case .details(let summary, _): text = summary
+        default: text = Navigation.visibleText(ofHTML: input.lines.slice(b.startLine, b.endLine))
+        }
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
         return "\"" + words.prefix(6).joined(separator: " ") + (words.count > 6 ? "…" : "") + "\""
+    }
+
+    /// A block's lines for a card: as written, or moved left out of the list item it came from.
+    private func piece(_ b: Block) -> Piece {
+        b.indent > 0 ? .dedented(b.startLine, b.endLine, indent: b.indent) : .lines(b.startLine, b.endLine)
+    }
+
+    /// The lines of a section's heading or label, for the card it folds into.
+    private func ownPiece(_ s: Section) -> Piece? {
+        guard let lines = s.ownLines else { return nil }
+        return s.ownIndent > 0 ? .dedented(lines.lowerBound, lines.upperBound, indent: s.ownIndent)
+            : .lines(lines.lowerBound, lines.upperBound)
+    }
+
+    /// The pieces of `entries` and everything below them, in order.
+    private func pieces(_ entries: ArraySlice<Entry>) -> [Piece] {
+        var out: [Piece] = []
+        for entry in entries {
+            switch entry {
+            case .block(let b):
+                if !isIgnorable(b) { out.append(piece(b)) }
+            case .child(let s):
+                if let piece = ownPiece(s) { out.append(piece) }
+                out += pieces(s.entries[...])
+            }
+        }
+        return out
     }
 
     private mutating func routeClosing(_ b: Block, doc: DocState) {
         if let ov = doc.overview {
-            cards[ov].pieces.append(.lines(b.startLine, b.endLine))
+            cards[ov].pieces.append(piece(b))
         } else {
             warnings.append(ImportWarning(path: input.path, line: b.startLine,
                                           message: "skipped closing paragraph \(excerpt(b)) (no overview card to attach it to)"))
@@ -606,7 +749,7 @@ struct DocumentRun {
 
     /// The heading or label of `c` and everything below it, into card `target`.
     private mutating func addAll(_ c: Section, to target: Int, doc: DocState) {
-        if let lines = c.ownLines { cards[target].pieces.append(.lines(lines.lowerBound, lines.upperBound)) }
+        if let piece = ownPiece(c) { cards[target].pieces.append(piece) }
         for entry in c.entries {
             switch entry {
             case .block(let b):
@@ -614,7 +757,7 @@ struct DocumentRun {
                 if closing.contains(b.startLine) {
                     routeClosing(b, doc: doc)
                 } else {
-                    cards[target].pieces.append(.lines(b.startLine, b.endLine))
+                    cards[target].pieces.append(piece(b))
                 }
             case .child(let s):
                 addAll(s, to: target, doc: doc)
@@ -785,6 +928,11 @@ struct DocumentRun {
             if case .lines(let a, let b) = piece, case .lines(let pa, let pb)? = merged.last, a > pb,
                (pb + 1..<a).allSatisfy({ SourceLines.isBlank(input.lines.line($0)) }) {
                 merged[merged.count - 1] = .lines(pa, b)
+                continue
+            }
+            if case .dedented(let a, let b, let indent) = piece, case .dedented(let pa, let pb, indent)? = merged.last,
+               a > pb, (pb + 1..<a).allSatisfy({ SourceLines.isBlank(input.lines.line($0)) }) {
+                merged[merged.count - 1] = .dedented(pa, b, indent: indent)
                 continue
             }
             merged.append(piece)

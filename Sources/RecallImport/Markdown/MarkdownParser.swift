@@ -11,7 +11,7 @@ enum MarkdownParser {
         guard let document = CmarkDocument(text) else {
             return ParsedSource(notes: [], warnings: [])
         }
-        let (blocks, skipped) = Navigation.filter(document.blocks())
+        let (blocks, skipped) = Navigation.filter(BlockShapes.normalize(document.blocks(), input.lines))
         var result: ParsedSource
         if let explicit = try ExplicitCards.parse(blocks, input) {
             result = explicit

@@ -88,6 +88,10 @@ enum Navigation {
             return onlyLinks(block.node) ? "navigation" : nil
         case .list:
             return isTableOfContents(block) ? "navigation" : nil
+        case .details:
+            // A collapsed list of links (translations, other editions) is a way out of the page.
+            let content = block.children.filter { $0.kind != .htmlText }
+            return !content.isEmpty && content.allSatisfy(isLinkList) ? "navigation" : nil
         default:
             return nil
         }
@@ -146,6 +150,25 @@ enum Navigation {
             }
         }
         return true
+    }
+
+    /// A list whose items are each one link and nothing else.
+    static func isLinkList(_ list: Block) -> Bool {
+        guard list.isList, !list.children.isEmpty else { return false }
+        return list.children.allSatisfy { item in
+            guard item.children.count == 1, let p = item.children.first, p.kind == .paragraph,
+                  let link = cmark_node_first_child(p.node), cmark_node_get_type(link) == CMARK_NODE_LINK else {
+                return false
+            }
+            var next = cmark_node_next(link)
+            while let node = next {
+                guard cmark_node_get_type(node) == CMARK_NODE_TEXT, Inlines.literal(node).trimmed.isEmpty else {
+                    return false
+                }
+                next = cmark_node_next(node)
+            }
+            return true
+        }
     }
 
     /// The words of an HTML fragment: tags, comments and entities removed.
