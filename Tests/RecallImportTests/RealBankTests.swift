@@ -609,3 +609,80 @@ import Testing
         #expect(Self.headingsLost(text, parsed, containers: ["# Interview", "## Basics"]) == [])
     }
 }
+
+/// Where a question's answer begins, and how its front is written.
+@Suite struct QuestionFrontTests {
+    @Test func codeAndChoicesBeforeAnAnswerLabelAreShownWithTheQuestion() throws {
+        let parsed = try parseText("""
+            ### Coding Exercise
+
+            #### 1. What is the output of below code
+
+            ```javascript
+            console.log(typeof NaN);
+            ```
+
+            - 1: number
+            - 2: NaN
+
+            ##### Answer: 1
+
+            NaN is a number.
+
+            #### 2. What is the output of below code
+
+            ```javascript
+            console.log([] + []);
+            ```
+
+            - 1: ""
+            - 2: []
+
+            ##### Answer: 1
+
+            Both become empty strings.
+
+            #### 3. Which statement is true?
+
+            ##### Answer: none
+
+            Neither.
+            """, name: "bank.md")
+        #expect(parsed.notes.count == 3)
+        #expect(parsed.notes[0].front == """
+            What is the output of below code
+
+            ```javascript
+            console.log(typeof NaN);
+            ```
+
+            - 1: number
+            - 2: NaN
+            """)
+        #expect(parsed.notes[0].back == "##### Answer: 1\n\nNaN is a number.")
+        // Nothing shown before the label: the answer follows the question as usual.
+        #expect(parsed.notes[2].front == "Which statement is true?")
+        #expect(parsed.notes[2].back.contains("Neither."))
+    }
+
+    @Test func aHeadingOverItsOwnRunOfQuestionsIsTheirContainerNotAQuestion() throws {
+        var text = "# JavaScript\n\n"
+        for n in 1...5 { text += "### What is feature \(n)\n\nFeature \(n) does things.\n\n" }
+        text += "### Coding Exercise\n\n"
+        for n in 1...3 { text += "#### \(n). What does snippet \(n) print?\n\n`snippet\(n)()` prints \(n).\n\n" }
+        let parsed = try parseText(text, name: "bank.md")
+        #expect(parsed.notes.map(\.front) == (1...5).map { "What is feature \($0)" }
+                + (1...3).map { "What does snippet \($0) print?" })
+    }
+
+    @Test func numberingIsDroppedAndTheAuthorsCaseKept() throws {
+        var text = "# Bank\n\n"
+        let headings = ["Question 17a. What is hoisting?", "Question 42 . Write a log function.", "#12 What is a thunk?",
+                        "4. console.log(typeof null);", "Q5: What is NaN?"]
+        for h in headings { text += "## \(h)\n\nAn answer to it.\n\n" }
+        let parsed = try parseText(text, name: "bank.md")
+        #expect(parsed.notes.map(\.front) == [
+            "What is hoisting?", "Write a log function.", "What is a thunk?", "console.log(typeof null);", "What is NaN?",
+        ])
+    }
+}

@@ -145,7 +145,8 @@ import Testing
         let idOf = { (front: String) in existingNotes.first { $0.front == front }?.id ?? "?" }
         #expect(updated[idOf("Deadlock: avoid nested locks?")] == "Deadlock: avoid nested locks?")
         #expect(updated[idOf("What is the difference between deep copy and shallow copy?")] == "How do deep and shallow copies differ?")
+        // The front as the author now writes it, case kept (issue 11).
         #expect(updated[idOf("Explain the difference between `@staticmethod` and `@classmethod`.")]
-                == "Explain the difference between @staticmethod and @classmethod")
+                == "explain the difference between @staticmethod and @classmethod")
     }
 }

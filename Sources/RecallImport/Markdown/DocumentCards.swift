@@ -371,7 +371,10 @@ struct DocumentRun {
         let bank = allAsk && headings >= 5
         for k in section.entries.indices {
             guard case .child(var c) = section.entries[k] else { continue }
-            if c.attach == nil, (allAsk && c.kind == .heading) || (allPseudosAsk && c.kind == .pseudo) {
+            // A heading over a run of questions of its own ("### Coding Exercise" among the
+            // questions it follows) is their container, not one more question.
+            if c.attach == nil, (allAsk && c.kind == .heading) || (allPseudosAsk && c.kind == .pseudo),
+               c.isQuestion || !Self.holdsQuestions(c) {
                 c.isQuestion = true
                 if bank && c.kind == .heading { c.foldsChildren = true }
             }
@@ -393,6 +396,18 @@ struct DocumentRun {
                 section.entries[k] = .child(c)
             }
         }
+    }
+
+    /// Whether a section has three or more sub-headings and most of them ask.
+    static func holdsQuestions(_ section: Section) -> Bool {
+        var headings = 0
+        var asking = 0
+        for entry in section.entries {
+            guard case .child(let c) = entry, c.kind == .heading, c.attach == nil else { continue }
+            headings += 1
+            if c.isQuestion { asking += 1 }
+        }
+        return headings >= 3 && asking * 2 > headings
     }
 
     /// The index of the entry of `section` that is its only `<details>` element, when that is
@@ -575,12 +590,13 @@ struct DocumentRun {
     private mutating func emit(_ section: Section, ancestors: [Section], doc: inout DocState,
                                skipLine: Int? = nil) -> Int? {
         let isRoot = section.kind == .root
-        if section.hidesAnswer, let k = Self.hiddenAnswer(section), case .block(let details) = section.entries[k] {
-            // The question with what it shows (code, choices) as the front; the hidden content
-            // (and anything after it) as the back.
+        if !isRoot, let (k, hidden) = markedAnswer(section) {
+            // The question with what it shows (code, choices) as the front; the answer its author
+            // marked (hidden in `<details>`, or opened by "Answer: 4") as the back.
             let (front, long) = makeFront(section.label, isQuestion: true, ancestors: ancestors, doc: doc)
             let shown = render(pieces(section.entries[..<k]))
-            let answer = pieces(details.children[...].map { Entry.block($0) }[...]) + pieces(section.entries[(k + 1)...])
+            let answer = hidden.map { pieces($0.children.map { Entry.block($0) }[...]) + pieces(section.entries[(k + 1)...]) }
+                ?? pieces(section.entries[k...])
             cards.append(Card(front: shown.isEmpty ? front : front + "\n\n" + shown,
                               longFront: shown.isEmpty ? long : long + "\n\n" + shown, line: section.line,
                               pieces: answer, substantive: true, subjectLabel: section.label))
@@ -714,6 +730,28 @@ struct DocumentRun {
     /// A block's lines for a card: as written, or moved left out of the list item it came from.
     private func piece(_ b: Block) -> Piece {
         b.indent > 0 ? .dedented(b.startLine, b.endLine, indent: b.indent) : .lines(b.startLine, b.endLine)
+    }
+
+    /// Where the answer of a question begins when its author marked it, after something the
+    /// question shows (code, choices): a `<details>` that multiple-choice banks hide it in
+    /// (`hidden`), or a heading or bold line "Answer…" ("##### Answer: 4"). Nil when the answer
+    /// follows the question directly, or is not marked.
+    private func markedAnswer(_ section: Section) -> (index: Int, hidden: Block?)? {
+        if section.hidesAnswer, let k = Self.hiddenAnswer(section), case .block(let details) = section.entries[k] {
+            return (k, details)
+        }
+        guard section.isQuestion, section.kind == .heading || section.kind == .pseudo else { return nil }
+        var shown = false
+        for (k, entry) in section.entries.enumerated() {
+            guard case .block(let b) = entry else { return nil }
+            if isIgnorable(b) { continue }
+            if b.isHeading || b.kind == .paragraph {
+                let label = Phrases.cleanLabel(Inlines.plain(b.node)).lowercased()
+                if label.hasPrefix("answer"), Phrases.isAnswerLabel(label) { return shown ? (k, nil) : nil }
+            }
+            shown = true
+        }
+        return nil
     }
 
     /// The lines of a section's heading or label, for the card it folds into.
@@ -915,7 +953,8 @@ struct DocumentRun {
            !label.hasPrefix("Step "), !label.hasPrefix("Question ") {
             return label  // Already clean: starts with a capital, no numbering, no trailing space.
         }
-        return Phrases.capitalized(String(Phrases.withoutNumbering(label.trimmed)).trimmed)
+        // The author's case is kept ("console.log(employeeId);" stays as written).
+        return String(Phrases.withoutNumbering(label.trimmed)).trimmed
     }
 
     // MARK: - Answers

@@ -176,11 +176,21 @@ enum Phrases {
                 s = after
             }
         }
-        for prefix in ["Step ", "Q", "Question "] where s.hasPrefix(prefix) {
+        // "Q7:", "Question 17a.", "Question 42 .", "#12 ".
+        for prefix in ["Step ", "Q", "Question ", "#"] where s.hasPrefix(prefix) {
             let rest = s.dropFirst(prefix.count)
             let n = rest.prefix(while: \.isNumber)
-            if !n.isEmpty, let sep = rest.dropFirst(n.count).first, sep == "." || sep == ":" || sep == ")" {
-                s = rest.dropFirst(n.count + 1)
+            guard !n.isEmpty else { continue }
+            var after = rest.dropFirst(n.count)
+            if let letter = after.first, letter.isLowercase, letter.isLetter, after.dropFirst().first != nil,
+               !(after.dropFirst().first?.isLetter ?? true) {
+                after = after.dropFirst()
+            }
+            let spaced = after.drop(while: { $0 == " " })
+            if let sep = spaced.first, sep == "." || sep == ":" || sep == ")" {
+                s = spaced.dropFirst()
+            } else if prefix == "#", after.first == " " {
+                s = after
             }
         }
         return s.drop(while: { $0 == " " })
@@ -242,8 +252,10 @@ enum Phrases {
         let word = first.text.lowercased()
         // "Explain the `async` and `await` keywords." — and the same without its full stop.
         if last == UInt8(ascii: ".") { return askingWords.contains(word) }
-        // "Implement a retry mechanism" asks; "Design Deadlock-Free Algorithms", in Title Case, names.
-        return instructions.contains(word) && !isTitleCase(toks.dropFirst().map { $0.text })
+        // "Implement a retry mechanism" and "What is a prototype chain" (a question its author
+        // left without its mark) ask; "Design Deadlock-Free Algorithms", in Title Case, names.
+        return (instructions.contains(word) || interrogatives.contains(word))
+            && !isTitleCase(toks.dropFirst().map { $0.text })
     }
 
     /// Whether most words of four letters or more start with a capital letter, as in a title.
@@ -252,6 +264,9 @@ enum Phrases {
         guard !long.isEmpty else { return false }
         return long.filter { $0.first?.isUppercase == true }.count * 2 > long.count
     }
+
+    /// Words that open a question.
+    static let interrogatives: Set<String> = ["what", "how", "why", "when", "where", "which", "who", "whom", "whose"]
 
     /// Words that make a label an exercise even without a question mark or full stop.
     static let instructions: Set<String> = [
