@@ -675,6 +675,32 @@ import Testing
                 + (1...3).map { "What does snippet \($0) print?" })
     }
 
+    @Test func aQuestionWithoutAnAnswerIsCountedAsEmptyNotDroppedSilently() throws {
+        let parsed = try parseText("""
+            ### Git Basics
+
+            <details>
+            <summary>What does git fetch do?</summary><br><b>
+            It downloads objects and refs.
+            </b>
+            </details>
+
+            <details>
+            <summary>How to squash last two commits?</summary><br><b>
+            </b></details>
+
+            <details>
+            <summary>What does git pull do?</summary><br><b>
+
+            A fetch, then a merge.
+            </b></details>
+            """, name: "bank.md")
+        #expect(parsed.notes.map(\.front) == ["What does git fetch do?", "What does git pull do?"])
+        #expect(parsed.notes.map(\.back) == ["It downloads objects and refs.", "A fetch, then a merge."])
+        #expect(parsed.skipped == [SkippedSection(line: 10, reason: "empty")])
+        #expect(parsed.warnings.map(\.line) == [10])
+    }
+
     @Test func numberingIsDroppedAndTheAuthorsCaseKept() throws {
         var text = "# Bank\n\n"
         let headings = ["Question 17a. What is hoisting?", "Question 42 . Write a log function.", "#12 What is a thunk?",

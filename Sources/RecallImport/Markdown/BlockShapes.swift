@@ -95,30 +95,43 @@ enum BlockShapes {
         var end = i
         if depth > 0 {
             var j = i + 1
-            while j < blocks.count, depth > 0 {
-                if blocks[j].kind == .html {
-                    let text = Inlines.literal(blocks[j].node)
+            // `</details>` right after text is inline HTML in that paragraph, so paragraphs are
+            // read too (code is not). A `<details>` never closed is left as it is.
+            while j < blocks.count, j - i <= 5_000, depth > 0 {
+                if let text = markup(of: blocks[j], lines) {
                     depth += tagCount("<details", in: text) - tagCount("</details", in: text)
                 }
                 j += 1
             }
             guard depth <= 0 else { return nil }
             end = j - 1
-            children = groupDetails(Array(blocks[(i + 1)..<end]), lines)
-            // Text before `</details>` in the closing block (`</p>` and the like are markup).
+            children = groupDetails(Array(blocks[(i + 1)..<end]), lines).filter { child in
+                // `<b>`, `<p>` on lines of their own are markup.
+                child.kind != .html || !Navigation.visibleText(ofHTML: Inlines.literal(child.node)).isEmpty
+            }
+            // Text before `</details>` in the closing block (`</p>`, `</b>` are markup).
             var closing = blocks[end]
             if let close = (closing.startLine...closing.endLine).first(where: {
                 lines.line($0).lowercased().containsBytes("</details")
             }) {
                 closing.endLine = close
             }
-            if let tail = textLines(of: closing, from: closing.startLine, lines) { children.append(tail) }
+            if closing.kind == .html {
+                if let tail = textLines(of: closing, from: closing.startLine, lines) { children.append(tail) }
+            } else if let last = (closing.startLine...closing.endLine).last(where: {
+                !Navigation.visibleText(ofHTML: String(lines.line($0))).isEmpty
+            }) {
+                closing.endLine = last
+                children.append(closing)
+            }
         } else {
             // The whole element in one HTML block: its content lines are between the summary's
             // line and the line of `</details>`.
             guard let close = (summary.line + 1...max(open.endLine, summary.line + 1)).first(where: {
                 lines.line($0).lowercased().containsBytes("</details")
-            }), lines.line(close).trimmed.lowercased().hasPrefix("</details") else { return nil }
+            }), let tag = lines.line(close).lowercased().firstRange(of: "</details"),
+                  Navigation.visibleText(ofHTML: String(lines.line(close).lowercased()[..<tag.lowerBound])).isEmpty
+            else { return nil }
             var trimmed = open
             trimmed.endLine = close - 1
             if let content = textLines(of: trimmed, from: summary.line + 1, lines) { children.append(content) }
@@ -130,6 +143,19 @@ enum BlockShapes {
         let block = Block(kind: .details(summary: summary.text, line: summary.line), startLine: open.startLine,
                           endLine: blocks[end].endLine, children: children, node: open.node, indent: open.indent)
         return (block, end + 1)
+    }
+
+    /// The text of a block that may hold `<details>` tags: an HTML block's, or the source lines
+    /// of a paragraph, list or quote (inline HTML); nil for code and everything else.
+    private static func markup(of block: Block, _ lines: SourceLines) -> String? {
+        switch block.kind {
+        case .html: return Inlines.literal(block.node)
+        case .paragraph, .list, .blockQuote:
+            // A list item's last line can be `</b></details>` indented into the item.
+            let text = lines.slice(block.startLine, block.endLine)
+            return text.containsBytes("</details") || text.containsBytes("<details") ? text : nil
+        default: return nil
+        }
     }
 
     /// The text of `<summary>…</summary>` in an opening block as Markdown (`<code>` as

@@ -17,7 +17,9 @@ enum DocumentCards {
     static func parse(_ blocks: [Block], _ input: MarkdownInput) -> ParsedSource {
         var run = DocumentRun(input: input, blocks: blocks)
         run.run()
-        return ParsedSource(notes: run.notes(), warnings: run.warnings)
+        var parsed = ParsedSource(notes: run.notes(), warnings: run.warnings)
+        parsed.skipped = run.skipped
+        return parsed
     }
 }
 
@@ -79,6 +81,8 @@ struct DocumentRun {
     let input: MarkdownInput
     let blocks: [Block]
     var warnings: [ImportWarning] = []
+    /// Questions that made no card, and why ("empty": nothing under them; "too short").
+    var skipped: [SkippedSection] = []
 
     private struct Card {
         var front: String
@@ -92,6 +96,8 @@ struct DocumentRun {
         var dropped = false
         /// The label whose words an example section is matched against.
         var subjectLabel: String
+        /// Made for a question (not a topic that only holds other cards).
+        var isQuestion = false
     }
 
     private struct DocState {
@@ -130,9 +136,19 @@ struct DocumentRun {
     mutating func notes() -> [NoteDraft] {
         var kept: [Int] = []
         kept.reserveCapacity(cards.count)
-        for i in cards.indices where !cards[i].dropped && cards[i].substantive {
+        for i in cards.indices where !cards[i].dropped {
+            guard cards[i].substantive else {
+                // A question with nothing under it is said so; a topic holds other cards.
+                if cards[i].isQuestion {
+                    skipped.append(SkippedSection(line: cards[i].line, reason: "empty"))
+                    warnings.append(ImportWarning(path: input.path, line: cards[i].line,
+                                                  message: "skipped \"\(cards[i].front)\" (no answer)"))
+                }
+                continue
+            }
             let back = render(cards[i].pieces)
             if !IdentityKey.hasContent(back, atLeast: 2) {
+                skipped.append(SkippedSection(line: cards[i].line, reason: "too short"))
                 warnings.append(ImportWarning(path: input.path, line: cards[i].line,
                                               message: "skipped \"\(cards[i].front)\" (empty answer)"))
                 continue
@@ -326,11 +342,13 @@ struct DocumentRun {
     /// › `<details><summary>What is load average?</summary>…`). A single `<details>` under a
     /// question is its answer (or part of it).
     private func detailsUnits(_ range: Range<Int>) -> Set<Int> {
-        var units = Set<Int>()
+        // Runs of `<details>` under headings that do not ask; once one run has two or more, the
+        // document's unit is the `<details>` element and a topic holding one question is read alike.
+        var runs: [[Int]] = []
         var run: [Int] = []
         var underQuestion = false
         func close() {
-            if run.count >= 2, !underQuestion { units.formUnion(run) }
+            if !run.isEmpty, !underQuestion { runs.append(run) }
             run = []
         }
         for i in range {
@@ -343,7 +361,8 @@ struct DocumentRun {
             }
         }
         close()
-        return units
+        guard runs.contains(where: { $0.count >= 2 }) else { return [] }
+        return Set(runs.joined())
     }
 
     /// A bank is a run of sibling headings of one shape: when most of them ask (a question, an
@@ -637,7 +656,7 @@ struct DocumentRun {
                 own = ov
             } else {
                 cards.append(Card(front: front, longFront: long, line: section.line,
-                                  subjectLabel: section.label))
+                                  subjectLabel: section.label, isQuestion: section.isQuestion))
                 own = cards.count - 1
                 doc.cards.append(cards.count - 1)
             }
