@@ -14,9 +14,14 @@ import CCmark
 /// 4. Fronts carry their context ("Deadlock: resource hierarchy (lock ordering)?") from the
 ///    nearest meaningful heading or the document's topic, and are made unique.
 enum DocumentCards {
-    static func parse(_ blocks: [Block], _ input: MarkdownInput) -> ParsedSource {
-        var run = DocumentRun(input: input, blocks: blocks)
+    /// `release` is called once the cards are found and before their answers are made, which
+    /// read only source lines: the caller frees the cmark tree there, so a big bank's tree and
+    /// its answers' text are never in memory together.
+    static func parse(_ blocks: consuming [Block], _ input: MarkdownInput, release: () -> Void = {}) -> ParsedSource {
+        var run = DocumentRun(input: input, blocks: consume blocks)
         run.run()
+        run.releaseBlocks()
+        release()
         var parsed = ParsedSource(notes: run.notes(), warnings: run.warnings)
         parsed.skipped = run.skipped
         return parsed
@@ -79,7 +84,7 @@ struct LabelledItem {
 
 struct DocumentRun {
     let input: MarkdownInput
-    let blocks: [Block]
+    private(set) var blocks: [Block]
     var warnings: [ImportWarning] = []
     /// Questions that made no card, and why ("empty": nothing under them; "too short").
     var skipped: [SkippedSection] = []
@@ -114,7 +119,7 @@ struct DocumentRun {
     private let sentenceCase: SentenceCase
     private var titleMode = false
 
-    init(input: MarkdownInput, blocks: [Block]) {
+    init(input: MarkdownInput, blocks: consuming [Block]) {
         self.input = input
         self.blocks = blocks
         sentenceCase = SentenceCase(evidence: DocumentRun.evidence(input.lines, blocks))
@@ -132,7 +137,13 @@ struct DocumentRun {
         }
     }
 
-    /// The drafts, fronts made unique, empty answers skipped.
+    /// Drops the blocks (and the cmark nodes they point into) once `run()` is done.
+    mutating func releaseBlocks() {
+        blocks = []
+        pseudos = []
+    }
+
+    /// The drafts, fronts made unique, empty answers skipped. Reads source lines only.
     mutating func notes() -> [NoteDraft] {
         var kept: [Int] = []
         kept.reserveCapacity(cards.count)

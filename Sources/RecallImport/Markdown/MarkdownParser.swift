@@ -8,15 +8,15 @@ enum MarkdownParser {
     static func parse(_ file: SourceFile) throws(ImportError) -> ParsedSource {
         let text = withoutFrontMatter(file.text)
         let input = MarkdownInput(path: file.path, deck: file.deckName, lines: SourceLines(text))
-        guard let document = CmarkDocument(text) else {
-            return ParsedSource(notes: [], warnings: [])
-        }
-        let (blocks, skipped) = Navigation.filter(BlockShapes.normalize(document.blocks(), input.lines))
+        // The only strong reference to the tree, so that it can go before the answers are made.
+        var document = CmarkDocument(text)
+        guard document != nil else { return ParsedSource(notes: [], warnings: []) }
+        let (blocks, skipped) = Navigation.filter(BlockShapes.normalize(document?.blocks() ?? [], input.lines))
         var result: ParsedSource
         if let explicit = try ExplicitCards.parse(blocks, input) {
             result = explicit
         } else {
-            result = DocumentCards.parse(blocks, input)
+            result = DocumentCards.parse(consume blocks, input) { document = nil }
         }
         withExtendedLifetime(document) {}
         result.skipped += skipped.map { SkippedSection(line: $0.line, reason: $0.reason) }
