@@ -361,6 +361,40 @@ import Testing
         #expect(parsed.skipped.allSatisfy { $0.reason == "navigation" })
     }
 
+    @Test func anAnswersListAtTheMarginDoesNotHideTheQuestionsNumberedAfterIt() throws {
+        // "1. **map:**" and "460. ### …" are items of one Markdown list.
+        let text = """
+            459. ### How do you create polyfills for map and filter?
+
+            The polyfills extend the prototype.
+
+            1.  **map:**
+
+                `Array.prototype.myMap = function (cb) { … }`
+
+            2.  **filter:**
+
+                `Array.prototype.myFilter = function (cb) { … }`
+
+                **[⬆ Back to Top](#table-of-contents)**
+
+            460. ### What is the difference between map and forEach functions?
+
+                 `map` returns a new array.
+
+            461. ### What is a thunk function?
+
+                 A function that delays a value.
+            """
+        let parsed = try parseText(text, name: "bank.md")
+        #expect(parsed.notes.map(\.front) == [
+            "How do you create polyfills for map and filter?",
+            "What is the difference between map and forEach functions?", "What is a thunk function?",
+        ])
+        #expect(parsed.notes[0].back.contains("1.  **map:**") && parsed.notes[0].back.contains("myFilter"))
+        #expect(!parsed.notes[0].back.contains("Back to Top"))
+    }
+
     static let detailsBank = """
         ## Junior Sysadmin
 

@@ -5,7 +5,7 @@ import CCmark
 /// the top-level blocks it gives:
 ///
 /// - **Questions in list items** (`1. ### What is React?` followed by the answer, indented):
-///   a list whose every item opens with a heading is the bank's run of questions, not a list,
+///   a list with items that open with a heading is the bank's run of questions, not a list,
 ///   so each item's blocks are lifted to the top level, in order. The item's first heading is
 ///   the question; headings after it in the same item (`### State`, `#### **createElement:**`)
 ///   are its answer's sub-headings, and so are blocks indented under the last item by fewer
@@ -34,9 +34,12 @@ enum BlockShapes {
                 for item in block.children {
                     guard let first = item.children.first else { continue }
                     let indent = max(first.startColumn - 1, 0)
+                    // An item that does not open with a heading ("1. Mutating methods" numbered on
+                    // by the same list) continues the answer before it.
+                    let opensQuestion = first.isHeading
                     for (k, var child) in item.children.enumerated() {
                         child.indent = indent
-                        if k > 0, child.isHeading { child.isAnswerHeading = true }
+                        if k > 0 || !opensQuestion, child.isHeading { child.isAnswerHeading = true }
                         out.append(child)
                     }
                     continuing = indent
@@ -58,9 +61,11 @@ enum BlockShapes {
         return out
     }
 
-    /// A list every item of which starts with a heading.
+    /// A list with an item that starts with a heading: a run of questions, even when an answer
+    /// numbers a list of its own at the margin ("1. **map:**"), which Markdown makes items of the
+    /// same list as the questions after it.
     static func opensItemsWithHeadings(_ list: Block) -> Bool {
-        !list.children.isEmpty && list.children.allSatisfy { $0.children.first?.isHeading == true }
+        list.children.contains { $0.children.first?.isHeading == true }
     }
 
     // MARK: - <details> elements
