@@ -395,6 +395,23 @@ import Testing
         #expect(!parsed.notes[0].back.contains("Back to Top"))
     }
 
+    @Test(arguments: [
+        "<details>\n<summary>What is an unclosed element?</summary>\n\nIts answer runs to the end.",
+        "<details><summary>No closing summary\n\nText.\n\n</details>",
+        "<details>\n<summary><b>Outer?</b></summary>\n\n<details><summary>Inner</summary>\n\nDeep.\n\n</details>\n\nRest.\n\n</details>",
+        "1. ###\n2. ### \n\n   text\n",
+        "<details>\n<summary>Last line?</summary>",
+        "- ### Only one heading item\n\n  Its answer.\n\n  ## Key Points\n",
+    ])
+    func malformedWrappersAreReadWithoutLosingTheirText(text: String) throws {
+        let parsed = try parseText(text, name: "odd.md")
+        // Their text is in a card, or the import says what it left out from line 1 on.
+        let reported = Set(parsed.warnings.compactMap(\.line) + parsed.skipped.map(\.line))
+        #expect(!parsed.notes.isEmpty || reported.contains(1))
+        // An empty heading is no question.
+        for note in parsed.notes { #expect(!note.front.hasSuffix(": ?") && note.front != "?", "\(note.front)") }
+    }
+
     static let detailsBank = """
         ## Junior Sysadmin
 

@@ -325,6 +325,11 @@ struct DocumentRun {
                     stack[0].label = label
                     continue
                 }
+                // A heading with no words (`###` alone) opens nothing.
+                if !IdentityKey.hasContent(label, atLeast: 1) {
+                    stack[stack.count - 1].entries.append(.block(b))
+                    continue
+                }
                 if insideSection, let top = stack.last, top.level < level, Phrases.isAnswerLabel(label) {
                     stack[stack.count - 1].entries.append(.block(b))
                     continue
