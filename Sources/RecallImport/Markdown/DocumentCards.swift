@@ -722,6 +722,7 @@ struct DocumentRun {
                         cards[target].substantive = true
                         last = target
                     } else {
+                        skipped.append(SkippedSection(line: c.line, reason: "no card to join"))
                         warnings.append(ImportWarning(path: input.path, line: c.line,
                                                       message: "skipped \"\(Phrases.cleanLabel(c.label))\" (no card it belongs to)"))
                     }
