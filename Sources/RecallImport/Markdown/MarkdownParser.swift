@@ -19,7 +19,10 @@ enum MarkdownParser {
             result = DocumentCards.parse(blocks, input)
         }
         withExtendedLifetime(document) {}
-        result.skipped += skipped.map { SkippedSection(line: $0.line, reason: $0.reason) }
+        // Obsidian's `<!--SR:…-->` scheduling comments are metadata, like front matter: not a
+        // section that made no card.
+        result.skipped += skipped.filter { !input.lines.line($0.line).hasPrefix("<!--SR:") }
+            .map { SkippedSection(line: $0.line, reason: $0.reason) }
         result.skipped.sort { $0.line < $1.line }
         return result
     }
