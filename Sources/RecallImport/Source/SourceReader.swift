@@ -183,7 +183,8 @@ public struct SourceReader: Sendable {
     }
 
     /// `.csv`/`.tsv` are delimited; `.txt` is Markdown unless it starts with Anki's text
-    /// export headers (`#separator:`, `#html:`, …); other extensions give `nil`.
+    /// export headers (`#separator:`, `#html:`, …) or is a table as Anki exports it
+    /// (`DelimitedParser.looksLikeTable`); other extensions give `nil`.
     static func format(path: String, text: String) -> SourceFormat? {
         switch (lastComponent(path) as NSString).pathExtension.lowercased() {
         case "md", "markdown": return .markdown
@@ -193,7 +194,8 @@ public struct SourceReader: Sendable {
             for header in DelimitedParser.headerNames where firstLine.hasPrefix("#" + header + ":") {
                 return .delimited
             }
-            return .markdown
+            // Anki's "Notes in Plain Text" without headers (older versions, or headers removed).
+            return DelimitedParser.looksLikeTable(text) ? .delimited : .markdown
         default: return nil
         }
     }
