@@ -36,4 +36,33 @@ import Testing
             #expect(!text.contains("<!--SR") && !text.contains("#course/"), "\(text)")
         }
     }
+
+    @Test func aFolderOfOneQuestionFilesKeepsProgressWhenItsFilesAreEdited() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let closure = "# What is a closure?\n\nA function with the variables it captured.\n"
+        try write("---\ntitle: Installing recall\n---\n\nBuild it with SwiftPM.\n\n## Linux\n\nswift build\n",
+                  to: sandbox.path("site/docs/install.md"))
+        try write(closure, to: sandbox.path("site/docs/closure.md"))
+        try write("# Generators\n\nFunctions that `yield` values lazily.\n", to: sandbox.path("site/docs/generators.md"))
+        let first = try sandbox.ok(["import", sandbox.path("site/docs")])
+        #expect(first.contains("3 added"))
+        #expect(try fronts(sandbox) == ["Generators", "Installing recall", "What is a closure?"])
+        let list = try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]])
+        let id = try #require(list.first { $0["front"] as? String == "What is a closure?" }?["short_id"] as? Int).description
+        try sandbox.ok(["answer", id, "good"])
+        // The answer edited: the same card, with its review.
+        try write(closure.replacingOccurrences(of: "captured.", with: "captured from its scope."), to: sandbox.path("site/docs/closure.md"))
+        #expect(try sandbox.ok(["import", sandbox.path("site/docs")]).contains("0 added, 1 updated, 2 unchanged"))
+        let card = try #require(try sandbox.json(["show", id, "--json"]) as? [String: Any])
+        #expect(card["back"] as? String == "A function with the variables it captured from its scope.")
+        #expect((card["reviews"] as? [Any])?.count == 1)
+        // The title edited: the same card again.
+        try write("# What is a closure in Python?\n\nA function with the variables it captured from its scope.\n",
+                  to: sandbox.path("site/docs/closure.md"))
+        #expect(try sandbox.ok(["import", sandbox.path("site/docs")]).contains("0 added, 1 updated, 2 unchanged"))
+        let renamed = try #require(try sandbox.json(["show", id, "--json"]) as? [String: Any])
+        #expect(renamed["front"] as? String == "What is a closure in Python?")
+        #expect((renamed["reviews"] as? [Any])?.count == 1)
+    }
 }

@@ -20,6 +20,8 @@ public struct SourceFile: Sendable, Equatable {
     public var format: SourceFormat
     /// Things noticed while reading (e.g. decoded as Windows-1252).
     public var warnings: [ImportWarning]
+    /// One of a folder of one-question files: the whole file is one note (`OneQuestionFile`).
+    public var isOneQuestion = false
 
     public init(
         path: String, deckName: String, deckIsExplicit: Bool = false, text: String,
@@ -101,14 +103,32 @@ public struct SourceReader: Sendable {
                                       deckName: deck ?? SourceReader.deckName(relativePath: relative),
                                       explicit: deck != nil))
         }
+        Self.markOneQuestionFiles(&files)
         return files
+    }
+
+    /// A folder whose Markdown files are mostly one question each (a single title, no sibling
+    /// questions, no card syntax: a documentation site or a note vault) is read a file a note,
+    /// its title the front (`OneQuestionFile`). Decided by the structure of the files; the
+    /// files of another shape in it are read as usual.
+    static func markOneQuestionFiles(_ files: inout [SourceFile]) {
+        let markdown = files.indices.filter { files[$0].format == .markdown }
+        guard markdown.count >= 2 else { return }
+        let shaped = markdown.filter { OneQuestionFile.shape(files[$0]) != nil }
+        guard shaped.count * 2 > markdown.count else { return }
+        for index in shaped { files[index].isOneQuestion = true }
     }
 
     /// Parses one file by its format.
     public func parse(_ file: SourceFile) throws(ImportError) -> ParsedSource {
         var parsed: ParsedSource
         switch file.format {
-        case .markdown: parsed = try MarkdownParser.parse(file)
+        case .markdown:
+            if file.isOneQuestion, let one = OneQuestionFile.parse(file) {
+                parsed = one
+            } else {
+                parsed = try MarkdownParser.parse(file)
+            }
         case .delimited: parsed = try DelimitedParser.parse(file)
         }
         parsed.warnings = file.warnings + parsed.warnings

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import RecallImport
+
+/// Issue 11: a folder of one-question files (documentation sites, note vaults) gives one card
+/// per file, its title the front and the rest of the file the back.
+@Suite struct OneQuestionFolderTests {
+    static let install = """
+        ---
+        title: "Installing recall"
+        sidebar_position: 2
+        ---
+        <!-- generated from docs.yml -->
+
+        Build it with SwiftPM.
+
+        ## Linux
+
+        ```sh
+        swift build -c release
+        ```
+
+        ## macOS
+
+        Use Xcode 16 or later.
+        """
+
+    static let closure = """
+        # What is a closure?
+
+        A function together with the variables it captured.
+
+        ## Example
+
+        `make_counter()` returns one.
+        """
+
+    static let generators = """
+        # Generators
+
+        Functions that `yield` values lazily.
+        """
+
+    static let bank = """
+        # Concurrency bank
+
+        ## What is a mutex?
+
+        A lock.
+
+        ## What is a semaphore?
+
+        A counter.
+        """
+
+    func read(_ files: [String: String]) throws -> [String: ParsedSource] {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        for (name, text) in files { try dir.write(name, text) }
+        let reader = SourceReader()
+        var result: [String: ParsedSource] = [:]
+        for file in try reader.read(dir.path) {
+            result[String(file.path.dropFirst(dir.path.count + 1))] = try reader.parse(file)
+        }
+        return result
+    }
+
+    @Test func eachFileIsOneNoteWithItsTitleAsTheFront() throws {
+        let parsed = try read(["docs/install.md": Self.install, "docs/closure.md": Self.closure,
+                               "docs/lang/generators.md": Self.generators, "docs/bank.md": Self.bank])
+        let install = try #require(parsed["docs/install.md"]?.notes)
+        #expect(install.map(\.front) == ["Installing recall"])
+        #expect(install.map(\.line) == [2])
+        #expect(install[0].back == "Build it with SwiftPM.\n\n## Linux\n\n```sh\nswift build -c release\n```\n\n## macOS\n\nUse Xcode 16 or later.")
+        #expect(parsed["docs/install.md"]?.skipped.map(\.line) == [5])
+        #expect(parsed["docs/closure.md"]?.notes.map(\.front) == ["What is a closure?"])
+        #expect(parsed["docs/closure.md"]?.notes.first?.back == "A function together with the variables it captured.\n\n## Example\n\n`make_counter()` returns one.")
+        #expect(parsed["docs/lang/generators.md"]?.notes.map(\.front) == ["Generators"])
+        #expect(parsed["docs/lang/generators.md"]?.notes.first?.back == "Functions that `yield` values lazily.")
+        // A question bank among them is read as a bank.
+        #expect(parsed["docs/bank.md"]?.notes.map(\.front) == ["What is a mutex?", "What is a semaphore?"])
+    }
+
+    @Test func aFolderOfQuestionBanksIsReadFileByFileAsBefore() throws {
+        let other = Self.bank.replacingOccurrences(of: "mutex", with: "monitor")
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        try dir.write("a.md", Self.bank)
+        try dir.write("b.md", other)
+        try dir.write("c.md", Self.generators)
+        let files = try SourceReader().read(dir.path)
+        #expect(files.allSatisfy { !$0.isOneQuestion })
+    }
+
+    @Test func aNoteWithExplicitCardsIsNotOneQuestion() throws {
+        let parsed = try read(["vault/a.md": Self.closure, "vault/b.md": Self.generators,
+                               "vault/cards.md": "# Capitals\n\nFrance :: Paris\nPeru :: Lima\n"])
+        #expect(parsed["vault/cards.md"]?.notes.map(\.front) == ["France", "Peru"])
+        #expect(parsed["vault/a.md"]?.notes.map(\.front) == ["What is a closure?"])
+    }
+
+    @Test func theFrontMatterTitleIsReadUnquoted() {
+        #expect(OneQuestionFile.frontMatterTitle("---\ntitle: 'A: B'\n---\nx")?.text == "A: B")
+        #expect(OneQuestionFile.frontMatterTitle("---\nid: 3\ntitle: Plain\n---\n")?.line == 3)
+        #expect(OneQuestionFile.frontMatterTitle("---\nid: 3\n---\ntitle: not front matter\n") == nil)
+        #expect(OneQuestionFile.frontMatterTitle("title: x\n") == nil)
+    }
+}
