@@ -19,6 +19,9 @@ struct ImportRun {
         var fileDeck: String
         /// Parts of the file that made no card, and why (navigation: tables of contents, badges…).
         var skipped: [SkippedSection] = []
+        /// The number of notes, when the file was not parsed (an unchanged bank, `ImportFingerprint`).
+        var recordedNoteCount: Int?
+        var noteCount: Int { recordedNoteCount ?? drafts.count }
 
         init(key: String, deck: String, deckIsExplicit: Bool = false, drafts: [NoteDraft], path: String? = nil) {
             self.key = key
@@ -43,6 +46,10 @@ struct ImportRun {
     /// `--yes`: a prune that looks like an accident (an emptied bank, or many cards with
     /// history at once) goes ahead. Without it such a prune is refused and nothing changes.
     var pruneConfirmed = false
+
+    /// The one file of this import, fingerprinted before it was read: an unchanged bank is
+    /// recognised next time without parsing it (`ImportFingerprint`).
+    var fingerprint: ImportFingerprint.Input?
 
     /// A prune deleting more cards with review history than this at once asks for `--yes`.
     static let largePruneWithHistory = 50
@@ -317,11 +324,51 @@ struct ImportRun {
                 guard let path = source.path, try store.setting(Self.sourcePathSetting + source.key) != path else { continue }
                 try store.setSetting(Self.sourcePathSetting + source.key, path)
             }
+            if let fingerprint {
+                try recordFingerprint(fingerprint, in: store, plan: plan, notices: notices, missingCards: missingCards.count)
+            }
             return counts
         }
         phases.mark("write")
         return Outcome(sources: sources, notices: notices, decks: try decks(in: store, plan: plan),
                        plan: plan, missingNotes: missingNotes, missingCards: missingCards, counts: counts)
+    }
+
+    /// Records what the next import of this one file can be recognised by, when this import
+    /// left nothing unsaid (no warning, notice or missing note: a full re-import of the same
+    /// bytes then changes nothing and says only "unchanged"); otherwise forgets any earlier one.
+    private func recordFingerprint(_ input: ImportFingerprint.Input, in store: Store, plan: ImportPlan,
+                                   notices: [String], missingCards: Int) throws(StoreError) {
+        guard sources.count == 1, let source = sources.first, folderPrefixes.isEmpty, !source.drafts.isEmpty,
+              warnings.isEmpty, notices.isEmpty, plan.missing.isEmpty, missingCards == 0 else {
+            try store.removeSetting(ImportFingerprint.settingPrefix + input.path)
+            return
+        }
+        let signature = try store.importSignature(ofSource: source.key)
+        try ImportFingerprint(input, key: source.key, store: signature.digest, notes: source.drafts.count,
+                              skipped: source.skipped).record(for: input, in: store)
+    }
+
+    /// The outcome of re-importing the fingerprinted file, without reading it, when it and the
+    /// store's notes from it are exactly as the last import left them (`ImportFingerprint`);
+    /// nil otherwise (then the file is read and planned as usual).
+    mutating func unchangedOutcome(store: Store, deck: String?) throws -> Outcome? {
+        guard let input = fingerprint, let recorded = try ImportFingerprint.recorded(for: input, in: store) else { return nil }
+        // The source key as a full import resolves it (an import of a longer path since may have taken it).
+        let fileDeck = deck ?? SourceReader.deckName(forFile: input.path)
+        sources = [Source(key: (input.path as NSString).lastPathComponent, deck: fileDeck, deckIsExplicit: deck != nil,
+                          drafts: [], path: input.path)]
+        var notices: [String] = []
+        try resolveKeys(in: store, notices: &notices)
+        guard notices.isEmpty, sources[0].key == recorded.key else { return nil }
+        let signature = try store.importSignature(ofSource: recorded.key)
+        guard FNV64.hex(signature.digest) == recorded.store, signature.ids.count == recorded.notes else { return nil }
+        sources[0].recordedNoteCount = recorded.notes
+        sources[0].skipped = recorded.skipped.map { SkippedSection(line: $0.line, reason: $0.reason) }
+        var decks: [String: [String]] = [:]
+        if let stored = try store.deckName(ofNotesFromSource: recorded.key) { decks[recorded.key] = [stored] }
+        return Outcome(sources: sources, notices: [], decks: decks, plan: ImportPlan(unchanged: signature.ids.map(String.init)),
+                       missingNotes: [], missingCards: [], counts: ImportCounts())
     }
 
     /// Refuses a prune that is more likely an accident than a wish (issue 14): a bank that

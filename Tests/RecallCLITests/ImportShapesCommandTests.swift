@@ -65,4 +65,93 @@ import Testing
         #expect(renamed["front"] as? String == "What is a closure in Python?")
         #expect((renamed["reviews"] as? [Any])?.count == 1)
     }
+
+    // MARK: - Re-import of an unchanged bank (ImportFingerprint)
+
+    static let headingBank = """
+        # Bank
+
+        ## Table of Contents
+
+        - [What is a mutex?](#what-is-a-mutex)
+
+        ## What is a mutex?
+
+        A lock.
+
+        ## What is a semaphore?
+
+        A counter.
+
+        ## What is a deadlock?
+
+        Waiting forever.
+        """
+
+    static let settled = "unchanged: settled without reading the file"
+
+    func timedImport(_ sandbox: RecallSandbox, _ arguments: [String]) throws -> RunResult {
+        let result = try sandbox.run(["import"] + arguments, environment: ["RECALL_TIMINGS": "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return result
+    }
+
+    @Test func anUnchangedBankIsSettledWithoutReadingItAndSaysWhatAFullReimportSays() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("bank.md")
+        try write(Self.headingBank, to: path)
+        let first = try timedImport(sandbox, [path])
+        #expect(!first.stderr.contains(Self.settled))
+        // Other options: read in full (and fingerprinted with them); the same again: settled.
+        for arguments in [[path, "--prune"], [path, "--prune", "--json"]] {
+            let full = try timedImport(sandbox, arguments + (arguments.contains("--json") ? ["--deck", "bank"] : []))
+            let quick = try timedImport(sandbox, arguments + (arguments.contains("--json") ? ["--deck", "bank"] : []))
+            #expect(!full.stderr.contains(Self.settled))
+            #expect(quick.stderr.contains(Self.settled))
+            #expect(quick.stdout == full.stdout)
+        }
+        let again = try timedImport(sandbox, [path, "--prune"])
+        #expect(again.stdout.contains("imported bank.md → deck \"bank\": 3 notes; 1 part made no card (1 navigation)"))
+        #expect(again.stdout.contains("0 added, 0 updated, 3 unchanged, 0 missing from source"))
+    }
+
+    @Test func anEditedFileOrAStoreChangedSinceIsReadInFull() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("bank.md")
+        try write(Self.headingBank, to: path)
+        try sandbox.ok(["import", path])
+        #expect(try timedImport(sandbox, [path]).stderr.contains(Self.settled))
+        // The file edited.
+        try write(Self.headingBank.replacingOccurrences(of: "A counter.", with: "A counter of permits."), to: path)
+        let edited = try timedImport(sandbox, [path])
+        #expect(!edited.stderr.contains(Self.settled))
+        #expect(edited.stdout.contains("0 added, 1 updated, 2 unchanged"))
+        #expect(try timedImport(sandbox, [path]).stderr.contains(Self.settled))
+        // A card edited in recall: read in full (and what a full re-import says of it).
+        try sandbox.ok(["edit", "1", "--back", "A lock, edited here."], environment: ["RECALL_NOW": "2026-11-26T12:00:00Z"])
+        let afterEdit = try timedImport(sandbox, [path])
+        #expect(!afterEdit.stderr.contains(Self.settled))
+        #expect(afterEdit.stdout.contains("0 added, 0 updated, 3 unchanged"))
+        // A card deleted in recall: the full re-import brings it back; settled would not have.
+        #expect(try timedImport(sandbox, [path]).stderr.contains(Self.settled))
+        try sandbox.ok(["rm", "2"])
+        let afterDelete = try timedImport(sandbox, [path])
+        #expect(!afterDelete.stderr.contains(Self.settled))
+        #expect(afterDelete.stdout.contains("1 added, 0 updated, 2 unchanged"))
+        // Another --deck: read in full.
+        #expect(!(try timedImport(sandbox, [path, "--deck", "Other"])).stderr.contains(Self.settled))
+    }
+
+    @Test func aBankThatLeftSomethingUnsaidIsNeverSettledQuickly() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("go.md")
+        try write("Q: What is a goroutine?\nA: A lightweight thread.\n\nA: Stray.\n", to: path)
+        try sandbox.ok(["import", path])
+        let again = try timedImport(sandbox, [path])
+        #expect(!again.stderr.contains(Self.settled))
+        #expect(again.stdout.contains("go.md:4: answer without a question"))
+    }
 }

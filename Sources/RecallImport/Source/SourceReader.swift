@@ -53,6 +53,11 @@ public struct SourceFile: Sendable, Equatable {
 public struct SkippedSection: Sendable, Equatable {
     public var line: Int
     public var reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
 }
 
 public struct ParsedSource: Sendable, Equatable {
@@ -153,6 +158,12 @@ public struct SourceReader: Sendable {
     }
 
     // MARK: - Files
+
+    /// The bytes of a regular file, as an import reads them; nil when it cannot be read.
+    public static func fileBytes(_ path: String) -> [UInt8]? { contents(of: path) }
+
+    /// The deck a file imported on its own is named after (`lang/go.md` → `go`).
+    public static func deckName(forFile path: String) -> String { deckName(relativePath: lastComponent(path)) }
 
     /// The bytes of a regular file, read straight into one array (a large bank is read once,
     /// not into `Data` and then copied); nil when it cannot be opened or read.
