@@ -49,7 +49,8 @@ struct ImportFingerprint: Codable, Equatable {
 
         /// Nil for anything but one regular, readable file, or when the binary is unknown.
         init?(path: String, deck: String?, prune: Bool) {
-            guard let binary = ImportFingerprint.binaryIdentity() else { return nil }
+            let ext = (path as NSString).pathExtension.lowercased()
+            guard SourceReader.extensions.contains(ext), let binary = ImportFingerprint.binaryIdentity() else { return nil }
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             guard let digest = ImportFingerprint.digest(ofFile: absolute) else { return nil }
             self.path = absolute

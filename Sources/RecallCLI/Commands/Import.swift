@@ -77,7 +77,9 @@ struct Import: ParsableCommand {
             // An unchanged bank whose notes are as the last import left them: its outcome is known.
             var quick = importRun
             if let outcome = try { () throws -> ImportRun.Outcome? in
-                guard quick.fingerprint != nil else { return nil }
+                // Only a store that exists can hold a fingerprint; bad input must not create one.
+                let store = Store.resolvePath(option: storeOptions.db, environment: ProcessInfo.processInfo.environment)
+                guard quick.fingerprint != nil, FileManager.default.fileExists(atPath: store) else { return nil }
                 let context = try Context(storeOptions)
                 return try quick.unchangedOutcome(store: context.store, deck: deck)
             }() {
