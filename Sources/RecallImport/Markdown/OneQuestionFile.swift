@@ -17,8 +17,12 @@ enum OneQuestionFile {
         var headingLine: Int?
     }
 
+    /// A page of documentation or a note is far below this; a file above it is a bank, and
+    /// is not parsed twice to find out.
+    static let largestPage = 1 << 20
+
     static func shape(_ file: SourceFile) -> Shape? {
-        guard file.format == .markdown else { return nil }
+        guard file.format == .markdown, file.text.utf8.count <= largestPage else { return nil }
         let text = MarkdownParser.withoutFrontMatter(file.text)
         let input = MarkdownInput(path: file.path, deck: file.deckName, lines: SourceLines(text))
         guard let document = CmarkDocument(text) else { return nil }
