@@ -199,6 +199,14 @@ import Testing
                 == ["rust.md:5: read as text, not as a card: the document's cards are its 3 questions"])
     }
 
+    @Test func oneDoubleColonUnderOneQuestionIsTextOfItsAnswer() throws {
+        let parsed = try parseText("# Haskell\n\n## How is a function's type written?\n\nLike this: f :: Int -> Int\n",
+                                   name: "hs.md")
+        #expect(parsed.notes.map(\.front) == ["How is a function's type written?"])
+        #expect(parsed.notes[0].back == "Like this: f :: Int -> Int")
+        #expect(parsed.warnings.map(\.description) == ["hs.md:5: read as text, not as a card: the document's one question is its card"])
+    }
+
     @Test func doubleColonCardsUnderAHeadingAreStillTheDocumentsCards() throws {
         let parsed = try parseText("# Vocabulary\n\ndog :: der Hund\ncat :: die Katze\n\nhouse :: das Haus\n")
         #expect(parsed.notes.map(\.front) == ["dog", "house"] || parsed.notes.map(\.front) == ["dog", "cat", "house"])

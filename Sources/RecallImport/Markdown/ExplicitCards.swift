@@ -34,16 +34,19 @@ enum ExplicitCards {
         let explicit = ParsedSource(notes: parser.notes, warnings: parser.warnings)
         if parser.sawBlockMarker || obsidian { return explicit }
         // Only one-line syntaxes (`front :: back`, `{{c1::…}}`, `==highlight==`): they are the
-        // document's card syntax unless its structure holds more questions than they make
-        // (one `::` in the prose of a question bank). Then the questions win, and each line
-        // that would have been a card is named in a warning, so nothing is lost unsaid.
+        // document's card syntax when nothing else in it is a card, or when they repeat (two
+        // or more) and make at least as many cards as its structure. Otherwise (one `::` in
+        // the prose of a question bank) the questions win, and each line that would have been
+        // a card is named in a warning, so nothing is lost unsaid.
         let document = DocumentCards.parse(blocks, input)
-        guard document.notes.count > explicit.notes.count else { return explicit }
+        let explicitWins = document.notes.isEmpty
+            || explicit.notes.count >= 2 && explicit.notes.count >= document.notes.count
+        guard !explicitWins else { return explicit }
         var result = document
-        let questions = document.notes.count == 1 ? "1 question" : "\(document.notes.count) questions"
+        let reason = document.notes.count == 1
+            ? "the document's one question is its card" : "the document's cards are its \(document.notes.count) questions"
         result.warnings = parser.warnings + document.warnings + explicit.notes.map {
-            ImportWarning(path: input.path, line: $0.line,
-                          message: "read as text, not as a card: the document's cards are its \(questions)")
+            ImportWarning(path: input.path, line: $0.line, message: "read as text, not as a card: " + reason)
         }
         return result
     }
