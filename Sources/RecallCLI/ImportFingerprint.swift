@@ -93,23 +93,44 @@ struct ImportFingerprint: Codable, Equatable {
 
     // MARK: - Digests
 
-    /// The size and a 64-bit digest of a regular file's bytes (eight bytes at a time: 40 MB in
-    /// a few milliseconds); nil when it cannot be read.
+    /// The size and a 64-bit digest of a regular file's bytes, read a megabyte at a time and
+    /// hashed eight bytes at a time (40 MB in a few milliseconds, without holding the file);
+    /// nil when it cannot be read.
     static func digest(ofFile path: String) -> (size: Int, hex: String)? {
-        guard let bytes = SourceReader.fileBytes(path) else { return nil }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
-        bytes.withUnsafeBytes { raw in
-            let words = raw.count / 8
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 8)
+        defer { buffer.deallocate() }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var size = 0
+        while true {
+            // Fill the buffer: only the last one may be short, so words never straddle two.
+            var filled = 0
+            while filled < chunk {
+                guard let base = buffer.baseAddress else { return nil }
+                let got = read(descriptor, base + filled, chunk - filled)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    return nil
+                }
+                if got == 0 { break }
+                filled += got
+            }
+            let words = filled / 8
             for i in 0..<words {
-                let word = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-                hash = (hash ^ word) &* 0x100_0000_01b3
+                hash = (hash ^ buffer.load(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01b3
                 hash ^= hash >> 29
             }
-            for i in (words * 8)..<raw.count {
-                hash = (hash ^ UInt64(raw[i])) &* 0x100_0000_01b3
-            }
+            for i in (words * 8)..<filled { hash = (hash ^ UInt64(buffer[i])) &* 0x100_0000_01b3 }
+            size += filled
+            if filled < chunk { break }
         }
-        return (bytes.count, FNV64.hex(hash))
+        hash = (hash ^ UInt64(size)) &* 0x100_0000_01b3
+        return (size, FNV64.hex(hash))
     }
 
     /// The running recall binary's size and modification time: a rebuilt recall may read the

@@ -159,9 +159,6 @@ public struct SourceReader: Sendable {
 
     // MARK: - Files
 
-    /// The bytes of a regular file, as an import reads them; nil when it cannot be read.
-    public static func fileBytes(_ path: String) -> [UInt8]? { contents(of: path) }
-
     /// The deck a file imported on its own is named after (`lang/go.md` → `go`).
     public static func deckName(forFile path: String) -> String { deckName(relativePath: lastComponent(path)) }
 
