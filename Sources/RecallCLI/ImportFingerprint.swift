@@ -52,7 +52,7 @@ struct ImportFingerprint: Codable, Equatable {
             let ext = (path as NSString).pathExtension.lowercased()
             guard SourceReader.extensions.contains(ext), let binary = ImportFingerprint.binaryIdentity() else { return nil }
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-            guard let digest = ImportFingerprint.digest(ofFile: absolute) else { return nil }
+            guard let digest = FileDigest.ofFile(absolute) else { return nil }
             self.path = absolute
             self.size = digest.size
             self.digest = digest.hex
@@ -67,9 +67,11 @@ struct ImportFingerprint: Codable, Equatable {
         }
     }
 
-    init(_ input: Input, key: String, store: UInt64, notes: Int, skipped: [SkippedSection]) {
-        size = input.size
-        digest = input.digest
+    /// `file`: the digest of the bytes this import parsed (the file may have changed since
+    /// `input` was taken; the record must say what the store now reflects).
+    init(_ input: Input, file: FileDigest, key: String, store: UInt64, notes: Int, skipped: [SkippedSection]) {
+        size = file.size
+        digest = file.hex
         deck = input.deck
         prune = input.prune
         binary = input.binary
@@ -92,46 +94,6 @@ struct ImportFingerprint: Codable, Equatable {
     }
 
     // MARK: - Digests
-
-    /// The size and a 64-bit digest of a regular file's bytes, read a megabyte at a time and
-    /// hashed eight bytes at a time (40 MB in a few milliseconds, without holding the file);
-    /// nil when it cannot be read.
-    static func digest(ofFile path: String) -> (size: Int, hex: String)? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        let chunk = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 8)
-        defer { buffer.deallocate() }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var size = 0
-        while true {
-            // Fill the buffer: only the last one may be short, so words never straddle two.
-            var filled = 0
-            while filled < chunk {
-                guard let base = buffer.baseAddress else { return nil }
-                let got = read(descriptor, base + filled, chunk - filled)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    return nil
-                }
-                if got == 0 { break }
-                filled += got
-            }
-            let words = filled / 8
-            for i in 0..<words {
-                hash = (hash ^ buffer.load(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01b3
-                hash ^= hash >> 29
-            }
-            for i in (words * 8)..<filled { hash = (hash ^ UInt64(buffer[i])) &* 0x100_0000_01b3 }
-            size += filled
-            if filled < chunk { break }
-        }
-        hash = (hash ^ UInt64(size)) &* 0x100_0000_01b3
-        return (size, FNV64.hex(hash))
-    }
 
     /// The running recall binary's size and modification time: a rebuilt recall may read the
     /// same file differently, so its fingerprints do not carry over.

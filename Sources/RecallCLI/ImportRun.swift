@@ -19,6 +19,8 @@ struct ImportRun {
         var fileDeck: String
         /// Parts of the file that made no card, and why (navigation: tables of contents, badges…).
         var skipped: [SkippedSection] = []
+        /// The digest of the bytes parsed, when the file was read from disk.
+        var digest: FileDigest?
         /// The number of notes, when the file was not parsed (an unchanged bank, `ImportFingerprint`).
         var recordedNoteCount: Int?
         var noteCount: Int { recordedNoteCount ?? drafts.count }
@@ -75,6 +77,7 @@ struct ImportRun {
             }
             try add(file, key: key)
             sources[sources.count - 1].path = URL(fileURLWithPath: file.path).standardizedFileURL.path
+            sources[sources.count - 1].digest = file.digest
         }
     }
 
@@ -339,13 +342,13 @@ struct ImportRun {
     /// bytes then changes nothing and says only "unchanged"); otherwise forgets any earlier one.
     private func recordFingerprint(_ input: ImportFingerprint.Input, in store: Store, plan: ImportPlan,
                                    notices: [String], missingCards: Int) throws(StoreError) {
-        guard sources.count == 1, let source = sources.first, folderPrefixes.isEmpty, !source.drafts.isEmpty,
-              warnings.isEmpty, notices.isEmpty, plan.missing.isEmpty, missingCards == 0 else {
+        guard sources.count == 1, let source = sources.first, let parsed = source.digest, folderPrefixes.isEmpty,
+              !source.drafts.isEmpty, warnings.isEmpty, notices.isEmpty, plan.missing.isEmpty, missingCards == 0 else {
             try store.removeSetting(ImportFingerprint.settingPrefix + input.path)
             return
         }
         let signature = try store.importSignature(ofSource: source.key)
-        try ImportFingerprint(input, key: source.key, store: signature.digest, notes: source.drafts.count,
+        try ImportFingerprint(input, file: parsed, key: source.key, store: signature.digest, notes: source.drafts.count,
                               skipped: source.skipped).record(for: input, in: store)
     }
 

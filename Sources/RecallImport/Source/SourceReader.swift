@@ -22,6 +22,8 @@ public struct SourceFile: Sendable, Equatable {
     public var warnings: [ImportWarning]
     /// One of a folder of one-question files: the whole file is one note (`OneQuestionFile`).
     public var isOneQuestion = false
+    /// The digest of the bytes this file was decoded from, when it was read from disk.
+    public var digest: FileDigest?
 
     public init(
         path: String, deckName: String, deckIsExplicit: Bool = false, text: String,
@@ -206,8 +208,10 @@ public struct SourceReader: Sendable {
                                           message: "decoded as Windows-1252 (invalid UTF-8 at line \(line))"))
         }
         let format = SourceReader.format(path: path, text: decoded.text) ?? .markdown
-        return SourceFile(path: path, deckName: deckName, deckIsExplicit: explicit, text: decoded.text,
-                          format: format, warnings: warnings)
+        var file = SourceFile(path: path, deckName: deckName, deckIsExplicit: explicit, text: decoded.text,
+                              format: format, warnings: warnings)
+        file.digest = FileDigest.of(bytes)
+        return file
     }
 
     /// `.csv`/`.tsv` are delimited; `.txt` is Markdown unless it starts with Anki's text
