@@ -104,5 +104,9 @@ import Testing
         #expect(OneQuestionFile.frontMatterTitle("---\nid: 3\ntitle: Plain\n---\n")?.line == 3)
         #expect(OneQuestionFile.frontMatterTitle("---\nid: 3\n---\ntitle: not front matter\n") == nil)
         #expect(OneQuestionFile.frontMatterTitle("title: x\n") == nil)
+        // Nested keys are not the page's title; Hugo's TOML front matter is read too.
+        #expect(OneQuestionFile.frontMatterTitle("---\nseo:\n  title: Nested\ntitle: Page\n---\n")?.text == "Page")
+        #expect(OneQuestionFile.frontMatterTitle("+++\ntitle = \"Hugo page\"\ndate = 2024-01-01\n+++\nBody\n")?.text == "Hugo page")
+        #expect(MarkdownParser.withoutFrontMatter("+++\ntitle = \"T\"\n+++\nBody\n") == "\n\n\nBody\n")
     }
 }

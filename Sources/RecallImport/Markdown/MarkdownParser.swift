@@ -31,17 +31,20 @@ enum MarkdownParser {
     /// sites and note vaults write) turned into blank lines: metadata, not content, and the
     /// line numbers of everything after it stay as they are.
     static func withoutFrontMatter(_ text: String) -> String {
-        guard text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return text }
+        // YAML between `---` lines; TOML between `+++` lines (Hugo).
+        let toml = text.hasPrefix("+++\n") || text.hasPrefix("+++\r\n")
+        guard toml || text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return text }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count > 2 else { return text }
         for k in 1..<min(lines.count, 200) {
             let line = lines[k].trimmingCharacters(in: .whitespaces)
-            if line == "---" || line == "..." {
+            if toml ? line == "+++" : line == "---" || line == "..." {
                 for n in 0...k { lines[n] = "" }
                 return lines.joined(separator: "\n")
             }
             // Front matter is `key: value` lines, list items and indented continuations.
             let first = lines[k].first
+            if toml { continue }
             if !(line.isEmpty || line.contains(":") || first == " " || first == "-" || first == "#") { return text }
         }
         return text

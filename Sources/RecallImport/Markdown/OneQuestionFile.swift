@@ -90,16 +90,20 @@ enum OneQuestionFile {
         return parsed
     }
 
-    /// `title:` in a YAML front matter block at the top of the file, unquoted, with its line.
+    /// `title:` in a YAML front matter block at the top of the file (`title = …` in Hugo's TOML
+    /// one), unquoted, with its line.
     static func frontMatterTitle(_ text: String) -> (text: String, line: Int)? {
-        guard text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return nil }
+        let toml = text.hasPrefix("+++\n") || text.hasPrefix("+++\r\n")
+        guard toml || text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return nil }
         var number = 1
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().prefix(200) {
             number += 1
             let trimmed = line.trimmed
-            if trimmed == "---" || trimmed == "..." { return nil }
-            guard line.hasPrefix("title:") else { continue }
-            var value = line.dropFirst("title:".count).trimmed[...]
+            if toml ? trimmed == "+++" : trimmed == "---" || trimmed == "..." { return nil }
+            let key = line.prefix(while: { $0 != ":" && $0 != "=" })
+            guard key.trimmed == "title", key.count < line.count, line[key.endIndex] == (toml ? "=" : ":"),
+                  toml || key == "title" else { continue }
+            var value = line[line.index(after: key.endIndex)...].trimmed[...]
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
                 value = value.dropFirst().dropLast()
             }
