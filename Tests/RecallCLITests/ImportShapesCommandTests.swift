@@ -64,6 +64,9 @@ import Testing
         let renamed = try #require(try sandbox.json(["show", id, "--json"]) as? [String: Any])
         #expect(renamed["front"] as? String == "What is a closure in Python?")
         #expect((renamed["reviews"] as? [Any])?.count == 1)
+        // One file imported on its own is the same note as with its folder.
+        let alone = try sandbox.ok(["import", sandbox.path("site/docs/install.md")])
+        #expect(alone.contains("0 added, 0 updated, 1 unchanged, 0 missing from source"))
     }
 
     // MARK: - Re-import of an unchanged bank (ImportFingerprint)

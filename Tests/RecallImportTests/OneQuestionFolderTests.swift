@@ -81,6 +81,23 @@ import Testing
         #expect(parsed["docs/bank.md"]?.notes.map(\.front) == ["What is a mutex?", "What is a semaphore?"])
     }
 
+    @Test func aFileImportedAloneIsReadAsWithItsFolder() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let install = try dir.write("docs/install.md", Self.install)
+        try dir.write("docs/closure.md", Self.closure)
+        let alone = try SourceReader().read(install)
+        #expect(alone.first?.isOneQuestion == true)
+        #expect(try SourceReader().parse(alone[0]).notes.map(\.front) == ["Installing recall"])
+        // Beside question banks it is read as before.
+        let other = try TemporaryDirectory()
+        defer { other.cleanUp() }
+        let lone = try other.write("banks/install.md", Self.install)
+        try other.write("banks/a.md", Self.bank)
+        try other.write("banks/b.md", Self.bank)
+        #expect(try SourceReader().read(lone).first?.isOneQuestion == false)
+    }
+
     @Test func aFolderOfQuestionBanksIsReadFileByFileAsBefore() throws {
         let other = Self.bank.replacingOccurrences(of: "mutex", with: "monitor")
         let dir = try TemporaryDirectory()

@@ -98,8 +98,10 @@ public struct SourceReader: Sendable {
         if !isDirectory.boolValue {
             let ext = (SourceReader.lastComponent(path) as NSString).pathExtension.lowercased()
             guard SourceReader.extensions.contains(ext) else { throw .unsupportedFileType(path: path) }
-            return [try readFile(path, deckName: deck ?? SourceReader.deckName(relativePath: SourceReader.lastComponent(path)),
-                                 explicit: deck != nil)]
+            var file = try readFile(path, deckName: deck ?? SourceReader.deckName(relativePath: SourceReader.lastComponent(path)),
+                                    explicit: deck != nil)
+            file.isOneQuestion = isOneQuestionAmongSiblings(file)
+            return [file]
         }
         let relativePaths = SourceReader.filesBelow(path)
         guard !relativePaths.isEmpty else { throw .emptyDirectory(path: path) }
@@ -113,6 +115,29 @@ public struct SourceReader: Sendable {
         Self.markOneQuestionFiles(&files)
         return files
     }
+
+    /// A file imported on its own is read as it is read with its folder: as one question when
+    /// it is one and so are most Markdown files beside it (at most `siblingLimit` of them are
+    /// looked at), so that importing it alone or with its folder gives the same note.
+    func isOneQuestionAmongSiblings(_ file: SourceFile) -> Bool {
+        guard OneQuestionFile.shape(file) != nil else { return false }
+        let directory = (file.path as NSString).deletingLastPathComponent
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? [])
+            .filter { !$0.hasPrefix(".") && ["md", "markdown"].contains(($0 as NSString).pathExtension.lowercased()) }
+            .sorted().prefix(Self.siblingLimit)
+        let own = SourceReader.lastComponent(file.path)
+        var markdown = 1
+        var shaped = 1
+        for name in names where name != own {
+            let path = directory.isEmpty ? name : directory + "/" + name
+            guard let sibling = try? readFile(path, deckName: "", explicit: false), sibling.format == .markdown else { continue }
+            markdown += 1
+            if OneQuestionFile.shape(sibling) != nil { shaped += 1 }
+        }
+        return markdown >= 2 && shaped * 2 > markdown
+    }
+
+    static let siblingLimit = 200
 
     /// A folder whose Markdown files are mostly one question each (a single title, no sibling
     /// questions, no card syntax: a documentation site or a note vault) is read a file a note,
