@@ -233,7 +233,7 @@ struct MarkerParser {
             let line = ObsidianSyntax.withoutSchedulingComments(raw.drop(while: { $0 == " " || $0 == "\t" }))
             defer { firstLine = false }
             if obsidian, ObsidianSyntax.isTagLine(line) {
-                tagLine(line, at: n)
+                tagLine(line)
                 continue
             }
             if let rest = Self.marker("Q:", line) {
@@ -299,7 +299,7 @@ struct MarkerParser {
         for n in block.startLine..<separator {
             let line = ObsidianSyntax.withoutSchedulingComments(input.lines.line(n))
             if obsidian, ObsidianSyntax.isTagLine(line.trimmed[...]) {
-                tagLine(line.trimmed[...], at: n)
+                tagLine(line.trimmed[...])
                 continue
             }
             question.append(String(line))
@@ -332,14 +332,10 @@ struct MarkerParser {
         return lines.joined(separator: "\n").trimmed
     }
 
-    /// A tag line: a `#flashcards/deck` tag names the deck of the notes after it.
-    private mutating func tagLine(_ line: Substring, at n: Int) {
-        guard let deck = ObsidianSyntax.deck(fromTagLine: line) else { return }
-        if let problem = DeckName.problem(deck) {
-            warnings.append(ImportWarning(path: input.path, line: n, message: "tag deck \(DeckName.quoted(deck)) ignored: \(problem)"))
-        } else {
-            tagDeck = deck
-        }
+    /// A tag line: a `#flashcards/deck` tag names the deck of the notes after it. (A tag's
+    /// letters, digits, `_`, `-` and `/` always make a valid deck name; checked all the same.)
+    private mutating func tagLine(_ line: Substring) {
+        if let deck = ObsidianSyntax.deck(fromTagLine: line), DeckName.problem(deck) == nil { tagDeck = deck }
     }
 
     private func note(front: String, back: String, kind: NoteKind = .basic, line: Int) -> NoteDraft {
