@@ -145,6 +145,16 @@ import Testing
         #expect(parsed.notes.allSatisfy { $0.deck == "aws::dynamo" })
     }
 
+    @Test func aNoteTaggedForThePluginWithoutCardsMakesNoneAndItsTagIsNoText() throws {
+        let parsed = try parseText("#flashcards/aws\n\n# DynamoDB\n\n## What is a partition?\n\nA slice of the table.\n",
+                                   name: "dynamo.md")
+        #expect(parsed.notes.isEmpty)
+        #expect(parsed.warnings.map(\.description) == ["dynamo.md: no cards found"])
+        // Without the tag the same note is read by its structure.
+        #expect(try parseText("# DynamoDB\n\n## What is a partition?\n\nA slice of the table.\n").notes.map(\.front)
+                == ["What is a partition?"])
+    }
+
     @Test func highlightsAreClozesOneCardEach() throws {
         let parsed = try parseText("""
             #flashcards

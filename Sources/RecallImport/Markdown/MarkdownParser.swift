@@ -15,6 +15,10 @@ enum MarkdownParser {
         var result: ParsedSource
         if let explicit = try ExplicitCards.parse(blocks, input) {
             result = explicit
+        } else if ObsidianSyntax.hasFlashcardsTagLine(text) {
+            // A note tagged for Obsidian Spaced Repetition whose cards are not written yet: the
+            // plugin makes none, and its prose (with the tag line) is no card either.
+            result = ParsedSource(notes: [], warnings: [])
         } else {
             result = DocumentCards.parse(blocks, input)
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The line-level pieces of Obsidian Spaced Repetition's card syntax
 /// (https://github.com/st3v3nmw/obsidian-spaced-repetition, docs/flashcards): tag lines that
 /// mark a note as flashcards (`#flashcards`, `#flashcards/deck`), the `<!--SR:…-->` comments
@@ -11,6 +13,31 @@ enum ObsidianSyntax {
         var text = text
         text.makeContiguousUTF8()
         return text.utf8.withContiguousStorageIfAvailable(scanSignal) ?? false
+    }
+
+    /// Whether a line of the text is a tag line with a `#flashcards` tag: a note for the
+    /// plugin, whose cards are only its card syntax (none at all when it has none yet).
+    static func hasFlashcardsTagLine(_ text: String) -> Bool {
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+            let needle = Array("#flashcards".utf8)
+            guard let base = buf.baseAddress else { return false }
+            var offset = 0
+            while offset < buf.count, let hit = memchr(base + offset, Int32(needle[0]), buf.count - offset) {
+                let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+                offset = at + 1
+                guard at + needle.count <= buf.count,
+                      UnsafeBufferPointer(rebasing: buf[at..<(at + needle.count)]).elementsEqual(needle) else { continue }
+                var start = at
+                while start > 0, buf[start - 1] != 10 { start -= 1 }
+                var end = at
+                while end < buf.count, buf[end] != 10 { end += 1 }
+                if isTagLine(UnsafeBufferPointer(rebasing: buf[start..<end])) { return true }
+                offset = end
+            }
+            return false
+        } ?? false
     }
 
     private static func scanSignal(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
