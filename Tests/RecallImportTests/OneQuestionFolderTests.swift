@@ -114,6 +114,10 @@ import Testing
                                "vault/cards.md": "# Capitals\n\nFrance :: Paris\nPeru :: Lima\n"])
         #expect(parsed["vault/cards.md"]?.notes.map(\.front) == ["France", "Peru"])
         #expect(parsed["vault/a.md"]?.notes.map(\.front) == ["What is a closure?"])
+        // Nor is a note tagged for Obsidian Spaced Repetition.
+        let tagged = try read(["vault/a.md": Self.closure, "vault/b.md": Self.generators,
+                               "vault/t.md": "#flashcards\n\n# Tagged\n\nNo cards yet.\n"])
+        #expect(tagged["vault/t.md"]?.notes.isEmpty == true)
     }
 
     @Test func theFrontMatterTitleIsReadUnquoted() {

@@ -32,7 +32,8 @@ enum OneQuestionFile {
     }
 
     private static func shape(_ blocks: [Block], input: MarkdownInput, title: (text: String, line: Int)?) -> Shape? {
-        if blocks.contains(where: { ExplicitCards.isCardSeparator($0, input) }) { return nil }
+        if blocks.contains(where: { ExplicitCards.isCardSeparator($0, input) })
+            || ObsidianSyntax.hasFlashcardsTagLine(input.lines.text) { return nil }
         if ExplicitCards.mightContainMarkers(input.lines.text) {
             var parser = MarkerParser(input: input, obsidian: ObsidianSyntax.hasSignal(input.lines.text))
             for block in blocks { try? parser.feed(block) }
