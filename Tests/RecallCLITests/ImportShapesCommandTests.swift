@@ -71,26 +71,6 @@ import Testing
 
     // MARK: - Re-import of an unchanged bank (ImportFingerprint)
 
-    static let headingBank = """
-        # Bank
-
-        ## Table of Contents
-
-        - [What is a mutex?](#what-is-a-mutex)
-
-        ## What is a mutex?
-
-        A lock.
-
-        ## What is a semaphore?
-
-        A counter.
-
-        ## What is a deadlock?
-
-        Waiting forever.
-        """
-
     static let settled = "unchanged: settled without reading the file"
 
     func timedImport(_ sandbox: RecallSandbox, _ arguments: [String]) throws -> RunResult {
@@ -103,7 +83,7 @@ import Testing
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
         let path = sandbox.path("bank.md")
-        try write(Self.headingBank, to: path)
+        try write(ImportCommandTests.navigationBank, to: path)
         let first = try timedImport(sandbox, [path])
         #expect(!first.stderr.contains(Self.settled))
         // Other options: read in full (and fingerprinted with them); the same again: settled.
@@ -115,7 +95,7 @@ import Testing
             #expect(quick.stdout == full.stdout)
         }
         let again = try timedImport(sandbox, [path, "--prune"])
-        #expect(again.stdout.contains("imported bank.md → deck \"bank\": 3 notes; 1 part made no card (1 navigation)"))
+        #expect(again.stdout.contains("imported bank.md → deck \"bank\": 3 notes; 3 parts made no card (3 navigation)"))
         #expect(again.stdout.contains("0 added, 0 updated, 3 unchanged, 0 missing from source"))
     }
 
@@ -123,11 +103,11 @@ import Testing
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
         let path = sandbox.path("bank.md")
-        try write(Self.headingBank, to: path)
+        try write(ImportCommandTests.navigationBank, to: path)
         try sandbox.ok(["import", path])
         #expect(try timedImport(sandbox, [path]).stderr.contains(Self.settled))
         // The file edited.
-        try write(Self.headingBank.replacingOccurrences(of: "A counter.", with: "A counter of permits."), to: path)
+        try write(ImportCommandTests.navigationBank.replacingOccurrences(of: "A counter.", with: "A counter of permits."), to: path)
         let edited = try timedImport(sandbox, [path])
         #expect(!edited.stderr.contains(Self.settled))
         #expect(edited.stdout.contains("0 added, 1 updated, 2 unchanged"))
