@@ -155,6 +155,12 @@ import Testing
                 == ["What is a partition?"])
     }
 
+    @Test func aMultiLineAnswerMayBeAListRightUnderTheQuestionMark() throws {
+        let parsed = try parseText("#flashcards\n\nHow is G_M built from M?\n?\n1. Generate the tape\n2. Simulate the moves\n<!--SR:!2025-06-15,2,225-->\n")
+        #expect(parsed.notes.map(\.front) == ["How is G_M built from M?"])
+        #expect(parsed.notes.map(\.back) == ["1. Generate the tape\n2. Simulate the moves"])
+    }
+
     @Test func highlightsAreClozesOneCardEach() throws {
         let parsed = try parseText("""
             #flashcards
