@@ -112,6 +112,9 @@ import Testing
         #expect(parsed.notes.map(\.front) == ["Term", "std"])
         // Without the tag, a code path in prose is text.
         #expect(MarkerParser.splitCardLine("std::vector is a type") == nil)
+        #expect(MarkerParser.splitCardLine("You call it with Vec::new() to make one") == nil)
+        let prose = try parseText("Notes on Rust.\nThe scope of a name is written like Foo::bar in a path\nand more prose.\n")
+        #expect(prose.notes.allSatisfy { !$0.front.hasPrefix("The scope") })
         #expect(MarkerParser.splitCardLine("std::vector is a type", obsidian: true)?.front == "std")
     }
 

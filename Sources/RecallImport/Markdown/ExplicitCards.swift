@@ -266,7 +266,8 @@ struct MarkerParser {
                 pending = Pending(field: .cloze, line: n, cloze: [Chunk(line: n, text: rest.trimmed)])
                 continue
             }
-            if firstLine || pending == nil, let card = Self.splitCardLine(line, obsidian: obsidian) {
+            if firstLine || pending == nil, let card = Self.splitCard(line, obsidian: obsidian),
+               !card.loose || isCardLinesOnly(block) {
                 try close()
                 sawMarker = true
                 madeCard = true
@@ -288,6 +289,15 @@ struct MarkerParser {
         if pending == nil, !madeCard, let cloze = ObsidianSyntax.highlightCloze(cardText(block.startLine, block.endLine)) {
             sawMarker = true
             notes.append(try clozeNote([Chunk(line: block.startLine, text: cloze)], line: block.startLine))
+        }
+    }
+
+    /// Whether every line of a paragraph is a `front::back` line (or a tag line): where a
+    /// `::` without spaces is a card outside a note for the plugin; in a sentence it is a path.
+    private func isCardLinesOnly(_ block: Block) -> Bool {
+        (block.startLine...block.endLine).allSatisfy { n in
+            let line = ObsidianSyntax.withoutSchedulingComments(input.lines.line(n).drop(while: { $0 == " " || $0 == "\t" }))
+            return line.isEmpty || Self.splitCard(line, obsidian: obsidian) != nil
         }
     }
 
@@ -448,6 +458,13 @@ struct MarkerParser {
     /// than one word or a question with its brackets closed, so that `std::vector`,
     /// `(std::vector …)` and `fe80::1` in prose stay text.
     static func splitCardLine(_ line: Substring, obsidian: Bool = false) -> (front: String, back: String, reversed: Bool)? {
+        splitCard(line, obsidian: obsidian).map { ($0.front, $0.back, $0.reversed) }
+    }
+
+    /// `splitCardLine`, and whether the card was read from `::` without spaces in a note not
+    /// written for the plugin (`loose`): such a line is a card only where it stands on its own
+    /// (see `paragraph`), never inside a sentence.
+    static func splitCard(_ line: Substring, obsidian: Bool) -> (front: String, back: String, reversed: Bool, loose: Bool)? {
         var previous: UInt8 = 0
         var hasDoubleColon = false
         for c in line.utf8 {
@@ -474,8 +491,10 @@ struct MarkerParser {
                     let back = String(decoding: bytes[j...], as: UTF8.self).trimmed
                     let spaced = i > 0 && isSpace(bytes[i - 1]) && isSpace(bytes[j])
                     let looseOK = obsidian || colons == 3
-                        || (front.contains(" ") || front.hasSuffix("?")) && Self.isBalanced(front)
-                    if !front.isEmpty, !back.isEmpty, spaced || looseOK { return (front, back, colons == 3) }
+                        || (front.contains(" ") || front.hasSuffix("?")) && Self.isBalanced(front) && !Self.startsLikeCode(back)
+                    if !front.isEmpty, !back.isEmpty, spaced || looseOK {
+                        return (front, back, colons == 3, !spaced && !obsidian && colons == 2 && !front.hasSuffix("?"))
+                    }
                 }
                 i = j
                 continue
@@ -483,6 +502,13 @@ struct MarkerParser {
             i += 1
         }
         return nil
+    }
+
+    /// Whether the text starts with a token of code (`new()`, `Vec<T>`, `iter::once`), as after
+    /// the `::` of a path in prose (`call Vec::new()`), which no card's answer does.
+    static func startsLikeCode(_ text: String) -> Bool {
+        let token = text.prefix { $0 != " " && $0 != "\t" }
+        return token.contains("(") || token.contains("<") || token.contains("[") || token.contains("::")
     }
 
     /// Whether every `(` and `[` in the text is closed within it.
