@@ -127,6 +127,23 @@ import Testing
         #expect(!(try timedImport(sandbox, [path, "--deck", "Other"])).stderr.contains(Self.settled))
     }
 
+    /// The premise the quick path rests on: a full re-import of what was just imported changes
+    /// nothing, for every real bank (duplicate fronts, clozes, navigation, CSV) and the seed.
+    @Test(arguments: ["lydiahallie-javascript-questions.md", "st3v3nmw-obsidian-spaced-repetition.md",
+                      "yangshun-front-end-interview-handbook.md", "bmaupin-flashcard-sets.csv",
+                      "sudheerj-reactjs-interview-questions.md", "alexeygrigorev-data-science-interviews.md"])
+    func aFullReimportOfWhatWasJustImportedChangesNothing(bank: String) throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = RecallSandbox.fixtures.appendingPathComponent("import/real/" + bank).path
+        try sandbox.ok(["import", path])
+        // Another option: the full path, not the quick one.
+        let again = try timedImport(sandbox, [path, "--prune"])
+        #expect(!again.stderr.contains(Self.settled))
+        #expect(again.stdout.contains("0 added, 0 updated, "))
+        #expect(again.stdout.contains(" unchanged, 0 missing from source"))
+    }
+
     @Test func aBankThatLeftSomethingUnsaidIsNeverSettledQuickly() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
