@@ -48,6 +48,9 @@ import Testing
         let first = try sandbox.ok(["import", sandbox.path("site/docs")])
         #expect(first.contains("3 added"))
         #expect(try fronts(sandbox) == ["Generators", "Installing recall", "What is a closure?"])
+        // One deck for the folder's pages, not a deck per page.
+        let decks = try #require(try sandbox.json(["decks", "--json"]) as? [[String: Any]])
+        #expect(decks.map { $0["name"] as? String } == ["docs"])
         let list = try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]])
         let id = try #require(list.first { $0["front"] as? String == "What is a closure?" }?["short_id"] as? Int).description
         try sandbox.ok(["answer", id, "good"])

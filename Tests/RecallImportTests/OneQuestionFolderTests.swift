@@ -53,13 +53,15 @@ import Testing
         A counter.
         """
 
+    /// Imports the folder `docs` (or `vault`) holding `files`, parsed by relative path.
     func read(_ files: [String: String]) throws -> [String: ParsedSource] {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         for (name, text) in files { try dir.write(name, text) }
         let reader = SourceReader()
         var result: [String: ParsedSource] = [:]
-        for file in try reader.read(dir.path) {
+        let root = try #require(Set(files.keys.compactMap { $0.split(separator: "/").first.map(String.init) }).first)
+        for file in try reader.read(dir.path + "/" + root) {
             result[String(file.path.dropFirst(dir.path.count + 1))] = try reader.parse(file)
         }
         return result
@@ -79,6 +81,11 @@ import Testing
         #expect(parsed["docs/lang/generators.md"]?.notes.first?.back == "Functions that `yield` values lazily.")
         // A question bank among them is read as a bank.
         #expect(parsed["docs/bank.md"]?.notes.map(\.front) == ["What is a mutex?", "What is a semaphore?"])
+        // Pages go to their folder's deck, not a deck each; the bank keeps its own.
+        #expect(parsed["docs/install.md"]?.notes.first?.deck == "docs")
+        #expect(parsed["docs/closure.md"]?.notes.first?.deck == "docs")
+        #expect(parsed["docs/lang/generators.md"]?.notes.first?.deck == "lang")
+        #expect(parsed["docs/bank.md"]?.notes.first?.deck == "bank")
     }
 
     @Test func aFileImportedAloneIsReadAsWithItsFolder() throws {
@@ -88,6 +95,7 @@ import Testing
         try dir.write("docs/closure.md", Self.closure)
         let alone = try SourceReader().read(install)
         #expect(alone.first?.isOneQuestion == true)
+        #expect(alone.first?.deckName == "docs")
         #expect(try SourceReader().parse(alone[0]).notes.map(\.front) == ["Installing recall"])
         // Beside question banks it is read as before.
         let other = try TemporaryDirectory()

@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 
 /// How a file is parsed.
 public enum SourceFormat: String, Sendable, Equatable, Codable {
@@ -101,6 +102,10 @@ public struct SourceReader: Sendable {
             var file = try readFile(path, deckName: deck ?? SourceReader.deckName(relativePath: SourceReader.lastComponent(path)),
                                     explicit: deck != nil)
             file.isOneQuestion = isOneQuestionAmongSiblings(file)
+            if file.isOneQuestion, deck == nil {
+                let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().lastPathComponent
+                Self.nameDeck(&file, folder)
+            }
             return [file]
         }
         let relativePaths = SourceReader.filesBelow(path)
@@ -113,7 +118,21 @@ public struct SourceReader: Sendable {
                                       explicit: deck != nil))
         }
         Self.markOneQuestionFiles(&files)
+        if deck == nil {
+            // A page is one question of its folder: its deck is the folder (the imported one for
+            // the pages at its top), not a deck of one card per page.
+            let root = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
+            for (index, relative) in relativePaths.enumerated() where files[index].isOneQuestion {
+                let folders = relative.split(separator: "/").dropLast()
+                Self.nameDeck(&files[index], folders.isEmpty ? root : folders.joined(separator: "::"))
+            }
+        }
         return files
+    }
+
+    /// Gives a one-question file the deck of its folder, when that is a valid deck name.
+    private static func nameDeck(_ file: inout SourceFile, _ name: String) {
+        if !name.isEmpty, name != "/", DeckName.problem(name) == nil { file.deckName = name }
     }
 
     /// A file imported on its own is read as it is read with its folder: as one question when
