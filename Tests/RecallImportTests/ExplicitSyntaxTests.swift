@@ -144,8 +144,10 @@ import Testing
         #expect(parsed.notes.map(\.kind) == [.basic, .reversed])
         #expect(parsed.notes[1].ordinals == [1, 2])
         #expect(parsed.notes.map(\.line) == [3, 11])
-        // `#flashcards/deck` names the deck, as the plugin reads it.
+        // `#flashcards/deck` names the deck, as the plugin reads it: for the whole note.
         #expect(parsed.notes.allSatisfy { $0.deck == "aws::dynamo" })
+        let tagBelow = try parseText("Capital of Peru::Lima\n\n#flashcards/geo/americas\n")
+        #expect(tagBelow.notes.map(\.deck) == ["geo::americas"])
     }
 
     @Test func aNoteTaggedForThePluginWithoutCardsMakesNoneAndItsTagIsNoText() throws {

@@ -160,8 +160,9 @@ struct MarkerParser {
     /// A marker that spans blocks (`Q:`, `A:`, `C:`, a multi-line `?` card): a file with one
     /// is written in card syntax through and through.
     var sawBlockMarker = false
-    /// From the last `#flashcards/deck` tag line, for the notes after it.
-    private var tagDeck: String?
+    /// The deck a `#flashcards/deck` tag line of the note names: as in the plugin, the note's
+    /// tag applies to all its cards, wherever the tag line is.
+    private let tagDeck: String?
     /// The last line of the last block fed: a multi-line `?` card ends at a blank line.
     private var lastEndLine = 0
 
@@ -190,6 +191,20 @@ struct MarkerParser {
     init(input: MarkdownInput, obsidian: Bool = false) {
         self.input = input
         self.obsidian = obsidian
+        tagDeck = obsidian ? Self.tagDeck(input.lines) : nil
+    }
+
+    /// The deck of the first tag line with a `#flashcards/deck` tag (letters, digits, `_`, `-`
+    /// and `/` always make a valid deck name; checked all the same).
+    private static func tagDeck(_ lines: SourceLines) -> String? {
+        guard lines.text.contains("#flashcards/") else { return nil }
+        for n in 1...max(lines.count, 1) {
+            let line = lines.line(n).trimmed[...]
+            guard line.hasPrefix("#"), ObsidianSyntax.isTagLine(line),
+                  let deck = ObsidianSyntax.deck(fromTagLine: line), DeckName.problem(deck) == nil else { continue }
+            return deck
+        }
+        return nil
     }
 
     mutating func feed(_ block: Block) throws(ImportError) {
@@ -232,10 +247,7 @@ struct MarkerParser {
             let raw = input.lines.line(n)
             let line = ObsidianSyntax.withoutSchedulingComments(raw.drop(while: { $0 == " " || $0 == "\t" }))
             defer { firstLine = false }
-            if obsidian, ObsidianSyntax.isTagLine(line) {
-                tagLine(line)
-                continue
-            }
+            if obsidian, ObsidianSyntax.isTagLine(line) { continue }
             if let rest = Self.marker("Q:", line) {
                 try close()
                 sawMarker = true
@@ -308,10 +320,7 @@ struct MarkerParser {
         var question: [String] = []
         for n in block.startLine..<separator {
             let line = ObsidianSyntax.withoutSchedulingComments(input.lines.line(n))
-            if obsidian, ObsidianSyntax.isTagLine(line.trimmed[...]) {
-                tagLine(line.trimmed[...])
-                continue
-            }
+            if obsidian, ObsidianSyntax.isTagLine(line.trimmed[...]) { continue }
             question.append(String(line))
         }
         let front = question.joined(separator: "\n").trimmed
@@ -340,12 +349,6 @@ struct MarkerParser {
             lines.append(line)
         }
         return lines.joined(separator: "\n").trimmed
-    }
-
-    /// A tag line: a `#flashcards/deck` tag names the deck of the notes after it. (A tag's
-    /// letters, digits, `_`, `-` and `/` always make a valid deck name; checked all the same.)
-    private mutating func tagLine(_ line: Substring) {
-        if let deck = ObsidianSyntax.deck(fromTagLine: line), DeckName.problem(deck) == nil { tagDeck = deck }
     }
 
     private func note(front: String, back: String, kind: NoteKind = .basic, line: Int) -> NoteDraft {
