@@ -72,6 +72,17 @@ import Testing
         #expect(alone.contains("0 added, 0 updated, 1 unchanged, 0 missing from source"))
     }
 
+    @Test func anAnkiTextExportWithoutHeadersImportsWithItsHTMLConverted() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let path = sandbox.path("Spanish.txt")
+        try write("el perro;the <b>dog</b>;animals\nel gato;the cat<br>(feline);animals\n", to: path)
+        #expect(try sandbox.ok(["import", path]).contains("imported Spanish.txt → deck \"Spanish\": 2 notes"))
+        let list = try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]])
+        #expect(list.compactMap { $0["back"] as? String }.sorted() == ["the **dog**", "the cat\n(feline)"])
+        #expect(list.allSatisfy { ($0["tags"] as? [String]) == ["animals"] })
+    }
+
     // MARK: - Re-import of an unchanged bank (ImportFingerprint)
 
     static let settled = "unchanged: settled without reading the file"
