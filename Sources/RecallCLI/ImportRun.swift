@@ -337,40 +337,64 @@ struct ImportRun {
                        plan: plan, missingNotes: missingNotes, missingCards: missingCards, counts: counts)
     }
 
-    /// Records what the next import of this one file can be recognised by, when this import
-    /// left nothing unsaid (no warning, notice or missing note: a full re-import of the same
-    /// bytes then changes nothing and says only "unchanged"); otherwise forgets any earlier one.
+    /// Records what the next import of this path can be recognised by, when this import left
+    /// nothing unsaid (no warning, notice or missing note: a full re-import of the same bytes
+    /// then changes nothing and says only "unchanged"); otherwise forgets any earlier record.
     private func recordFingerprint(_ input: ImportFingerprint.Input, in store: Store, plan: ImportPlan,
                                    notices: [String], missingCards: Int) throws(StoreError) {
-        guard sources.count == 1, let source = sources.first, let parsed = source.digest, folderPrefixes.isEmpty,
-              !source.drafts.isEmpty, warnings.isEmpty, notices.isEmpty, plan.missing.isEmpty, missingCards == 0 else {
+        var files: [ImportFingerprint.File] = []
+        if warnings.isEmpty, notices.isEmpty, plan.missing.isEmpty, missingCards == 0, sources.count == input.files.count {
+            for (source, file) in zip(sources, input.files) {
+                // The digest of the bytes this import parsed (the file may have changed since the
+                // input was taken: the record must say what the store now reflects).
+                guard let parsed = source.digest, source.path == file.path, !source.drafts.isEmpty else { break }
+                let signature = try store.importSignature(ofSource: source.key)
+                files.append(ImportFingerprint.File(
+                    path: file.path, size: parsed.size, digest: parsed.hex, key: source.key, store: FNV64.hex(signature.digest),
+                    notes: source.drafts.count, skipped: source.skipped.map { .init(line: $0.line, reason: $0.reason) }))
+            }
+        }
+        guard files.count == input.files.count else {
             try store.removeSetting(ImportFingerprint.settingPrefix + input.path)
             return
         }
-        let signature = try store.importSignature(ofSource: source.key)
-        try ImportFingerprint(input, file: parsed, key: source.key, store: signature.digest, notes: source.drafts.count,
-                              skipped: source.skipped).record(for: input, in: store)
+        try ImportFingerprint(input, files: files).record(for: input, in: store)
     }
 
-    /// The outcome of re-importing the fingerprinted file, without reading it, when it and the
-    /// store's notes from it are exactly as the last import left them (`ImportFingerprint`);
-    /// nil otherwise (then the file is read and planned as usual).
+    /// The outcome of re-importing the fingerprinted path, without reading it, when its files
+    /// and the store's notes from them are exactly as the last import left them
+    /// (`ImportFingerprint`); nil otherwise (then the files are read and planned as usual).
     mutating func unchangedOutcome(store: Store, deck: String?) throws -> Outcome? {
         guard let input = fingerprint, let recorded = try ImportFingerprint.recorded(for: input, in: store) else { return nil }
-        // The source key as a full import resolves it (an import of a longer path since may have taken it).
-        let fileDeck = deck ?? SourceReader.deckName(forFile: input.path)
-        sources = [Source(key: (input.path as NSString).lastPathComponent, deck: fileDeck, deckIsExplicit: deck != nil,
-                          drafts: [], path: input.path)]
+        // The sources and keys as `read` and a full import's `resolveKeys` make them.
+        let root = URL(fileURLWithPath: input.path)
+        let base = root.deletingLastPathComponent().path
+        sources = recorded.files.map { file in
+            let key = input.folder && file.path.hasPrefix(base + "/") ? String(file.path.dropFirst(base.count + 1))
+                : (file.path as NSString).lastPathComponent
+            return Source(key: key, deck: deck ?? SourceReader.deckName(forFile: file.path), deckIsExplicit: deck != nil,
+                          drafts: [], path: file.path)
+        }
+        folderPrefixes = input.folder ? [root.lastPathComponent + "/"] : []
         var notices: [String] = []
         try resolveKeys(in: store, notices: &notices)
-        guard notices.isEmpty, sources[0].key == recorded.key else { return nil }
-        let signature = try store.importSignature(ofSource: recorded.key)
-        guard FNV64.hex(signature.digest) == recorded.store, signature.ids.count == recorded.notes else { return nil }
-        sources[0].recordedNoteCount = recorded.notes
-        sources[0].skipped = recorded.skipped.map { SkippedSection(line: $0.line, reason: $0.reason) }
+        guard notices.isEmpty, sources.map(\.key) == recorded.files.map(\.key) else { return nil }
+        // Notes of files gone from the folder would be missing: none may be left.
+        let keys = Set(sources.map(\.key))
+        for prefix in folderPrefixes {
+            guard try store.importedSources(withPrefix: prefix).allSatisfy(keys.contains) else { return nil }
+        }
+        var ids: [Int64] = []
         var decks: [String: [String]] = [:]
-        if let stored = try store.deckName(ofNotesFromSource: recorded.key) { decks[recorded.key] = [stored] }
-        return Outcome(sources: sources, notices: [], decks: decks, plan: ImportPlan(unchanged: signature.ids.map(String.init)),
+        for (index, file) in recorded.files.enumerated() {
+            let signature = try store.importSignature(ofSource: file.key)
+            guard FNV64.hex(signature.digest) == file.store, signature.ids.count == file.notes else { return nil }
+            ids += signature.ids
+            sources[index].recordedNoteCount = file.notes
+            sources[index].skipped = file.skipped.map { SkippedSection(line: $0.line, reason: $0.reason) }
+            if let stored = try store.deckName(ofNotesFromSource: file.key) { decks[file.key] = [stored] }
+        }
+        return Outcome(sources: sources, notices: [], decks: decks, plan: ImportPlan(unchanged: ids.map(String.init)),
                        missingNotes: [], missingCards: [], counts: ImportCounts())
     }
 

@@ -141,6 +141,40 @@ import Testing
         #expect(!(try timedImport(sandbox, [path, "--deck", "Other"])).stderr.contains(Self.settled))
     }
 
+    @Test func anUnchangedFolderIsSettledQuicklyUntilAFileIsAddedEditedOrRemoved() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let folder = sandbox.path("banks")
+        try write(ImportCommandTests.navigationBank, to: sandbox.path("banks/os.md"))
+        try write("Q: What is a goroutine?\nA: A lightweight thread.\n", to: sandbox.path("banks/lang/go.md"))
+        try write("perro\tdog\ngato\tcat\n", to: sandbox.path("banks/words.tsv"))
+        try sandbox.ok(["import", folder])
+        let full = try timedImport(sandbox, [folder, "--prune"])
+        let quick = try timedImport(sandbox, [folder, "--prune"])
+        #expect(!full.stderr.contains(Self.settled))
+        #expect(quick.stderr.contains(Self.settled))
+        #expect(quick.stdout == full.stdout)
+        #expect(quick.stdout.contains("0 added, 0 updated, 6 unchanged, 0 missing from source"))
+        // A file added: read in full.
+        try write("Q: What is a trait?\nA: A set of methods.\n", to: sandbox.path("banks/lang/rust.md"))
+        let added = try timedImport(sandbox, [folder])
+        #expect(!added.stderr.contains(Self.settled))
+        #expect(added.stdout.contains("1 added, 0 updated, 6 unchanged"))
+        #expect(try timedImport(sandbox, [folder]).stderr.contains(Self.settled))
+        // A file edited.
+        try write("perro\tdog\ngato\tcat (feline)\n", to: sandbox.path("banks/words.tsv"))
+        let edited = try timedImport(sandbox, [folder])
+        #expect(!edited.stderr.contains(Self.settled))
+        #expect(edited.stdout.contains("0 added, 1 updated, 6 unchanged"))
+        // A file removed: its notes are missing, as a full re-import says (and never settled quickly).
+        try FileManager.default.removeItem(atPath: sandbox.path("banks/lang/go.md"))
+        for _ in 0..<2 {
+            let removed = try timedImport(sandbox, [folder])
+            #expect(!removed.stderr.contains(Self.settled))
+            #expect(removed.stdout.contains("0 added, 0 updated, 6 unchanged, 1 missing from source"))
+        }
+    }
+
     /// The premise the quick path rests on: a full re-import of what was just imported changes
     /// nothing, for every real bank (duplicate fronts, clozes, navigation, CSV) and the seed.
     @Test(arguments: ["lydiahallie-javascript-questions.md", "st3v3nmw-obsidian-spaced-repetition.md",

@@ -71,7 +71,7 @@ struct Import: ParsableCommand {
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
         var importRun = ImportRun()
         importRun.pruneConfirmed = yes
-        if paths.count == 1, !dryRun, !isDirectory(paths[0]) {
+        if paths.count == 1, !dryRun {
             importRun.fingerprint = ImportFingerprint.Input(path: paths[0], deck: deck, prune: prune)
             phases.mark("fingerprint")
             // An unchanged bank whose notes are as the last import left them: its outcome is known.
@@ -102,11 +102,6 @@ struct Import: ParsableCommand {
         // A large bank leaves hundreds of thousands of strings behind; freeing them one by one
         // only to exit costs tens of milliseconds. The store is closed and the output written.
         withExtendedLifetime((importRun, outcome)) { Foundation.exit(0) }
-    }
-
-    private func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// `recall export` files: cards matched by id, reviews merged by id, every touched card

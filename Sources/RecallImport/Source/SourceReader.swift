@@ -205,6 +205,9 @@ public struct SourceReader: Sendable {
 
     // MARK: - Files
 
+    /// The importable files below a folder, relative to it, in the order `read` reads them.
+    public static func importableFiles(below directory: String) -> [String] { filesBelow(directory) }
+
     /// The deck a file imported on its own is named after (`lang/go.md` → `go`).
     public static func deckName(forFile path: String) -> String { deckName(relativePath: lastComponent(path)) }
 
