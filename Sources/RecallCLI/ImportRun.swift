@@ -19,6 +19,11 @@ struct ImportRun {
         var fileDeck: String
         /// Parts of the file that made no card, and why (navigation: tables of contents, badges…).
         var skipped: [SkippedSection] = []
+        /// The digest of the bytes parsed, when the file was read from disk.
+        var digest: FileDigest?
+        /// The number of notes, when the file was not parsed (an unchanged bank, `ImportFingerprint`).
+        var recordedNoteCount: Int?
+        var noteCount: Int { recordedNoteCount ?? drafts.count }
 
         init(key: String, deck: String, deckIsExplicit: Bool = false, drafts: [NoteDraft], path: String? = nil) {
             self.key = key
@@ -44,6 +49,10 @@ struct ImportRun {
     /// history at once) goes ahead. Without it such a prune is refused and nothing changes.
     var pruneConfirmed = false
 
+    /// The one file of this import, fingerprinted before it was read: an unchanged bank is
+    /// recognised next time without parsing it (`ImportFingerprint`).
+    var fingerprint: ImportFingerprint.Input?
+
     /// A prune deleting more cards with review history than this at once asks for `--yes`.
     static let largePruneWithHistory = 50
 
@@ -68,6 +77,7 @@ struct ImportRun {
             }
             try add(file, key: key)
             sources[sources.count - 1].path = URL(fileURLWithPath: file.path).standardizedFileURL.path
+            sources[sources.count - 1].digest = file.digest
         }
     }
 
@@ -317,11 +327,75 @@ struct ImportRun {
                 guard let path = source.path, try store.setting(Self.sourcePathSetting + source.key) != path else { continue }
                 try store.setSetting(Self.sourcePathSetting + source.key, path)
             }
+            if let fingerprint {
+                try recordFingerprint(fingerprint, in: store, plan: plan, notices: notices, missingCards: missingCards.count)
+            }
             return counts
         }
         phases.mark("write")
         return Outcome(sources: sources, notices: notices, decks: try decks(in: store, plan: plan),
                        plan: plan, missingNotes: missingNotes, missingCards: missingCards, counts: counts)
+    }
+
+    /// Records what the next import of this path can be recognised by, when this import left
+    /// nothing unsaid (no warning, notice or missing note: a full re-import of the same bytes
+    /// then changes nothing and says only "unchanged"); otherwise forgets any earlier record.
+    private func recordFingerprint(_ input: ImportFingerprint.Input, in store: Store, plan: ImportPlan,
+                                   notices: [String], missingCards: Int) throws(StoreError) {
+        var files: [ImportFingerprint.File] = []
+        if warnings.isEmpty, notices.isEmpty, plan.missing.isEmpty, missingCards == 0, sources.count == input.files.count {
+            for (source, file) in zip(sources, input.files) {
+                // The digest of the bytes this import parsed (the file may have changed since the
+                // input was taken: the record must say what the store now reflects).
+                guard let parsed = source.digest, source.path == file.path, !source.drafts.isEmpty else { break }
+                let signature = try store.importSignature(ofSource: source.key)
+                files.append(ImportFingerprint.File(
+                    path: file.path, size: parsed.size, digest: parsed.hex, key: source.key, store: FNV64.hex(signature.digest),
+                    notes: source.drafts.count, skipped: source.skipped.map { .init(line: $0.line, reason: $0.reason) }))
+            }
+        }
+        guard files.count == input.files.count else {
+            try store.removeSetting(ImportFingerprint.settingPrefix + input.path)
+            return
+        }
+        try ImportFingerprint(input, files: files).record(for: input, in: store)
+    }
+
+    /// The outcome of re-importing the fingerprinted path, without reading it, when its files
+    /// and the store's notes from them are exactly as the last import left them
+    /// (`ImportFingerprint`); nil otherwise (then the files are read and planned as usual).
+    mutating func unchangedOutcome(store: Store, deck: String?) throws -> Outcome? {
+        guard let input = fingerprint, let recorded = try ImportFingerprint.recorded(for: input, in: store) else { return nil }
+        // The sources and keys as `read` and a full import's `resolveKeys` make them.
+        let root = URL(fileURLWithPath: input.path)
+        let base = root.deletingLastPathComponent().path
+        sources = recorded.files.map { file in
+            let key = input.folder && file.path.hasPrefix(base + "/") ? String(file.path.dropFirst(base.count + 1))
+                : (file.path as NSString).lastPathComponent
+            return Source(key: key, deck: deck ?? SourceReader.deckName(forFile: file.path), deckIsExplicit: deck != nil,
+                          drafts: [], path: file.path)
+        }
+        folderPrefixes = input.folder ? [root.lastPathComponent + "/"] : []
+        var notices: [String] = []
+        try resolveKeys(in: store, notices: &notices)
+        guard notices.isEmpty, sources.map(\.key) == recorded.files.map(\.key) else { return nil }
+        // Notes of files gone from the folder would be missing: none may be left.
+        let keys = Set(sources.map(\.key))
+        for prefix in folderPrefixes {
+            guard try store.importedSources(withPrefix: prefix).allSatisfy(keys.contains) else { return nil }
+        }
+        var ids: [Int64] = []
+        var decks: [String: [String]] = [:]
+        for (index, file) in recorded.files.enumerated() {
+            let signature = try store.importSignature(ofSource: file.key)
+            guard FNV64.hex(signature.digest) == file.store, signature.ids.count == file.notes else { return nil }
+            ids += signature.ids
+            sources[index].recordedNoteCount = file.notes
+            sources[index].skipped = file.skipped.map { SkippedSection(line: $0.line, reason: $0.reason) }
+            if let stored = try store.deckName(ofNotesFromSource: file.key) { decks[file.key] = [stored] }
+        }
+        return Outcome(sources: sources, notices: [], decks: decks, plan: ImportPlan(unchanged: ids.map(String.init)),
+                       missingNotes: [], missingCards: [], counts: ImportCounts())
     }
 
     /// Refuses a prune that is more likely an accident than a wish (issue 14): a bank that

@@ -60,7 +60,7 @@ struct ImportSummary {
                 "sources": .array(outcome.sources.map { source in
                     let decks = outcome.decks[source.key] ?? [source.deck]
                     return .object(["source": .string(source.key), "deck": .string(decks.first ?? source.deck),
-                                    "decks": .array(decks.map { .string($0) }), "notes": .int(Int64(source.drafts.count)),
+                                    "decks": .array(decks.map { .string($0) }), "notes": .int(Int64(source.noteCount)),
                                     "no_card": .array(source.skipped.map {
                                         .object(["line": .int(Int64($0.line)), "reason": .string($0.reason)])
                                     })])
@@ -72,7 +72,7 @@ struct ImportSummary {
         let verb = dryRun ? "would import" : "imported"
         for source in outcome.sources {
             let decks = (outcome.decks[source.key] ?? [source.deck]).map { "\"" + Sanitizer.sanitize($0, keepNewlines: false) + "\"" }
-            let notes = source.drafts.count == 1 ? "1 note" : "\(source.drafts.count) notes"
+            let notes = source.noteCount == 1 ? "1 note" : "\(source.noteCount) notes"
             Output.line("\(verb) \(Sanitizer.sanitize(source.key, keepNewlines: false)) → deck\(decks.count == 1 ? "" : "s") "
                 + decks.joined(separator: ", ") + ": " + notes + Self.noCard(source.skipped))
             if dryRun { listPlan(source) }

@@ -14,7 +14,6 @@ public enum ImportError: Error, CustomStringConvertible, Equatable, Sendable {
     case binaryFile(path: String)
     case invalidUTF8(path: String, line: Int)
     case questionWithoutAnswer(path: String, line: Int)
-    case answerWithoutQuestion(path: String, line: Int)
     case emptyQuestion(path: String, line: Int)
     case emptyAnswer(path: String, line: Int)
     case clozeWithoutDeletion(path: String, line: Int)
@@ -46,8 +45,6 @@ public enum ImportError: Error, CustomStringConvertible, Equatable, Sendable {
             "\(path):\(line): invalid UTF-8"
         case .questionWithoutAnswer(let path, let line):
             "\(path):\(line): question without an answer (Q: … A:)"
-        case .answerWithoutQuestion(let path, let line):
-            "\(path):\(line): answer without a question (Q: … A:)"
         case .emptyQuestion(let path, let line):
             "\(path):\(line): empty question after Q:"
         case .emptyAnswer(let path, let line):

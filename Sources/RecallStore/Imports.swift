@@ -101,6 +101,35 @@ extension Store {
         return value
     }
 
+    /// The notes from `source` (ids in order) and a digest of everything a re-import of that
+    /// source reads or could be told apart by: each note's id, matching keys and content hash,
+    /// its last modification and its number of cards. Equal digests mean no note of the source
+    /// was added, deleted, edited, re-keyed or lost a card in between (`recall import`'s
+    /// unchanged-bank check).
+    public func importSignature(ofSource source: String) throws(StoreError) -> (ids: [Int64], digest: UInt64) {
+        let statement = try db.prepare("""
+            SELECT n.id, n.identity, n.answer_key, n.source_hash, n.modified,
+                   (SELECT count(*) FROM cards c WHERE c.note_id = n.id)
+            FROM notes n WHERE n.source = ? ORDER BY n.id
+            """)
+        try statement.bind([.text(source)])
+        var ids: [Int64] = []
+        var hash = FNV64()
+        while try statement.step() {
+            let id = statement.int64Value(0)
+            ids.append(id)
+            hash.add(id)
+            for column: Int32 in 1...3 {
+                statement.withUTF8(column) { hash.add($0) }
+                hash.add(UInt8(0))
+            }
+            hash.add(statement.int64Value(4))
+            hash.add(statement.int64Value(5))
+        }
+        statement.reset()
+        return (ids, hash.value)
+    }
+
     /// Whether any note came from `source`.
     public func hasNotes(fromSource source: String) throws(StoreError) -> Bool {
         try db.row("SELECT 1 FROM notes WHERE source = ? LIMIT 1", [.text(source)]) { _ in true } ?? false

@@ -165,6 +165,10 @@ public final class Store {
             [.text(key), .text(value)])
     }
 
+    public func removeSetting(_ key: String) throws(StoreError) {
+        try db.run("DELETE FROM settings WHERE key = ?", [.text(key)])
+    }
+
     /// Lets SQLite give back its page cache's memory (between the files of a long sync).
     public func releaseCache() throws(StoreError) {
         try db.releaseCache()

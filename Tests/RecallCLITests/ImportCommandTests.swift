@@ -25,35 +25,38 @@ import Testing
         A: A deep copy also copies nested objects.
         """
 
+    /// A heading bank with navigation: a table of contents, a back-to-top link and a License section.
+    static let navigationBank = """
+        # Bank
+
+        ## Table of Contents
+
+        - [What is a mutex?](#what-is-a-mutex)
+
+        ## What is a mutex?
+
+        A lock.
+
+        **[⬆ Back to Top](#table-of-contents)**
+
+        ## What is a semaphore?
+
+        A counter.
+
+        ## What is a deadlock?
+
+        Waiting forever.
+
+        ## License
+
+        MIT
+        """
+
     @Test func theSummarySaysWhatMadeNoCardAndDryRunListsItBesideTheFronts() throws {
         let sandbox = RecallSandbox()
         try sandbox.ok(["init", "--empty"])
         let path = sandbox.path("bank.md")
-        try write("""
-            # Bank
-
-            ## Table of Contents
-
-            - [What is a mutex?](#what-is-a-mutex)
-
-            ## What is a mutex?
-
-            A lock.
-
-            **[⬆ Back to Top](#table-of-contents)**
-
-            ## What is a semaphore?
-
-            A counter.
-
-            ## What is a deadlock?
-
-            Waiting forever.
-
-            ## License
-
-            MIT
-            """, to: path)
+        try write(Self.navigationBank, to: path)
         let dryRun = try sandbox.ok(["import", path, "--dry-run"])
         #expect(dryRun.contains("would import bank.md → deck \"bank\": 3 notes; 3 parts made no card (3 navigation)"))
         let rows = [(3, "(no card: navigation)"), (7, "What is a mutex?"), (11, "(no card: navigation)"),

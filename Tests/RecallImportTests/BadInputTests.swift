@@ -91,11 +91,18 @@ import Testing
         #expect(throws: ImportError.questionWithoutAnswer(path: "x.md", line: 1)) { try parseText("Q: Alone?\n", name: "x.md") }
     }
 
-    @Test func answerWithoutQuestion() {
+    @Test func aStrayAnswerLineIsAWarningAndTheRestIsRead() throws {
+        // Issue 11: one stray `A:` used to abort the import of a whole folder.
         let path = Fixtures.path("a-without-q.md")
-        #expect(throws: ImportError.answerWithoutQuestion(path: path, line: 6)) { try parseFixture("a-without-q.md") }
-        #expect(ImportError.answerWithoutQuestion(path: "decks/go.md", line: 14).description
-                == "decks/go.md:14: answer without a question (Q: … A:)")
+        let parsed = try parseFixture("a-without-q.md")
+        #expect(parsed.notes.map(\.front) == ["First?"])
+        #expect(parsed.warnings.map(\.description) == ["\(path):6: answer without a question (Q: … A:); it makes no card"])
+        // In prose, without any Q:, the document is read by its structure and the line is named.
+        let prose = try parseText("# Bank\n\n## What is a mutex?\n\nA: a lock.\n\n## What is a semaphore?\n\nA counter.\n",
+                                  name: "x.md")
+        #expect(prose.notes.map(\.front) == ["What is a mutex?", "What is a semaphore?"])
+        #expect(prose.notes[0].back == "A: a lock.")
+        #expect(prose.warnings.map(\.description) == ["x.md:5: answer without a question (Q: … A:); it makes no card"])
     }
 
     @Test func emptyQuestionOrAnswer() {

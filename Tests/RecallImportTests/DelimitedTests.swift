@@ -111,4 +111,45 @@ import Testing
         #expect(parsed.warnings.isEmpty)
         #expect(parsed.notes.map(\.front) == ["front one"])
     }
+
+    // MARK: - Issue 11: files as Anki writes them without headers
+
+    @Test func htmlInFieldsWithoutAnHtmlHeaderIsConvertedAsAnkiWould() throws {
+        // Anki reads fields as HTML when they look like HTML and no `#html:` header says otherwise.
+        let parsed = try parseText("""
+            What does <code>len()</code> return?,The number of items<br>in a <b>container</b>
+            Name a tuple,"(1, 2)"
+            """, name: "deck.csv")
+        #expect(parsed.notes.map(\.front) == ["What does `len()` return?", "Name a tuple"])
+        #expect(parsed.notes.map(\.back) == ["The number of items\nin a **container**", "(1, 2)"])
+    }
+
+    @Test func angleBracketsThatAreNotTagsStayText() throws {
+        let parsed = try parseText("What is Vec<String>?\tA growable list of strings\nIs 2 < 3 > 1?\tyes\n", name: "deck.tsv")
+        #expect(parsed.notes.map(\.front) == ["What is Vec<String>?", "Is 2 < 3 > 1?"])
+    }
+
+    @Test func anHtmlFalseHeaderKeepsTagsAsText() throws {
+        let parsed = try parseText("#html:false\nWhat is <b>?\tThe bold tag\n", name: "deck.tsv")
+        #expect(parsed.notes.map(\.front) == ["What is <b>?"])
+    }
+
+    @Test func ankisSemicolonTextExportWithoutHeadersIsADeck() throws {
+        let text = "Capital of France;Paris;geo\nCapital of Peru;Lima;geo\n\"Say \"\"hi\"\"\";A greeting;\n"
+        #expect(SourceReader.format(path: "export.txt", text: text) == .delimited)
+        let parsed = try parseText(text, name: "export.txt")
+        #expect(parsed.notes.map(\.front) == ["Capital of France", "Capital of Peru", "Say \"hi\""])
+        #expect(parsed.notes.map(\.back) == ["Paris", "Lima", "A greeting"])
+        #expect(parsed.notes.map(\.tags) == [["geo"], ["geo"], []])
+        // Tab-separated too, as Anki before 2.1.55 exported it.
+        #expect(SourceReader.format(path: "export.txt", text: "perro\tdog\ngato\tcat\n") == .delimited)
+    }
+
+    @Test func notesWithSemicolonsAreStillMarkdown() {
+        #expect(SourceReader.format(path: "notes.txt", text: "Q: What ends a statement in C?\nA: A semicolon; always.\n") == .markdown)
+        #expect(SourceReader.format(path: "notes.txt", text: "Shopping; milk\n\nA long line of prose; with a clause.\nAnd more; and more; and more.\n")
+                == .markdown)
+        #expect(SourceReader.format(path: "notes.txt", text: "one line; only\n") == .markdown)
+        #expect(SourceReader.format(path: "notes.txt", text: "first; para\nstill; it\n\nsecond; para\n") == .markdown)
+    }
 }

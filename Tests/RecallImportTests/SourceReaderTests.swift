@@ -100,3 +100,30 @@ import Testing
         #expect(text == "€’Ÿé" + "A")
     }
 }
+
+/// The digest an unchanged bank is recognised by is the same whether the reader hashes the bytes
+/// it parsed or the import's quick check streams them from the file.
+@Suite struct FileDigestTests {
+    @Test(arguments: [0, 7, 8, 1 << 20, (1 << 20) + 3, (5 << 19) + 1])
+    func streamingAndInMemoryDigestsAgree(size: Int) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let path = try dir.write("bank.md", Data(bytes))
+        #expect(FileDigest.ofFile(path) == FileDigest.of(bytes))
+        #expect(FileDigest.of(bytes).size == size)
+        if size > 0 {
+            var edited = bytes
+            edited[size / 2] ^= 1
+            #expect(FileDigest.of(edited) != FileDigest.of(bytes))
+        }
+    }
+
+    @Test func aFileReadFromDiskCarriesTheDigestOfItsBytes() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let path = try dir.write("bank.md", "Q: a?\nA: b\n")
+        #expect(try SourceReader().read(path).first?.digest == FileDigest.of(Array("Q: a?\nA: b\n".utf8)))
+    }
+}

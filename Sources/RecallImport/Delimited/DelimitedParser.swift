@@ -21,7 +21,8 @@ enum DelimitedParser {
 
     private struct Settings {
         var separator: UInt8?
-        var html = false
+        /// `#html:`; without it fields are HTML when they look like it, as Anki decides.
+        var html: Bool?
         var tags: [String] = []
         var columnNames: String?
         var deck: String?
@@ -53,6 +54,7 @@ enum DelimitedParser {
         }
 
         let separator = settings.separator ?? sniff(bytes, from: position, path: file.path)
+        let html = settings.html ?? containsHTMLTags(bytes, from: position)
         var roles: [Role] = [.front, .back, .tags]
         if let names = settings.columnNames {
             roles = names.split(separator: Character(Unicode.Scalar(separator)), omittingEmptySubsequences: false)
@@ -121,7 +123,7 @@ enum DelimitedParser {
                 default: break
                 }
             }
-            if settings.html {
+            if html {
                 front = HTMLText.markdown(front)
                 back = HTMLText.markdown(back)
                 extras = extras.map(HTMLText.markdown)
@@ -217,6 +219,84 @@ enum DelimitedParser {
         case "deck": .deck
         case "extra", "back extra", "notes", "note": .extra
         default: .ignored
+        }
+    }
+
+    /// Tags Anki's editor writes and exports hold; `<T>` in `Vec<T>` or `2 < 3 > 1` is no tag.
+    static let htmlTagNames: Set<String> = [
+        "a", "b", "i", "u", "s", "br", "hr", "em", "strong", "code", "pre", "div", "p", "span", "ul", "ol", "li",
+        "img", "sub", "sup", "table", "thead", "tbody", "tr", "td", "th", "font", "h1", "h2", "h3", "h4", "h5",
+        "h6", "blockquote", "kbd", "del", "mark", "small", "big", "center", "strike", "ins", "tt", "dl", "dt", "dd",
+    ]
+
+    /// Whether the records hold an HTML tag (`<br>`, `<b>`, `</div>`, `<img src=…>`): Anki's
+    /// importer, given no `#html:` header, reads fields as HTML when they look like HTML,
+    /// and so shows `<br>` as a line break, never as text. One byte scan.
+    static func containsHTMLTags(_ bytes: [UInt8], from start: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { buf in
+            var i = start
+            while i < buf.count {
+                guard buf[i] == UInt8(ascii: "<") else { i += 1; continue }
+                var j = i + 1
+                if j < buf.count, buf[j] == UInt8(ascii: "/") { j += 1 }
+                let nameStart = j
+                while j < buf.count, j - nameStart < 12,
+                      (buf[j] | 0x20) >= UInt8(ascii: "a") && (buf[j] | 0x20) <= UInt8(ascii: "z")
+                        || buf[j] >= UInt8(ascii: "1") && buf[j] <= UInt8(ascii: "6") && j > nameStart { j += 1 }
+                if j > nameStart, j < buf.count,
+                   buf[j] == UInt8(ascii: ">") || buf[j] == UInt8(ascii: " ") || buf[j] == UInt8(ascii: "/") {
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: buf[nameStart..<j]), as: UTF8.self).lowercased()
+                    if htmlTagNames.contains(name) {
+                        // The tag must close on its line: `<b and c>` spread over a sentence is text.
+                        var k = j
+                        while k < buf.count, buf[k] != UInt8(ascii: ">"), buf[k] != 10, buf[k] != UInt8(ascii: "<") { k += 1 }
+                        if k < buf.count, buf[k] == UInt8(ascii: ">") { return true }
+                    }
+                }
+                i = max(j, i + 1)
+            }
+            return false
+        }
+    }
+
+    /// Whether a `.txt` without headers is a table as Anki exports it (tab- or `;`-separated
+    /// notes, one per line): at least two records, no blank line between them, and every
+    /// record with the same number (one or more) of the same separator outside quotes.
+    /// Prose and Markdown notes have blank lines or ragged separators.
+    static func looksLikeTable(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { buf in
+            for separator: UInt8 in [9, UInt8(ascii: ";")] {
+                var counts: [Int] = []
+                var count = 0
+                var inQuotes = false
+                var lineStart = true
+                var blankLine = false
+                var afterBlank = false
+                var i = 0
+                while i < buf.count, counts.count < 50 {
+                    let b = buf[i]
+                    if b == 34 { inQuotes.toggle() }
+                    if !inQuotes, b == 10 {
+                        if lineStart { afterBlank = !counts.isEmpty } else { counts.append(count) }
+                        count = 0
+                        lineStart = true
+                    } else {
+                        if b != 13 {
+                            if lineStart, afterBlank { blankLine = true }
+                            lineStart = false
+                        }
+                        if !inQuotes, b == separator { count += 1 }
+                    }
+                    i += 1
+                }
+                if !lineStart { counts.append(count) }
+                if counts.count >= 2, !blankLine, let first = counts.first, first >= 1,
+                   counts.allSatisfy({ $0 == first }) {
+                    return true
+                }
+            }
+            return false
         }
     }
 

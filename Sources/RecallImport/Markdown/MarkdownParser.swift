@@ -15,11 +15,18 @@ enum MarkdownParser {
         var result: ParsedSource
         if let explicit = try ExplicitCards.parse(blocks, input) {
             result = explicit
+        } else if ObsidianSyntax.hasFlashcardsTagLine(text) {
+            // A note tagged for Obsidian Spaced Repetition whose cards are not written yet: the
+            // plugin makes none, and its prose (with the tag line) is no card either.
+            result = ParsedSource(notes: [], warnings: [])
         } else {
             result = DocumentCards.parse(consume blocks, input) { document = nil }
         }
         withExtendedLifetime(document) {}
-        result.skipped += skipped.map { SkippedSection(line: $0.line, reason: $0.reason) }
+        // Obsidian's `<!--SR:…-->` scheduling comments are metadata, like front matter: not a
+        // section that made no card.
+        result.skipped += skipped.filter { !input.lines.line($0.line).hasPrefix("<!--SR:") }
+            .map { SkippedSection(line: $0.line, reason: $0.reason) }
         result.skipped.sort { $0.line < $1.line }
         return result
     }
@@ -28,17 +35,20 @@ enum MarkdownParser {
     /// sites and note vaults write) turned into blank lines: metadata, not content, and the
     /// line numbers of everything after it stay as they are.
     static func withoutFrontMatter(_ text: String) -> String {
-        guard text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return text }
+        // YAML between `---` lines; TOML between `+++` lines (Hugo).
+        let toml = text.hasPrefix("+++\n") || text.hasPrefix("+++\r\n")
+        guard toml || text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return text }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count > 2 else { return text }
         for k in 1..<min(lines.count, 200) {
             let line = lines[k].trimmingCharacters(in: .whitespaces)
-            if line == "---" || line == "..." {
+            if toml ? line == "+++" : line == "---" || line == "..." {
                 for n in 0...k { lines[n] = "" }
                 return lines.joined(separator: "\n")
             }
             // Front matter is `key: value` lines, list items and indented continuations.
             let first = lines[k].first
+            if toml { continue }
             if !(line.isEmpty || line.contains(":") || first == " " || first == "-" || first == "#") { return text }
         }
         return text

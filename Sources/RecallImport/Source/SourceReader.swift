@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 
 /// How a file is parsed.
 public enum SourceFormat: String, Sendable, Equatable, Codable {
@@ -20,6 +21,10 @@ public struct SourceFile: Sendable, Equatable {
     public var format: SourceFormat
     /// Things noticed while reading (e.g. decoded as Windows-1252).
     public var warnings: [ImportWarning]
+    /// One of a folder of one-question files: the whole file is one note (`OneQuestionFile`).
+    public var isOneQuestion = false
+    /// The digest of the bytes this file was decoded from, when it was read from disk.
+    public var digest: FileDigest?
 
     public init(
         path: String, deckName: String, deckIsExplicit: Bool = false, text: String,
@@ -51,6 +56,11 @@ public struct SourceFile: Sendable, Equatable {
 public struct SkippedSection: Sendable, Equatable {
     public var line: Int
     public var reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
 }
 
 public struct ParsedSource: Sendable, Equatable {
@@ -89,8 +99,14 @@ public struct SourceReader: Sendable {
         if !isDirectory.boolValue {
             let ext = (SourceReader.lastComponent(path) as NSString).pathExtension.lowercased()
             guard SourceReader.extensions.contains(ext) else { throw .unsupportedFileType(path: path) }
-            return [try readFile(path, deckName: deck ?? SourceReader.deckName(relativePath: SourceReader.lastComponent(path)),
-                                 explicit: deck != nil)]
+            var file = try readFile(path, deckName: deck ?? SourceReader.deckName(relativePath: SourceReader.lastComponent(path)),
+                                    explicit: deck != nil)
+            file.isOneQuestion = isOneQuestionAmongSiblings(file)
+            if file.isOneQuestion, deck == nil {
+                let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().lastPathComponent
+                Self.nameDeck(&file, folder)
+            }
+            return [file]
         }
         let relativePaths = SourceReader.filesBelow(path)
         guard !relativePaths.isEmpty else { throw .emptyDirectory(path: path) }
@@ -101,14 +117,69 @@ public struct SourceReader: Sendable {
                                       deckName: deck ?? SourceReader.deckName(relativePath: relative),
                                       explicit: deck != nil))
         }
+        Self.markOneQuestionFiles(&files)
+        if deck == nil {
+            // A page is one question of its folder: its deck is the folder (the imported one for
+            // the pages at its top), not a deck of one card per page.
+            let root = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
+            for (index, relative) in relativePaths.enumerated() where files[index].isOneQuestion {
+                let folders = relative.split(separator: "/").dropLast()
+                Self.nameDeck(&files[index], folders.isEmpty ? root : folders.joined(separator: "::"))
+            }
+        }
         return files
+    }
+
+    /// Gives a one-question file the deck of its folder, when that is a valid deck name.
+    private static func nameDeck(_ file: inout SourceFile, _ name: String) {
+        if !name.isEmpty, name != "/", DeckName.problem(name) == nil { file.deckName = name }
+    }
+
+    /// A file imported on its own is read as it is read with its folder: as one question when
+    /// it is one and so are most Markdown files beside it (at most `siblingLimit` of them are
+    /// looked at), so that importing it alone or with its folder gives the same note.
+    func isOneQuestionAmongSiblings(_ file: SourceFile) -> Bool {
+        guard OneQuestionFile.shape(file) != nil else { return false }
+        let directory = (file.path as NSString).deletingLastPathComponent
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? [])
+            .filter { !$0.hasPrefix(".") && ["md", "markdown"].contains(($0 as NSString).pathExtension.lowercased()) }
+            .sorted().prefix(Self.siblingLimit)
+        let own = SourceReader.lastComponent(file.path)
+        var markdown = 1
+        var shaped = 1
+        for name in names where name != own {
+            let path = directory.isEmpty ? name : directory + "/" + name
+            guard let sibling = try? readFile(path, deckName: "", explicit: false), sibling.format == .markdown else { continue }
+            markdown += 1
+            if OneQuestionFile.shape(sibling) != nil { shaped += 1 }
+        }
+        return markdown >= 2 && shaped * 2 > markdown
+    }
+
+    static let siblingLimit = 200
+
+    /// A folder whose Markdown files are mostly one question each (a single title, no sibling
+    /// questions, no card syntax: a documentation site or a note vault) is read a file a note,
+    /// its title the front (`OneQuestionFile`). Decided by the structure of the files; the
+    /// files of another shape in it are read as usual.
+    static func markOneQuestionFiles(_ files: inout [SourceFile]) {
+        let markdown = files.indices.filter { files[$0].format == .markdown }
+        guard markdown.count >= 2 else { return }
+        let shaped = markdown.filter { OneQuestionFile.shape(files[$0]) != nil }
+        guard shaped.count * 2 > markdown.count else { return }
+        for index in shaped { files[index].isOneQuestion = true }
     }
 
     /// Parses one file by its format.
     public func parse(_ file: SourceFile) throws(ImportError) -> ParsedSource {
         var parsed: ParsedSource
         switch file.format {
-        case .markdown: parsed = try MarkdownParser.parse(file)
+        case .markdown:
+            if file.isOneQuestion, let one = OneQuestionFile.parse(file) {
+                parsed = one
+            } else {
+                parsed = try MarkdownParser.parse(file)
+            }
         case .delimited: parsed = try DelimitedParser.parse(file)
         }
         parsed.warnings = file.warnings + parsed.warnings
@@ -133,6 +204,12 @@ public struct SourceReader: Sendable {
     }
 
     // MARK: - Files
+
+    /// The importable files below a folder, relative to it, in the order `read` reads them.
+    public static func importableFiles(below directory: String) -> [String] { filesBelow(directory) }
+
+    /// The deck a file imported on its own is named after (`lang/go.md` → `go`).
+    public static func deckName(forFile path: String) -> String { deckName(relativePath: lastComponent(path)) }
 
     /// The bytes of a regular file, read straight into one array (a large bank is read once,
     /// not into `Data` and then copied); nil when it cannot be opened or read.
@@ -178,12 +255,15 @@ public struct SourceReader: Sendable {
                                           message: "decoded as Windows-1252 (invalid UTF-8 at line \(line))"))
         }
         let format = SourceReader.format(path: path, text: decoded.text) ?? .markdown
-        return SourceFile(path: path, deckName: deckName, deckIsExplicit: explicit, text: decoded.text,
-                          format: format, warnings: warnings)
+        var file = SourceFile(path: path, deckName: deckName, deckIsExplicit: explicit, text: decoded.text,
+                              format: format, warnings: warnings)
+        file.digest = FileDigest.of(bytes)
+        return file
     }
 
     /// `.csv`/`.tsv` are delimited; `.txt` is Markdown unless it starts with Anki's text
-    /// export headers (`#separator:`, `#html:`, …); other extensions give `nil`.
+    /// export headers (`#separator:`, `#html:`, …) or is a table as Anki exports it
+    /// (`DelimitedParser.looksLikeTable`); other extensions give `nil`.
     static func format(path: String, text: String) -> SourceFormat? {
         switch (lastComponent(path) as NSString).pathExtension.lowercased() {
         case "md", "markdown": return .markdown
@@ -193,7 +273,8 @@ public struct SourceReader: Sendable {
             for header in DelimitedParser.headerNames where firstLine.hasPrefix("#" + header + ":") {
                 return .delimited
             }
-            return .markdown
+            // Anki's "Notes in Plain Text" without headers (older versions, or headers removed).
+            return DelimitedParser.looksLikeTable(text) ? .delimited : .markdown
         default: return nil
         }
     }
