@@ -103,7 +103,7 @@ extension Store {
             try db.run("UPDATE notes SET tags = ? WHERE id = ?", [.text(Tags.encode(card.tags + ["leech"])), .integer(card.noteID)])
             if scheduler.options.leechAction == .suspend {
                 suspended = true
-                try db.run("UPDATE cards SET suspended = 1 WHERE id = ?", [.integer(cardID)])
+                try db.run("UPDATE cards SET suspended = 1, suspended_at = ? WHERE id = ?", [.integer(now), .integer(cardID)])
             }
         }
         var buried: [Int64] = []
@@ -114,7 +114,8 @@ extension Store {
                    AND phase IN ('new', 'review') AND coalesce(buried_until, -1) < ?
                 """, [.integer(card.noteID), .integer(cardID), .integer(Int64(today))]) { $0.int64Value(0) }
             for sibling in buried {
-                try db.run("UPDATE cards SET buried_until = ? WHERE id = ?", [.integer(Int64(today)), .integer(sibling)])
+                try db.run("UPDATE cards SET buried_until = ?, buried_at = ? WHERE id = ?",
+                           [.integer(Int64(today)), .integer(now), .integer(sibling)])
             }
         }
         let reviewID = makeReviewID(at: now)

@@ -9,10 +9,15 @@ import RecallScheduler
 /// A deck row with its option overrides decoded.
 public struct SyncDeck: Sendable, Equatable {
     public var id: Int64
+    /// The deck's identity across stores (`decks.guid`), kept through renames.
+    public var guid: String
     public var name: String
+    /// When the deck got its name: `created`, or its last rename.
+    public var renamed: Millis
     /// The deck's own option overrides (`decks.config`), key → text as `recall config` stores it.
     public var config: [String: String]
     public var created: Millis
+    /// When its options last changed.
     public var modified: Millis
 }
 
@@ -29,18 +34,26 @@ public struct SyncCard: Sendable, Equatable {
     public var back: String
     public var tags: [String]
     public var created: Millis
-    /// `cards.modified` and `notes.modified`: the file's `modified` is the later of the two.
+    /// `cards.modified` (the latest change to the card row, for `recall show`) and
+    /// `notes.modified` (the note's text: what a deck file's `modified` is).
     public var cardModified: Millis
     public var noteModified: Millis
-    public var suspended: Bool
     public var state: CardState
     /// The note's source and matching keys; nil for a note not imported from a source.
     public var origin: NoteOrigin?
     /// When the card last changed deck (`cards.moved`), never before `created`: `created` when it
     /// has stayed in the deck it was created in.
     public var moved: Millis
+    /// Suspension, flag and burying, each with its time (never before `created`).
+    public var marks: CardMarks
 
-    public var modified: Millis { max(cardModified, noteModified) }
+    public var suspended: Bool { marks.suspended }
+
+    /// When the note's text (front, back, tags, origin) last changed: it merges on this time.
+    public var modified: Millis { noteModified }
+
+    /// The latest change of any field: text, deck or marks.
+    public var lastChange: Millis { max(noteModified, moved, marks.latest) }
 
     /// What the card's note says.
     public var content: CardContent { CardContent(kind: kind, front: front, back: back, tags: tags) }
@@ -60,9 +73,11 @@ extension Store {
     }
 
     public func syncDecks() throws(StoreError) -> [SyncDeck] {
-        try db.rows("SELECT id, name, config, created, modified FROM decks ORDER BY id") { row in
-            SyncDeck(id: row.int64Value(0), name: row.textValue(1), config: Self.decodeOverrides(row.textValue(2)),
-                     created: row.int64Value(3), modified: row.int64Value(4))
+        try db.rows(
+            "SELECT id, coalesce(guid, ''), name, config, created, modified, max(coalesce(renamed, created), created) FROM decks ORDER BY id"
+        ) { row in
+            SyncDeck(id: row.int64Value(0), guid: row.textValue(1), name: row.textValue(2), renamed: row.int64Value(6),
+                     config: Self.decodeOverrides(row.textValue(3)), created: row.int64Value(4), modified: row.int64Value(5))
         }
     }
 
@@ -72,7 +87,9 @@ extension Store {
             """
             SELECT c.id, c.guid, n.id, n.guid, c.deck_id, n.kind, c.ordinal, n.front, n.back, n.tags, c.created,
                    c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c.")),
-                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash, max(coalesce(c.moved, c.created), c.created)
+                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash, max(coalesce(c.moved, c.created), c.created),
+                   max(coalesce(c.suspended_at, c.created), c.created), c.flag, max(coalesce(c.flagged_at, c.created), c.created),
+                   c.buried_until, max(coalesce(c.buried_at, c.created), c.created)
             FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.guid
             """)
         var cards: [SyncCard] = []
@@ -88,8 +105,11 @@ extension Store {
                 kind: NoteKind(rawValue: statement.textValue(5)) ?? .basic, ordinal: statement.intValue(6),
                 front: statement.textValue(7), back: statement.textValue(8), tags: Tags.decode(statement.textValue(9)),
                 created: statement.int64Value(10), cardModified: statement.int64Value(11),
-                noteModified: statement.int64Value(12), suspended: statement.intValue(13) != 0,
-                state: Self.readState(statement, from: 14), origin: origin, moved: statement.int64Value(29)))
+                noteModified: statement.int64Value(12),
+                state: Self.readState(statement, from: 14), origin: origin, moved: statement.int64Value(29),
+                marks: CardMarks(suspended: statement.intValue(13) != 0, suspendedAt: statement.int64Value(30),
+                                 flag: statement.intValue(31), flaggedAt: statement.int64Value(32),
+                                 buriedUntil: statement.int(33), buriedAt: statement.int64Value(34))))
         }
         return cards
     }

@@ -28,8 +28,9 @@ public final class SyncWriter {
     public init(store: Store) throws(StoreError) {
         self.store = store
         let db = store.db
-        insertDeckStatement = try db.prepare("INSERT INTO decks(name, config, created, modified) VALUES (?, ?, ?, ?)")
-        updateDeckStatement = try db.prepare("UPDATE decks SET config = ?, modified = ? WHERE id = ?")
+        insertDeckStatement = try db.prepare(
+            "INSERT INTO decks(guid, name, renamed, config, created, modified) VALUES (?, ?, ?, ?, ?, ?)")
+        updateDeckStatement = try db.prepare("UPDATE decks SET name = ?, renamed = ?, config = ?, modified = ? WHERE id = ?")
         updateNoteStatement = try db.prepare(
             """
             UPDATE notes SET deck_id = ?, kind = ?, front = ?, back = ?, tags = ?, modified = ?,
@@ -37,7 +38,11 @@ public final class SyncWriter {
             WHERE id = ?
             """)
         updateCardStatement = try db.prepare(
-            "UPDATE cards SET note_id = ?, deck_id = ?, ordinal = ?, suspended = ?, created = ?, modified = ?, moved = ? WHERE id = ?")
+            """
+            UPDATE cards SET note_id = ?, deck_id = ?, ordinal = ?, suspended = ?, created = ?, modified = ?, moved = ?,
+                             suspended_at = ?, flag = ?, flagged_at = ?, buried_until = ?, buried_at = ?
+            WHERE id = ?
+            """)
         stateStatement = try db.prepare(
             """
             UPDATE cards SET phase = ?, due = ?, stability = ?, difficulty = ?, reps = ?, lapses = ?, last_review = ?,
@@ -59,8 +64,11 @@ public final class SyncWriter {
             row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 14, rowsPerStatement: 500)
         cards = InsertBatch(
             db: db,
-            head: "INSERT INTO cards(id, guid, note_id, deck_id, ordinal, suspended, created, modified, moved, \(Store.stateColumns)) VALUES ",
-            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 19, rowsPerStatement: 500)
+            head: """
+                INSERT INTO cards(id, guid, note_id, deck_id, ordinal, suspended, created, modified, moved,
+                                  suspended_at, flag, flagged_at, buried_until, buried_at, \(Store.stateColumns)) VALUES
+                """,
+            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 24, rowsPerStatement: 400)
         reviews = ReviewBatch(db: db)
         // Ids are given here rather than by SQLite so that rows can wait in a batch; they start
         // above any id ever used (AUTOINCREMENT's record), so ids are still never reused.
@@ -162,24 +170,38 @@ public final class SyncWriter {
         reviews.clear()
     }
 
-    public func insertDeck(name: String, config: [String: String], created: Millis, modified: Millis) throws(StoreError) -> Int64 {
+    /// Inserts a deck; `renamed` is when it got its name, `modified` when its options changed.
+    public func insertDeck(guid: String, name: String, renamed: Millis, config: [String: String], created: Millis,
+                           modified: Millis) throws(StoreError) -> Int64 {
         try flush()
         let s = insertDeckStatement
-        try s.bind(text: name, at: 1)
-        try s.bind(text: Store.configText(config), at: 2)
-        try s.bind(int: created, at: 3)
-        try s.bind(int: modified, at: 4)
+        try s.bind(text: guid, at: 1)
+        try s.bind(text: name, at: 2)
+        try s.bind(optionalInt: renamed > created ? renamed : nil, at: 3)
+        try s.bind(text: Store.configText(config), at: 4)
+        try s.bind(int: created, at: 5)
+        try s.bind(int: modified, at: 6)
         try s.runAndReset()
         return store.db.lastInsertRowID
     }
 
-    public func updateDeck(id: Int64, config: [String: String], modified: Millis) throws(StoreError) {
+    public func updateDeck(id: Int64, name: String, renamed: Millis, created: Millis, config: [String: String],
+                           modified: Millis) throws(StoreError) {
         try flush()
         let s = updateDeckStatement
-        try s.bind(text: Store.configText(config), at: 1)
-        try s.bind(int: modified, at: 2)
-        try s.bind(int: id, at: 3)
+        try s.bind(text: name, at: 1)
+        try s.bind(optionalInt: renamed > created ? renamed : nil, at: 2)
+        try s.bind(text: Store.configText(config), at: 3)
+        try s.bind(int: modified, at: 4)
+        try s.bind(int: id, at: 5)
         try s.runAndReset()
+    }
+
+    /// Moves a deck's name out of the way (a unique placeholder) so that decks can swap or
+    /// take each other's names in one merge.
+    public func parkDeckName(id: Int64) throws(StoreError) {
+        try flush()
+        try store.db.run("UPDATE decks SET name = ?1 WHERE id = ?2", [.text("\u{1}merging \(id)"), .integer(id)])
     }
 
     /// Deletes a deck row that holds no cards. A note still filed under it whose cards live in
@@ -234,18 +256,23 @@ public final class SyncWriter {
     /// Queues a new card under an id from `reserveCardID`. `moved` is when it last changed deck
     /// (`created` when never).
     public func insertCard(
-        id: Int64, _ guid: String, noteID: Int64, deckID: Int64, ordinal: Int, suspended: Bool, created: Millis,
-        modified: Millis, moved: Millis, state: CardState
+        id: Int64, _ guid: String, noteID: Int64, deckID: Int64, ordinal: Int, created: Millis,
+        modified: Millis, moved: Millis, marks: CardMarks, state: CardState
     ) throws(StoreError) {
         cards.add(int: id)
         cards.add(text: guid)
         cards.add(int: noteID)
         cards.add(int: deckID)
         cards.add(int: Int64(ordinal))
-        cards.add(int: suspended ? 1 : 0)
+        cards.add(int: marks.suspended ? 1 : 0)
         cards.add(int: created)
         cards.add(int: modified)
         cards.add(optionalInt: Self.storedMoved(moved, created: created))
+        cards.add(optionalInt: Self.storedMoved(marks.suspendedAt, created: created))
+        cards.add(int: Int64(marks.flag))
+        cards.add(optionalInt: Self.storedMoved(marks.flaggedAt, created: created))
+        cards.add(optionalInt: marks.buriedUntil.map(Int64.init))
+        cards.add(optionalInt: Self.storedMoved(marks.buriedAt, created: created))
         addState(state, to: cards)
         if cards.isFull {
             try notes.flush()  // their notes first
@@ -323,23 +350,29 @@ public final class SyncWriter {
     }
 
     public func updateCard(
-        id: Int64, noteID: Int64, deckID: Int64, ordinal: Int, suspended: Bool, created: Millis, modified: Millis, moved: Millis
+        id: Int64, noteID: Int64, deckID: Int64, ordinal: Int, created: Millis, modified: Millis, moved: Millis,
+        marks: CardMarks
     ) throws(StoreError) {
         try flush()
         let s = updateCardStatement
         try s.bind(int: noteID, at: 1)
         try s.bind(int: deckID, at: 2)
         try s.bind(int: Int64(ordinal), at: 3)
-        try s.bind(int: suspended ? 1 : 0, at: 4)
+        try s.bind(int: marks.suspended ? 1 : 0, at: 4)
         try s.bind(int: created, at: 5)
         try s.bind(int: modified, at: 6)
         try s.bind(optionalInt: Self.storedMoved(moved, created: created), at: 7)
-        try s.bind(int: id, at: 8)
+        try s.bind(optionalInt: Self.storedMoved(marks.suspendedAt, created: created), at: 8)
+        try s.bind(int: Int64(marks.flag), at: 9)
+        try s.bind(optionalInt: Self.storedMoved(marks.flaggedAt, created: created), at: 10)
+        try s.bind(optionalInt: marks.buriedUntil.map(Int64.init), at: 11)
+        try s.bind(optionalInt: Self.storedMoved(marks.buriedAt, created: created), at: 12)
+        try s.bind(int: id, at: 13)
         try s.runAndReset()
     }
 
-    /// `cards.moved` as stored: NULL for a card that never changed deck since it was created, so
-    /// that every store holds one value for one meaning.
+    /// A field's time as stored (`cards.moved`, a mark's time): NULL for a field that never
+    /// changed since the card was created, so that every store holds one value for one meaning.
     static func storedMoved(_ moved: Millis, created: Millis) -> Millis? { moved > created ? moved : nil }
 
     /// Deletes a card and its review log (ON DELETE CASCADE); the caller records the tombstone.

@@ -213,12 +213,20 @@ public enum DeckExporter {
             writeConfig(deck.config, to: &out)
             out.raw(",")
             out.newline(indent: 6)
+            out.raw("\"id\": ")
+            out.string(deck.guid)
+            out.raw(",")
+            out.newline(indent: 6)
             out.raw("\"modified\": ")
             out.time(deck.modified)
             out.raw(",")
             out.newline(indent: 6)
             out.raw("\"name\": ")
             out.string(deck.name)
+            out.raw(",")
+            out.newline(indent: 6)
+            out.raw("\"renamed\": ")
+            out.time(deck.renamed)
             out.newline(indent: 4)
             out.raw("}")
         }
@@ -228,12 +236,9 @@ public enum DeckExporter {
         out.raw("\"format\": \"recall-deck\",")
         out.newline(indent: 2)
         out.raw("\"tombstones\": [")
-        let chosenNames = selection.decks
-        let tombstones = try store.syncTombstones()
-            .filter { tombstone in
-                tombstone.kind != .deck || chosenNames.isEmpty || chosenNames.contains { isDeck(tombstone.id, within: $0) }
-            }
-            .sorted { utf8Less($0.id, $1.id) }
+        // Every tombstone, also in an export of some decks: a deleted deck's name is gone, so
+        // which of the chosen decks a deck tombstone belonged to cannot be told (nor a card's).
+        let tombstones = try store.syncTombstones().sorted { utf8Less($0.id, $1.id) }
         for (number, tombstone) in tombstones.enumerated() {
             out.raw(number == 0 ? "" : ",")
             out.newline(indent: 4)
@@ -272,10 +277,37 @@ public enum DeckExporter {
         out.raw("\"back\": ")
         out.string(card.back)
         out.raw(",")
+        let marks = card.marks
+        // Each mark's time only when it changed since the card was created, and a mark only when
+        // set: files of cards never marked stay short.
+        if marks.buriedAt > card.created {
+            out.newline(indent: 10)
+            out.raw("\"buried_at\": ")
+            out.time(marks.buriedAt)
+            out.raw(",")
+        }
+        if let day = marks.buriedUntil {
+            out.newline(indent: 10)
+            out.raw("\"buried_until\": ")
+            out.string(ISOTime.formatDay(day))
+            out.raw(",")
+        }
         out.newline(indent: 10)
         out.raw("\"created\": ")
         out.time(card.created)
         out.raw(",")
+        if marks.flag != 0 {
+            out.newline(indent: 10)
+            out.raw("\"flag\": ")
+            out.int(Int64(marks.flag))
+            out.raw(",")
+        }
+        if marks.flaggedAt > card.created {
+            out.newline(indent: 10)
+            out.raw("\"flagged_at\": ")
+            out.time(marks.flaggedAt)
+            out.raw(",")
+        }
         out.newline(indent: 10)
         out.raw("\"front\": ")
         out.string(card.front)
@@ -293,8 +325,8 @@ public enum DeckExporter {
         out.time(card.modified)
         out.raw(",")
         if card.moved > card.created {
-            // Only for a card that changed deck (a rename): files of stores that never renamed
-            // a deck stay as they were.
+            // Only for a card that changed deck: files of stores that never moved a card stay
+            // short.
             out.newline(indent: 10)
             out.raw("\"moved\": ")
             out.time(card.moved)
@@ -335,6 +367,12 @@ public enum DeckExporter {
         out.raw("\"suspended\": ")
         out.bool(card.suspended)
         out.raw(",")
+        if marks.suspendedAt > card.created {
+            out.newline(indent: 10)
+            out.raw("\"suspended_at\": ")
+            out.time(marks.suspendedAt)
+            out.raw(",")
+        }
         out.newline(indent: 10)
         out.raw("\"tags\": [")
         for (number, tag) in card.tags.enumerated() {

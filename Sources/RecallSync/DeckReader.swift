@@ -50,7 +50,7 @@ public enum DeckReader {
 
     /// Whether a file looks like a deck file, for an importer choosing how to read a file of
     /// another name than `*.json` (`isDeckFilePath`) without reading all of it: `"recall-deck"` in its first 8 KB (a hand-made file), or
-    /// an export's shape, which starts with `{"decks": [` and ends with `"version": 1}` (its
+    /// an export's shape, which starts with `{"decks": [` and ends with `"version": 2}` (or 1; its
     /// `format` member comes after all the decks, keys being sorted).
     public static func recognizes(path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
@@ -62,7 +62,7 @@ public enum DeckReader {
         guard compact.starts(with: Data("{\"decks\":[".utf8)), let size = try? handle.seekToEnd() else { return false }
         try? handle.seek(toOffset: size > 64 ? size - 64 : 0)
         let tail = ((try? handle.read(upToCount: 64)) ?? Data()).filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
-        return tail.range(of: Data("\"version\":1}".utf8)) != nil
+        return DeckFile.readableVersions.contains { tail.range(of: Data("\"version\":\($0)}".utf8)) != nil }
     }
 
     /// Whether `recall import` reads `path` as a deck file: any path ending in `.json` that is not
@@ -92,10 +92,14 @@ public enum DeckReader {
             for card in deck.cards { reviewCount += card.reviews.count }
         }
         var deckNames: [String: Int] = [:]
+        var deckIDs: [String: Int] = [:]
         var cardIDs: [String: (Int, Int)] = Dictionary(minimumCapacity: cardCount)
         var siblings: [Sibling: (Int, Int)] = Dictionary(minimumCapacity: cardCount)
         var reviewIDs = ReviewIDSet(capacity: reviewCount)
         for (d, deck) in deckFile.decks.enumerated() {
+            if let other = deckIDs.updateValue(d, forKey: deck.id) {
+                throw .invalid(file: file, path: "decks[\(d)].id", message: "deck id \(quoted(deck.id)) appears twice (also decks[\(other)])")
+            }
             if let other = deckNames.updateValue(d, forKey: deck.name) {
                 throw .invalid(file: file, path: "decks[\(d)].name", message: "deck \(quoted(deck.name)) appears twice (also decks[\(other)])")
             }
@@ -191,10 +195,34 @@ private struct Reader {
             throw .notDeckFile(file: scanner.file, reason: "its \"format\" is \(quoted(format)), not \"recall-deck\"")
         }
         guard let versionText else { throw .invalid(file: scanner.file, path: "version", message: "missing") }
-        guard version == Int64(DeckFile.version) else { throw .unsupportedVersion(file: scanner.file, found: versionText) }
-        guard let decks else { throw .invalid(file: scanner.file, path: "decks", message: "missing") }
+        guard let version, DeckFile.readableVersions.contains(version) else {
+            throw .unsupportedVersion(file: scanner.file, found: versionText)
+        }
+        guard var decks else { throw .invalid(file: scanner.file, path: "decks", message: "missing") }
         if let problem = scanner.problem { throw problem }
+        if version == 1 {
+            Self.upgradeFromVersion1(&decks, &tombstones)
+        } else if let d = decks.firstIndex(where: { $0.id.isEmpty }) {
+            throw .invalid(file: scanner.file, path: "decks[\(d)]", message: "missing \"id\"")
+        }
         return DeckFile(decks: decks, tombstones: tombstones)
+    }
+
+    /// What a file of version 1 meant, in version 2's terms: a deck's id is the one its name
+    /// makes, and so is a deck tombstone's (which held the name); a rename changed the deck's
+    /// `modified`; a card's `modified` covered its suspension too.
+    private static func upgradeFromVersion1(_ decks: inout [DeckFile.Deck], _ tombstones: inout [Tombstone]) {
+        for d in decks.indices {
+            decks[d].id = DeckName.stableID(decks[d].name)
+            decks[d].renamed = decks[d].modified
+            for c in decks[d].cards.indices {
+                let card = decks[d].cards[c]
+                decks[d].cards[c].marks.suspendedAt = max(card.modified, card.created)
+            }
+        }
+        for t in tombstones.indices where tombstones[t].kind == .deck {
+            tombstones[t].id = DeckName.stableID(tombstones[t].id)
+        }
     }
 
     private mutating func endOfFile() throws(SyncError) {
@@ -239,15 +267,20 @@ private struct Reader {
     // MARK: Decks
 
     private mutating func deck() throws(SyncError) -> DeckFile.Deck {
-        var deck = DeckFile.Deck(name: "")
+        var deck = DeckFile.Deck(id: "", name: "")
         guard try beginObject() else { return deck }
         var name: String?
+        var renamed: Millis?
         var first = true
         var seen = Set<String>()
         while let key = try scanner.nextKey(first: &first) {
             let field = try scanner.string(key)
             if !seen.insert(field).inserted { scanner.report("appears twice", key: field) }
             switch field {
+            case "id":
+                deck.id = try identifier("id") ?? ""
+            case "renamed":
+                renamed = try scanner.readTime("renamed")
             case "name":
                 name = try scanner.readString("name")
                 if let text = name, let error = DeckName.error(text) { scanner.report(error, key: "name") }
@@ -267,6 +300,7 @@ private struct Reader {
         }
         missing([("name", name != nil)])
         deck.name = name ?? ""
+        deck.renamed = renamed ?? deck.modified
         return deck
     }
 
@@ -300,7 +334,7 @@ private struct Reader {
     /// The members of a card object, for spotting one given twice.
     private static let cardFields: [StaticString] = [
         "id", "note", "kind", "ordinal", "front", "back", "tags", "created", "modified", "suspended", "state", "reviews",
-        "origin", "moved",
+        "origin", "moved", "suspended_at", "flag", "flagged_at", "buried_until", "buried_at",
     ]
 
     private mutating func card() throws(SyncError) -> DeckFile.Card {
@@ -308,6 +342,7 @@ private struct Reader {
         guard try beginObject() else { return card }
         var have = (id: false, note: false, front: false, back: false, created: false, modified: false)
         var ordinalGiven: Int64?
+        var suspendedAt: Millis?, flaggedAt: Millis?, buriedAt: Millis?
         var first = true
         var seen: UInt32 = 0
         while let key = try scanner.nextKey(first: &first) {
@@ -363,6 +398,22 @@ private struct Reader {
                 scanner.path.removeLast()
             case 13:
                 card.moved = try scanner.readTime("moved")
+            case 14:
+                suspendedAt = try scanner.readTime("suspended_at")
+            case 15:
+                card.marks.flag = Int(try scanner.readInt("flag", in: 0...1, rangeText: "0 or 1") ?? 0)
+            case 16:
+                flaggedAt = try scanner.readTime("flagged_at")
+            case 17:
+                if let text = try scanner.readString("buried_until") {
+                    if let day = ISOTime.parseDay(text) {
+                        card.marks.buriedUntil = day
+                    } else {
+                        scanner.report("must be a date like \"2026-11-25\", got \(quoted(text))", key: "buried_until")
+                    }
+                }
+            case 18:
+                buriedAt = try scanner.readTime("buried_at")
             default:
                 scanner.path.append(.key("reviews"))
                 card.reviews = try array { (reader: inout Reader) throws(SyncError) in try reader.review() }.compactMap { $0 }
@@ -372,6 +423,10 @@ private struct Reader {
         missing([("id", have.id), ("note", have.note), ("front", have.front), ("back", have.back),
                  ("created", have.created), ("modified", have.modified)])
         if let ordinalGiven { card.ordinal = Int(ordinalGiven) }
+        // A mark's time is never before the card's creation; absent, it is the creation.
+        card.marks.suspendedAt = max(suspendedAt ?? card.created, card.created)
+        card.marks.flaggedAt = max(flaggedAt ?? card.created, card.created)
+        card.marks.buriedAt = max(buriedAt ?? card.created, card.created)
         if card.reviews.count > 1, !zip(card.reviews, card.reviews.dropFirst()).allSatisfy({ ($0.at, $0.id) < ($1.at, $1.id) }) {
             // Out of order in a hand-made file: the replay needs them by time.
             card.reviews.sort { ($0.at, $0.id) < ($1.at, $1.id) }

@@ -32,9 +32,13 @@ public struct FutureTimes: Sendable, Equatable {
         }
         for d in file.decks.indices {
             check(&file.decks[d].modified)
+            check(&file.decks[d].renamed)
             for c in file.decks[d].cards.indices {
                 check(&file.decks[d].cards[c].created)
                 check(&file.decks[d].cards[c].modified)
+                check(&file.decks[d].cards[c].marks.suspendedAt)
+                check(&file.decks[d].cards[c].marks.flaggedAt)
+                check(&file.decks[d].cards[c].marks.buriedAt)
                 if var moved = file.decks[d].cards[c].moved {
                     check(&moved)
                     file.decks[d].cards[c].moved = moved
