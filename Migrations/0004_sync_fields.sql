@@ -24,3 +24,10 @@ UPDATE cards SET flagged_at = modified WHERE flag != 0 AND modified > created;
 ALTER TABLE trash_cards ADD COLUMN suspended_at INTEGER;
 ALTER TABLE trash_cards ADD COLUMN flagged_at INTEGER;
 ALTER TABLE trash_cards ADD COLUMN buried_at INTEGER;
+
+-- A deck tombstone keeps the deck as it was deleted (name and options with their times), so
+-- that a deck a card brings back comes back the same on every store (docs/json.md, "Merging").
+ALTER TABLE tombstones ADD COLUMN name TEXT;
+ALTER TABLE tombstones ADD COLUMN renamed INTEGER;
+ALTER TABLE tombstones ADD COLUMN config TEXT;
+ALTER TABLE tombstones ADD COLUMN modified INTEGER;

@@ -9,10 +9,35 @@ public struct Tombstone: Sendable, Equatable, Hashable {
     public var kind: Kind
     /// When it was deleted (milliseconds since 1970, UTC).
     public var deleted: Millis
+    /// For a deck: the deck as it was when deleted (its name and options, with their times). A
+    /// card added to the deck on another store before that store learnt of the deletion brings
+    /// the deck back, and it comes back as this says on every store, whichever of them still
+    /// had a version of it. Nil for cards and notes, and for decks deleted before recall kept it.
+    public var deck: DeckSnapshot?
 
-    public init(id: String, kind: Kind, deleted: Millis) {
+    public init(id: String, kind: Kind, deleted: Millis, deck: DeckSnapshot? = nil) {
         self.id = id
         self.kind = kind
         self.deleted = deleted
+        self.deck = deck
+    }
+}
+
+/// A deck's name and options with the times they were set: what merges between versions of a
+/// deck (newest name, newest options).
+public struct DeckSnapshot: Sendable, Equatable, Hashable {
+    public var name: String
+    /// When the deck got this name.
+    public var renamed: Millis
+    /// Option overrides (key → text, as `recall config --deck` sets them).
+    public var config: [String: String]
+    /// When the options were last set.
+    public var modified: Millis
+
+    public init(name: String, renamed: Millis, config: [String: String], modified: Millis) {
+        self.name = name
+        self.renamed = renamed
+        self.config = config
+        self.modified = modified
     }
 }

@@ -132,10 +132,14 @@ extension Store {
             try moveToTrash(cards: cards, reason: "recall deck delete \(name)", now: now)
             deleted += cards.count
             try db.run("DELETE FROM notes WHERE deck_id = ?", [.integer(deckID)])
-            let guid = try db.row("SELECT guid FROM decks WHERE id = ?", [.integer(deckID)], { $0.text(0) }) ?? nil
+            // The tombstone keeps the deck as it was (sync: a deck a card brings back).
+            try db.run(
+                """
+                INSERT OR REPLACE INTO tombstones(id, kind, deleted, name, renamed, config, modified)
+                SELECT coalesce(guid, ?2), 'deck', ?3, name, max(coalesce(renamed, created), created), config, modified
+                FROM decks WHERE id = ?1
+                """, [.integer(deckID), .text(DeckName.stableID(deckName)), .integer(now)])
             try db.run("DELETE FROM decks WHERE id = ?", [.integer(deckID)])
-            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)",
-                       [.text(guid ?? DeckName.stableID(deckName)), .integer(now)])
         }
         return deleted
     }

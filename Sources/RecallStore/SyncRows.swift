@@ -115,9 +115,14 @@ extension Store {
     }
 
     public func syncTombstones() throws(StoreError) -> [Tombstone] {
-        try db.rows("SELECT id, kind, deleted FROM tombstones ORDER BY id") { row in
-            Tombstone(id: row.textValue(0), kind: Tombstone.Kind(rawValue: row.textValue(1)) ?? .card,
-                          deleted: row.int64Value(2))
+        try db.rows("SELECT id, kind, deleted, name, renamed, config, modified FROM tombstones ORDER BY id") { row in
+            var deck: DeckSnapshot?
+            if let name = row.text(3) {
+                deck = DeckSnapshot(name: name, renamed: row.int64Value(4), config: Self.decodeOverrides(row.textValue(5)),
+                                    modified: row.int64Value(6))
+            }
+            return Tombstone(id: row.textValue(0), kind: Tombstone.Kind(rawValue: row.textValue(1)) ?? .card,
+                             deleted: row.int64Value(2), deck: deck)
         }
     }
 

@@ -51,9 +51,7 @@ public final class SyncWriter {
             """)
         tombstoneStatement = try db.prepare(
             """
-            INSERT INTO tombstones(id, kind, deleted) VALUES (?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, deleted = excluded.deleted
-            WHERE excluded.deleted > tombstones.deleted
+            INSERT OR REPLACE INTO tombstones(id, kind, deleted, name, renamed, config, modified) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         notes = InsertBatch(
             db: db,
@@ -405,12 +403,18 @@ public final class SyncWriter {
     }
 
     /// Records a deletion, keeping the later time when the id already has one.
+    /// Records a tombstone as the plan made it (the latest per id, deck snapshots merged),
+    /// replacing the one the store had.
     public func recordTombstone(_ tombstone: Tombstone) throws(StoreError) {
         try flush()
         let s = tombstoneStatement
         try s.bind(text: tombstone.id, at: 1)
         try s.bind(text: tombstone.kind.rawValue, at: 2)
         try s.bind(int: tombstone.deleted, at: 3)
+        try s.bind(optionalText: tombstone.deck?.name, at: 4)
+        try s.bind(optionalInt: tombstone.deck?.renamed, at: 5)
+        try s.bind(optionalText: tombstone.deck.map { Store.configText($0.config) }, at: 6)
+        try s.bind(optionalInt: tombstone.deck?.modified, at: 7)
         try s.runAndReset()
     }
 

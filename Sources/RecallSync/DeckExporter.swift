@@ -242,6 +242,23 @@ public enum DeckExporter {
         for (number, tombstone) in tombstones.enumerated() {
             out.raw(number == 0 ? "" : ",")
             out.newline(indent: 4)
+            if let deck = tombstone.deck {
+                // A deleted deck as it was: members sorted, on one line.
+                out.raw("{\"config\":")
+                writeCompactConfig(deck.config, to: &out)
+                out.raw(",\"deleted\":")
+                out.time(tombstone.deleted)
+                out.raw(",\"id\":")
+                out.string(tombstone.id)
+                out.raw(",\"kind\":\"deck\",\"modified\":")
+                out.time(deck.modified)
+                out.raw(",\"name\":")
+                out.string(deck.name)
+                out.raw(",\"renamed\":")
+                out.time(deck.renamed)
+                out.raw("}")
+                continue
+            }
             out.raw("{\"deleted\":")
             out.time(tombstone.deleted)
             out.raw(",\"id\":")
@@ -415,6 +432,18 @@ public enum DeckExporter {
         if let line = origin.line { out.int(Int64(line)) } else { out.raw("null") }
         out.raw(",\"question_key\":")
         out.string(origin.questionKey)
+        out.raw("}")
+    }
+
+    /// Options on one line: `{"key":"value",…}`, keys sorted.
+    private static func writeCompactConfig<S: ByteSink>(_ config: [String: String], to out: inout ByteWriter<S>) {
+        out.raw("{")
+        for (number, key) in config.keys.sorted(by: utf8Less).enumerated() {
+            if number > 0 { out.raw(",") }
+            out.string(key)
+            out.raw(":")
+            out.string(config[key] ?? "")
+        }
         out.raw("}")
     }
 

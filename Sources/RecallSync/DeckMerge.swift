@@ -249,6 +249,17 @@ struct DeckVersion {
         created = deck.created
     }
 
+    init(_ deck: DeckSnapshot) {
+        name = deck.name
+        renamed = deck.renamed
+        config = deck.config
+        configText = Store.configText(deck.config)
+        modified = deck.modified
+        created = min(deck.renamed, deck.modified)
+    }
+
+    var snapshot: DeckSnapshot { DeckSnapshot(name: name, renamed: renamed, config: config, modified: modified) }
+
     init(_ deck: DeckFile.Deck) {
         name = deck.name
         renamed = deck.renamed
@@ -333,23 +344,16 @@ struct MergePlanner {
         }
         for tombstone in rows.tombstones {
             localTombstones[tombstone.id] = tombstone
-            tombstones[tombstone.id] = tombstone
+            add(tombstone)
         }
         for file in files {
-            for deck in file.decks {
-                let version = DeckVersion(deck)
-                if decks[deck.id] != nil { decks[deck.id]?.merge(version) } else { decks[deck.id] = version }
-            }
-            for tombstone in file.tombstones {
-                if let current = tombstones[tombstone.id] {
-                    if tombstone.deleted > current.deleted
-                        || (tombstone.deleted == current.deleted && utf8Less(current.kind.rawValue, tombstone.kind.rawValue)) {
-                        tombstones[tombstone.id] = tombstone
-                    }
-                } else {
-                    tombstones[tombstone.id] = tombstone
-                }
-            }
+            for deck in file.decks { add(DeckVersion(deck), id: deck.id) }
+            for tombstone in file.tombstones { add(tombstone) }
+        }
+        // A deleted deck's tombstone keeps the deck as every version seen has it, so that no
+        // store that deletes its row loses what another store may bring the deck back with.
+        for (id, tombstone) in tombstones where tombstone.kind == .deck && !isLive(id) {
+            tombstones[id]?.deck = decks[id]?.snapshot
         }
         foldDecksOfOneName(decks.keys.filter { isLive($0) })
         for card in rows.cards {
@@ -357,6 +361,32 @@ struct MergePlanner {
             let version = CardVersion(card, deck: deckID(localDeckGUIDs[card.deckID] ?? ""))
             winners[card.guid] = Winner(version: version, contentLocal: true, deckLocal: true, marksLocal: true)
         }
+    }
+
+    private mutating func add(_ version: DeckVersion, id: String) {
+        if decks[id] != nil { decks[id]?.merge(version) } else { decks[id] = version }
+    }
+
+    /// The latest tombstone per id; deck snapshots merge as deck versions do.
+    private mutating func add(_ tombstone: Tombstone) {
+        if let deck = tombstone.deck, tombstone.kind == .deck { add(DeckVersion(deck), id: tombstone.id) }
+        guard let current = tombstones[tombstone.id] else {
+            tombstones[tombstone.id] = tombstone
+            return
+        }
+        var winner = current
+        if tombstone.deleted > current.deleted
+            || (tombstone.deleted == current.deleted && utf8Less(current.kind.rawValue, tombstone.kind.rawValue)) {
+            winner = tombstone
+        }
+        if let a = current.deck, let b = tombstone.deck {
+            var joined = DeckVersion(a)
+            joined.merge(DeckVersion(b))
+            winner.deck = joined.snapshot
+        } else {
+            winner.deck = current.deck ?? tombstone.deck
+        }
+        tombstones[tombstone.id] = winner
     }
 
     /// A deck is live unless a deck tombstone at or after its last change (name or options) says
@@ -384,8 +414,7 @@ struct MergePlanner {
                 guard let version = decks[folded] else { continue }
                 decks[keeper]?.mergeOptions(version)
                 deckRedirects[folded] = keeper
-                let tombstone = Tombstone(id: folded, kind: .deck, deleted: version.lastChange)
-                if tombstones[folded].map({ $0.deleted < tombstone.deleted }) ?? true { tombstones[folded] = tombstone }
+                add(Tombstone(id: folded, kind: .deck, deleted: version.lastChange, deck: version.snapshot))
             }
         }
     }

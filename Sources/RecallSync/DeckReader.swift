@@ -584,9 +584,21 @@ private struct Reader {
         var kind: Tombstone.Kind?
         var deleted: Millis?
         var haveKind = false, haveDeleted = false
+        var name: String?, renamed: Millis?, config: [String: String]?, modified: Millis?
         var first = true
         while let key = try scanner.nextKey(first: &first) {
             switch try scanner.string(key) {
+            case "name":
+                name = try scanner.readString("name")
+                if let text = name, let error = DeckName.error(text) { scanner.report(error, key: "name") }
+            case "renamed":
+                renamed = try scanner.readTime("renamed")
+            case "config":
+                scanner.path.append(.key("config"))
+                config = try self.config()
+                scanner.path.removeLast()
+            case "modified":
+                modified = try scanner.readTime("modified")
             case "id":
                 id = try scanner.readString("id")
                 if id?.isEmpty == true { scanner.report("must not be empty", key: "id") }
@@ -605,7 +617,13 @@ private struct Reader {
         }
         missing([("id", id != nil), ("kind", haveKind), ("deleted", haveDeleted)])
         guard let id, let kind, let deleted else { return nil }
-        return Tombstone(id: id, kind: kind, deleted: deleted)
+        var deck: DeckSnapshot?
+        if kind == .deck, let name {
+            // A deck as it was deleted; a time it lacks is the deletion's.
+            deck = DeckSnapshot(name: name, renamed: min(renamed ?? deleted, deleted), config: config ?? [:],
+                                modified: min(modified ?? deleted, deleted))
+        }
+        return Tombstone(id: id, kind: kind, deleted: deleted, deck: deck)
     }
 }
 

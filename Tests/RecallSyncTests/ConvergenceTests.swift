@@ -86,6 +86,14 @@ struct ConvergenceScenario {
         let first = Array([0, 1, 2].shuffled(using: &random))
         var finalLog: [String] = []
         for index in first + first {
+            if let dump = ProcessInfo.processInfo.environment["RECALL_SYNC_DUMP"] {
+                FileManager.default.createFile(atPath: dump + "-\(seed)-final\(finalLog.count)-before\(index).json",
+                                               contents: Data(try DeckExporter.exportBytes(stores[index])))
+                try stores[index].db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                let snapshot = dump + "-\(seed)-final\(finalLog.count)"
+                try? FileManager.default.copyItem(atPath: folder.path(["a", "b", "c"][index] + ".sqlite"), toPath: snapshot + ".sqlite")
+                try? FileManager.default.copyItem(atPath: shared, toPath: snapshot + "-shared")
+            }
             let outcome = try FolderSync.sync(store: stores[index], folder: shared, timeZone: utc)
             try record(stores[index])
             finalLog.append("\(index): upToDate=\(outcome.upToDate) merged=\(outcome.merged.count) \(outcome.report.summary) wrote=\(outcome.wroteOwnFile) \(outcome.warnings)")
@@ -112,6 +120,12 @@ struct ConvergenceScenario {
         while second == first { second.shuffle(using: &random) }
         for index in second + second { _ = try FolderSync.sync(store: stores[index], folder: copy + "/shared", timeZone: utc) }
         let again = try DeckExporter.exportBytes(stores[0])
+        if let dump = ProcessInfo.processInfo.environment["RECALL_SYNC_DUMP"] {
+            FileManager.default.createFile(atPath: dump + "-\(seed)-first.json", contents: Data(exports[0]))
+            FileManager.default.createFile(atPath: dump + "-\(seed)-second.json", contents: Data(again))
+            for (i, e) in exports.enumerated() { FileManager.default.createFile(atPath: dump + "-\(seed)-store\(i).json", contents: Data(e)) }
+            try? (operations + ["first order \(first)", "second order \(second)"]).joined(separator: "\n").write(toFile: dump + "-\(seed)-ops.txt", atomically: true, encoding: .utf8)
+        }
         let diff = again == exports[0] ? "" : lineDiff(exports[0], again)
         return Outcome(converged: converged, missingReviews: missing, orderIndependent: again == exports[0],
                        operations: operations, diff: diff)
