@@ -9,6 +9,11 @@
 -- the same way.
 ALTER TABLE decks ADD COLUMN guid TEXT;
 ALTER TABLE decks ADD COLUMN renamed INTEGER;
+-- Two decks of one name can meet in a sync (one renamed on a store to the name another store
+-- gave a new deck). Both keep that name in deck files (`sync_name`, NULL: `name`), and this
+-- store shows the one with the larger id as `name (2)` (`name` stays unique here), until the
+-- user renames one of them.
+ALTER TABLE decks ADD COLUMN sync_name TEXT;
 CREATE UNIQUE INDEX decks_by_guid ON decks(guid);
 
 -- Cards: the times of the fields that merge apart from the note's text (`notes.modified`) and

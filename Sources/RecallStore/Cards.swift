@@ -105,10 +105,10 @@ extension Store {
             let renamed = new + child.dropFirst(old.count)
             try Self.checkDeckName(renamed)  // a child named before the rule
             if try deck(named: renamed) != nil { throw .deckExists(renamed) }
-            try db.run("UPDATE decks SET name = ?, renamed = ? WHERE name = ?", [.text(renamed), .integer(now), .text(child)])
+            try db.run("UPDATE decks SET name = ?, sync_name = NULL, renamed = ? WHERE name = ?", [.text(renamed), .integer(now), .text(child)])
         }
         guard oldIsADeck else { return }
-        try db.run("UPDATE decks SET name = ?, renamed = ? WHERE name = ?", [.text(new), .integer(now), .text(old)])
+        try db.run("UPDATE decks SET name = ?, sync_name = NULL, renamed = ? WHERE name = ?", [.text(new), .integer(now), .text(old)])
     }
 
     /// A deck and its sub-decks (`name::…`), by id: empty when there is no such deck. `name` may
@@ -136,7 +136,7 @@ extension Store {
             try db.run(
                 """
                 INSERT OR REPLACE INTO tombstones(id, kind, deleted, name, renamed, config, modified)
-                SELECT coalesce(guid, ?2), 'deck', ?3, name, max(coalesce(renamed, created), created), config, modified
+                SELECT coalesce(guid, ?2), 'deck', ?3, coalesce(sync_name, name), max(coalesce(renamed, created), created), config, modified
                 FROM decks WHERE id = ?1
                 """, [.integer(deckID), .text(DeckName.stableID(deckName)), .integer(now)])
             try db.run("DELETE FROM decks WHERE id = ?", [.integer(deckID)])
@@ -284,6 +284,28 @@ extension Store {
             if card.suspended == suspended { continue }
             try db.run("UPDATE cards SET suspended = ?1, suspended_at = ?2, modified = ?2 WHERE id = ?3",
                        [.integer(suspended ? 1 : 0), .integer(now), .integer(id)])
+            changed.append(id)
+        }
+        return changed
+    }
+
+    /// Moves cards to the deck called `deck` (created if missing); returns the ids that changed
+    /// deck, each once. The move has its own time (`moved`): sync merges it apart from the text
+    /// and the marks. A note follows its first card.
+    @discardableResult
+    public func moveCards(_ ids: [Int64], toDeck deck: String, now: Millis) throws(StoreError) -> [Int64] {
+        let target = try ensureDeck(deck, now: now).id
+        var changed: [Int64] = []
+        for id in Self.once(ids) {
+            let card = try requireCard(id)
+            if card.deckID == target { continue }
+            try db.run("UPDATE cards SET deck_id = ?1, moved = ?2, modified = max(modified, ?2) WHERE id = ?3",
+                       [.integer(target), .integer(now), .integer(id)])
+            try db.run(
+                """
+                UPDATE notes SET deck_id = (SELECT deck_id FROM cards WHERE note_id = notes.id ORDER BY ordinal LIMIT 1)
+                WHERE id = ?
+                """, [.integer(card.noteID)])
             changed.append(id)
         }
         return changed

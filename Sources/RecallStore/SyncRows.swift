@@ -11,7 +11,11 @@ public struct SyncDeck: Sendable, Equatable {
     public var id: Int64
     /// The deck's identity across stores (`decks.guid`), kept through renames.
     public var guid: String
+    /// The deck's name across stores: what deck files carry. Two decks may share it.
     public var name: String
+    /// The name this store shows and commands take (unique here): `name`, or `name (2)` for a
+    /// second deck of the same name.
+    public var localName: String
     /// When the deck got its name: `created`, or its last rename.
     public var renamed: Millis
     /// The deck's own option overrides (`decks.config`), key → text as `recall config` stores it.
@@ -74,9 +78,14 @@ extension Store {
 
     public func syncDecks() throws(StoreError) -> [SyncDeck] {
         try db.rows(
-            "SELECT id, coalesce(guid, ''), name, config, created, modified, max(coalesce(renamed, created), created) FROM decks ORDER BY id"
+            """
+            SELECT id, coalesce(guid, ''), coalesce(sync_name, name), config, created, modified,
+                   max(coalesce(renamed, created), created), name
+            FROM decks ORDER BY id
+            """
         ) { row in
-            SyncDeck(id: row.int64Value(0), guid: row.textValue(1), name: row.textValue(2), renamed: row.int64Value(6),
+            SyncDeck(id: row.int64Value(0), guid: row.textValue(1), name: row.textValue(2), localName: row.textValue(7),
+                     renamed: row.int64Value(6),
                      config: Self.decodeOverrides(row.textValue(3)), created: row.int64Value(4), modified: row.int64Value(5))
         }
     }
@@ -139,6 +148,48 @@ extension Store {
             let rating = statement.intValue(3)
             let duration = statement.int64Value(4)
             try statement.withUTF8(1) { try body(cardID, $0, at, rating, duration) }
+        }
+    }
+
+    /// Gives every deck a name of its own here: of decks that share a name across stores
+    /// (`sync_name`), the one with the smallest id (as UTF-8 bytes) shows it, the others show it
+    /// with ` (2)`, ` (3)`… (the first such name no other deck has). Call after a merge changed
+    /// deck names, inside `write { }`.
+    public func giveDecksNamesOfTheirOwn() throws(StoreError) {
+        struct Row {
+            var id: Int64
+            var guid: String
+            var shown: String
+            var syncName: String?
+            var name: String { syncName ?? shown }
+        }
+        let rows = try db.rows("SELECT id, coalesce(guid, ''), name, sync_name FROM decks", [], {
+            Row(id: $0.int64Value(0), guid: $0.textValue(1), shown: $0.textValue(2), syncName: $0.text(3))
+        })
+        var byName: [String: [Row]] = [:]
+        for row in rows { byName[row.name, default: []].append(row) }
+        var taken = Set(byName.keys)
+        var changed: [Row] = []
+        for (name, group) in byName.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            for (index, row) in group.sorted(by: { $0.guid.utf8.lexicographicallyPrecedes($1.guid.utf8) }).enumerated() {
+                var wanted = Row(id: row.id, guid: row.guid, shown: name, syncName: nil)
+                if index > 0 {
+                    var number = index + 1
+                    while taken.contains("\(name) (\(number))") { number += 1 }
+                    wanted.shown = "\(name) (\(number))"
+                    wanted.syncName = name
+                    taken.insert(wanted.shown)
+                }
+                if wanted.shown != row.shown || wanted.syncName != row.syncName { changed.append(wanted) }
+            }
+        }
+        // Names out of each other's way first: `name` is unique.
+        for row in changed {
+            try db.run("UPDATE decks SET name = ?1 WHERE id = ?2", [.text("\u{1}naming \(row.id)"), .integer(row.id)])
+        }
+        for row in changed {
+            try db.run("UPDATE decks SET name = ?1, sync_name = ?2 WHERE id = ?3",
+                       [.text(row.shown), row.syncName.map { .text($0) } ?? .null, .integer(row.id)])
         }
     }
 

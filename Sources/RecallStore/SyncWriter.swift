@@ -29,8 +29,14 @@ public final class SyncWriter {
         self.store = store
         let db = store.db
         insertDeckStatement = try db.prepare(
-            "INSERT INTO decks(guid, name, renamed, config, created, modified) VALUES (?, ?, ?, ?, ?, ?)")
-        updateDeckStatement = try db.prepare("UPDATE decks SET name = ?, renamed = ?, config = ?, modified = ? WHERE id = ?")
+            "INSERT INTO decks(guid, name, sync_name, renamed, config, created, modified) VALUES (?1, '\u{1}naming ' || ?1, ?2, ?3, ?4, ?5, ?6)")
+        updateDeckStatement = try db.prepare(
+            """
+            UPDATE decks SET name = CASE WHEN ?1 IS NULL THEN name ELSE '\u{1}naming ' || id END,
+                             sync_name = CASE WHEN ?1 IS NULL THEN sync_name ELSE ?1 END,
+                             renamed = ?2, config = ?3, modified = ?4
+            WHERE id = ?5
+            """)
         updateNoteStatement = try db.prepare(
             """
             UPDATE notes SET deck_id = ?, kind = ?, front = ?, back = ?, tags = ?, modified = ?,
@@ -169,6 +175,8 @@ public final class SyncWriter {
     }
 
     /// Inserts a deck; `renamed` is when it got its name, `modified` when its options changed.
+    /// Its name here is given by `Store.giveDecksNamesOfTheirOwn`, which the merge calls after
+    /// writing decks (two decks may meet with one name).
     public func insertDeck(guid: String, name: String, renamed: Millis, config: [String: String], created: Millis,
                            modified: Millis) throws(StoreError) -> Int64 {
         try flush()
@@ -183,23 +191,17 @@ public final class SyncWriter {
         return store.db.lastInsertRowID
     }
 
-    public func updateDeck(id: Int64, name: String, renamed: Millis, created: Millis, config: [String: String],
+    /// Updates a deck; a new `name` (nil: unchanged) waits for `Store.giveDecksNamesOfTheirOwn`.
+    public func updateDeck(id: Int64, name: String?, renamed: Millis, created: Millis, config: [String: String],
                            modified: Millis) throws(StoreError) {
         try flush()
         let s = updateDeckStatement
-        try s.bind(text: name, at: 1)
+        try s.bind(optionalText: name, at: 1)
         try s.bind(optionalInt: renamed > created ? renamed : nil, at: 2)
         try s.bind(text: Store.configText(config), at: 3)
         try s.bind(int: modified, at: 4)
         try s.bind(int: id, at: 5)
         try s.runAndReset()
-    }
-
-    /// Moves a deck's name out of the way (a unique placeholder) so that decks can swap or
-    /// take each other's names in one merge.
-    public func parkDeckName(id: Int64) throws(StoreError) {
-        try flush()
-        try store.db.run("UPDATE decks SET name = ?1 WHERE id = ?2", [.text("\u{1}merging \(id)"), .integer(id)])
     }
 
     /// Deletes a deck row that holds no cards. A note still filed under it whose cards live in

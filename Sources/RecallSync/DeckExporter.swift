@@ -177,10 +177,11 @@ public enum DeckExporter {
         var chosen = allDecks
         if !selection.decks.isEmpty {
             // A name may also be only the parent of sub-decks (`lang` for `lang::go`).
-            for name in selection.decks where !allDecks.contains(where: { Self.isDeck($0.name, within: name) }) {
+            // Names as this store shows them (`localName`).
+            for name in selection.decks where !allDecks.contains(where: { Self.isDeck($0.localName, within: name) }) {
                 throw StoreError.deckNotFound(name)
             }
-            chosen = allDecks.filter { deck in selection.decks.contains { Self.isDeck(deck.name, within: $0) } }
+            chosen = allDecks.filter { deck in selection.decks.contains { Self.isDeck(deck.localName, within: $0) } }
         }
         let chosenIDs = Set(chosen.map(\.id))
         let cards = try store.syncCards().filter { chosenIDs.contains($0.deckID) }
@@ -189,7 +190,8 @@ public enum DeckExporter {
 
         var cardsByDeck: [Int64: [Int]] = [:]
         for (index, card) in cards.enumerated() { cardsByDeck[card.deckID, default: []].append(index) }
-        let decks = chosen.sorted { utf8Less($0.name, $1.name) }
+        // By name, then id: two decks may share a name.
+        let decks = chosen.sorted { $0.name != $1.name ? utf8Less($0.name, $1.name) : utf8Less($0.guid, $1.guid) }
 
         out.raw("{")
         out.newline(indent: 2)

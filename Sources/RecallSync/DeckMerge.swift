@@ -312,8 +312,6 @@ struct MergePlanner {
     var decks: [String: DeckVersion] = [:]
     var tombstones: [String: Tombstone] = [:]
     var localTombstones: [String: Tombstone] = [:]
-    /// Decks folded into another deck of the same name: folded id → kept id.
-    var deckRedirects: [String: String] = [:]
 
     /// The winning content of a card with its winning deck and marks, and which are the store's own.
     struct Winner {
@@ -350,15 +348,17 @@ struct MergePlanner {
             for deck in file.decks { add(DeckVersion(deck), id: deck.id) }
             for tombstone in file.tombstones { add(tombstone) }
         }
-        // A deleted deck's tombstone keeps the deck as every version seen has it, so that no
-        // store that deletes its row loses what another store may bring the deck back with.
-        for (id, tombstone) in tombstones where tombstone.kind == .deck && !isLive(id) {
-            tombstones[id]?.deck = decks[id]?.snapshot
+        // A deck's tombstone keeps the deck as every version seen has it (the newest name, the
+        // newest options), so that no store that deletes its row loses what another store may
+        // bring the deck back with. Always, not only while the deck is deleted: the newest of
+        // all versions is the same on every store in the end, the versions a store happened to
+        // see while it held the deck deleted are not.
+        for (id, tombstone) in tombstones where tombstone.kind == .deck {
+            if let version = decks[id] { tombstones[id]?.deck = version.snapshot }
         }
-        foldDecksOfOneName(decks.keys.filter { isLive($0) })
         for card in rows.cards {
             localCards[card.guid] = card
-            let version = CardVersion(card, deck: deckID(localDeckGUIDs[card.deckID] ?? ""))
+            let version = CardVersion(card, deck: localDeckGUIDs[card.deckID] ?? "")
             winners[card.guid] = Winner(version: version, contentLocal: true, deckLocal: true, marksLocal: true)
         }
     }
@@ -395,28 +395,6 @@ struct MergePlanner {
         guard let version = decks[deck] else { return false }
         guard let tombstone = tombstones[deck], tombstone.kind == .deck else { return true }
         return tombstone.deleted < version.lastChange
-    }
-
-    /// The deck a card listed under `id` is in: `id`, unless that deck was folded into another.
-    func deckID(_ id: String) -> String { deckRedirects[id] ?? id }
-
-    /// Two decks of one name (one renamed on a store to the name another store gave a new deck)
-    /// are one deck: the one with the smaller id (as UTF-8 bytes) stays, with the options set
-    /// last of either; the others' cards move to it, and each of them gets a tombstone at its own
-    /// last change, which every store derives alike (so they stay gone).
-    private mutating func foldDecksOfOneName(_ ids: [String]) {
-        var byName: [String: [String]] = [:]
-        for id in ids { if let name = decks[id]?.name { byName[name, default: []].append(id) } }
-        for (_, group) in byName where group.count > 1 {
-            let sorted = group.sorted(by: utf8Less)
-            let keeper = sorted[0]
-            for folded in sorted.dropFirst() {
-                guard let version = decks[folded] else { continue }
-                decks[keeper]?.mergeOptions(version)
-                deckRedirects[folded] = keeper
-                add(Tombstone(id: folded, kind: .deck, deleted: version.lastChange, deck: version.snapshot))
-            }
-        }
     }
 
     /// Whether `a`'s content (text, tags, origin) wins over `b`'s.
@@ -482,7 +460,7 @@ struct MergePlanner {
         }
         for (f, file) in files.enumerated() {
             for (d, deck) in file.decks.enumerated() {
-                let deckID = deckID(deck.id)
+                let deckID = deck.id
                 for (c, card) in deck.cards.enumerated() {
                     references[card.id, default: []].append(Reference(file: f, deck: d, card: c))
                     if let last = card.reviews.last?.at, last > latestReview[card.id] ?? .min { latestReview[card.id] = last }
@@ -580,34 +558,14 @@ struct MergePlanner {
 
     /// Decides every change of the merge from the rows and files alone (no store access).
     mutating func makePlan() -> MergePlan {
-        var survivors = pickWinners()
+        let survivors = pickWinners()
         var plan = MergePlan()
 
-        // Decks: every live deck, and any deleted one that still holds a surviving card. A
-        // deleted deck kept for its cards whose name a live deck has is folded into it too.
-        var neededDecks = Set(decks.keys.filter { isLive($0) && deckRedirects[$0] == nil })
-        var holding = Set<String>()
-        for guid in survivors { if let deck = winners[guid]?.version.deck { holding.insert(deck) } }
-        var names = Dictionary(neededDecks.compactMap { id in decks[id].map { ($0.name, id) } },
-                               uniquingKeysWith: { a, b in utf8Less(a, b) ? a : b })
-        for deck in holding.sorted(by: utf8Less) where !neededDecks.contains(deck) {
-            guard let name = decks[deck]?.name else { continue }
-            if let keeper = names[name], keeper != deck {
-                deckRedirects[deck] = keeper
-            } else {
-                neededDecks.insert(deck)
-                names[name] = deck
-            }
-        }
-        if !deckRedirects.isEmpty {
-            for guid in survivors {
-                guard var entry = winners[guid], let keeper = deckRedirects[entry.version.deck] else { continue }
-                entry.version.deck = keeper
-                entry.deckLocal = false
-                winners[guid] = entry
-            }
-        }
-        survivors = survivors.filter { winners[$0] != nil }
+        // Decks: every live deck, and any deleted one that still holds a surviving card (it
+        // comes back as its tombstone keeps it). Two of them may share a name: the store shows
+        // one as `name (2)` (`Store.giveDecksNamesOfTheirOwn`).
+        var neededDecks = Set(decks.keys.filter { isLive($0) })
+        for guid in survivors { if let deck = winners[guid]?.version.deck { neededDecks.insert(deck) } }
         let survivorSet = Set(survivors)
         var optionsChanged = Set<String>()
         for id in neededDecks.sorted(by: utf8Less) {
@@ -796,7 +754,7 @@ public struct MergePlan: Sendable {
         public var modified: Millis
         /// Whether its cards' schedules change (new options): their logs are replayed.
         public var optionsChanged: Bool
-        /// Whether its name changes (the apply moves names out of each other's way first).
+        /// Whether its name changes (the store then gives every deck a name of its own).
         public var nameChanged: Bool
     }
 
@@ -860,8 +818,7 @@ public struct MergePlan: Sendable {
     public var notes: [Note] = []
     /// Local notes that may be left without cards; each goes if it is.
     public var notesMaybeEmpty: [Int64] = []
-    /// Local decks no longer needed: deleted elsewhere and empty, or folded into another deck of
-    /// the same name.
+    /// Local decks no longer needed: deleted elsewhere and empty.
     public var deletedDecks: [Int64] = []
     public var tombstones: [Tombstone] = []
     /// The counts of the report, but for the reviews, which the apply counts as it inserts them.
@@ -887,13 +844,9 @@ private struct MergeApply {
         let writer = try SyncWriter(store: store)
         var deckIDs: [String: Int64] = [:]
         for deck in try store.syncDecks() { deckIDs[deck.guid] = deck.id }
-        // Names first move out of each other's way: decks may swap names, or take the name of a
-        // deck that goes.
-        for deck in plan.decks where deck.nameChanged { if let id = deck.localID { try writer.parkDeckName(id: id) } }
-        for id in plan.deletedDecks { try writer.parkDeckName(id: id) }
         for deck in plan.decks {
             if let id = deck.localID {
-                try writer.updateDeck(id: id, name: deck.name, renamed: deck.renamed, created: deck.created,
+                try writer.updateDeck(id: id, name: deck.nameChanged ? deck.name : nil, renamed: deck.renamed, created: deck.created,
                                       config: deck.config, modified: deck.modified)
             } else {
                 deckIDs[deck.guid] = try writer.insertDeck(guid: deck.guid, name: deck.name, renamed: deck.renamed,
@@ -1050,6 +1003,8 @@ private struct MergeApply {
             }
         }
         for id in plan.deletedDecks { try writer.deleteDeck(id: id) }
+        // Decks that were written wait for their names here until now (two may share one).
+        if plan.decks.contains(where: \.nameChanged) || !plan.deletedDecks.isEmpty { try store.giveDecksNamesOfTheirOwn() }
         for tombstone in plan.tombstones { try writer.recordTombstone(tombstone) }
         return report
     }

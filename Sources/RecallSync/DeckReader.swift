@@ -78,7 +78,8 @@ public enum DeckReader {
 
     // MARK: Whole-file checks
 
-    /// Ids that must be unique within a file: deck names, card ids, (note, ordinal) pairs,
+    /// Ids that must be unique within a file: deck ids (names may repeat: two decks of one name
+    /// can meet in a sync; in files of version 1 the name is the id), card ids, (note, ordinal) pairs,
     /// review ids and tombstone ids.
     static func checkUnique(_ deckFile: DeckFile, file: String) throws(SyncError) {
         struct Sibling: Hashable {
@@ -91,7 +92,6 @@ public enum DeckReader {
             cardCount += deck.cards.count
             for card in deck.cards { reviewCount += card.reviews.count }
         }
-        var deckNames: [String: Int] = [:]
         var deckIDs: [String: Int] = [:]
         var cardIDs: [String: (Int, Int)] = Dictionary(minimumCapacity: cardCount)
         var siblings: [Sibling: (Int, Int)] = Dictionary(minimumCapacity: cardCount)
@@ -99,9 +99,6 @@ public enum DeckReader {
         for (d, deck) in deckFile.decks.enumerated() {
             if let other = deckIDs.updateValue(d, forKey: deck.id) {
                 throw .invalid(file: file, path: "decks[\(d)].id", message: "deck id \(quoted(deck.id)) appears twice (also decks[\(other)])")
-            }
-            if let other = deckNames.updateValue(d, forKey: deck.name) {
-                throw .invalid(file: file, path: "decks[\(d)].name", message: "deck \(quoted(deck.name)) appears twice (also decks[\(other)])")
             }
             for (c, card) in deck.cards.enumerated() {
                 if let other = cardIDs.updateValue((d, c), forKey: card.id) {
@@ -619,9 +616,9 @@ private struct Reader {
         guard let id, let kind, let deleted else { return nil }
         var deck: DeckSnapshot?
         if kind == .deck, let name {
-            // A deck as it was deleted; a time it lacks is the deletion's.
-            deck = DeckSnapshot(name: name, renamed: min(renamed ?? deleted, deleted), config: config ?? [:],
-                                modified: min(modified ?? deleted, deleted))
+            // The deck's newest version known to the store that wrote it; a time it lacks is
+            // the deletion's.
+            deck = DeckSnapshot(name: name, renamed: renamed ?? deleted, config: config ?? [:], modified: modified ?? deleted)
         }
         return Tombstone(id: id, kind: kind, deleted: deleted, deck: deck)
     }

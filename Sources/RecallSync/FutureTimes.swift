@@ -45,7 +45,14 @@ public struct FutureTimes: Sendable, Equatable {
                 }
             }
         }
-        for t in file.tombstones.indices { check(&file.tombstones[t].deleted) }
+        for t in file.tombstones.indices {
+            check(&file.tombstones[t].deleted)
+            if var deck = file.tombstones[t].deck {
+                check(&deck.renamed)
+                check(&deck.modified)
+                file.tombstones[t].deck = deck
+            }
+        }
         return found
     }
 

@@ -121,17 +121,28 @@ import Testing
         #expect(try pair.exportsAgree())
     }
 
-    @Test func twoDecksGivenOneNameOnTwoStoresBecomeOneDeckWithEveryCard() throws {
+    @Test(arguments: [true, false])
+    func twoDecksGivenOneNameOnTwoStoresAreBothKeptAndTheSecondIsShownNumbered(aFirst: Bool) throws {
         let pair = try Pair()
         let (a, b) = (pair.a, pair.b)
         try a.write { try a.renameDeck("Main", to: "Spanish", now: day(1)) }
-        try b.write { try b.addNote(deck: "Spanish", front: "hola", back: "hello", now: day(2)) }
-        try pair.syncBoth(first: a)
+        _ = try b.write { try b.addNote(deck: "Spanish", front: "hola", back: "hello", now: day(2)) }
+        try pair.syncBoth(first: aFirst ? a : b)
+        let spanish = DeckName.stableID("Spanish"), main = DeckName.stableID("Main")
+        // The deck with the smaller id keeps the name; the other is "Spanish (2)" here, and
+        // "Spanish" in deck files, until the user renames it.
+        let (first, second) = utf8Less(spanish, main) ? ("hola", "one") : ("one", "hola")
         for store in [a, b] {
-            #expect(try store.decks().map(\.name) == ["Spanish"])
+            #expect(try store.decks().map(\.name) == ["Spanish", "Spanish (2)"])
+            #expect(try store.card(front: first).deck == "Spanish")
+            #expect(try store.card(front: second).deck == "Spanish (2)")
             #expect(try store.cards().count == 4)
         }
         #expect(try pair.exportsAgree())
+        #expect(try !a.exportText().contains("Spanish (2)"))
+        try a.write { try a.renameDeck("Spanish (2)", to: "Spanish verbs", now: day(3)) }
+        try pair.syncBoth(first: a)
+        for store in [a, b] { #expect(try store.decks().map(\.name) == ["Spanish", "Spanish verbs"]) }
     }
 
     @Test(arguments: [true, false])
@@ -181,7 +192,7 @@ import Testing
     @Test func aVersionOneFileIsReadWithDecksKnownByTheirNames() throws {
         let folder = TemporaryFolder()
         let store = try makeStore(folder, "s")
-        try store.write { try store.addNote(deck: "Main", front: "one", back: "answer", now: day(0)) }
+        _ = try store.write { try store.addNote(deck: "Main", front: "one", back: "answer", now: day(0)) }
         let guid = try store.card(front: "one").guid
         let note = try store.card(front: "one").noteGUID
         // A file an older recall wrote: the deck renamed (a tombstone on the old name, the card

@@ -9,7 +9,7 @@ import Testing
 /// `DeckMerge.plan` decides a merge from values alone: the store's rows and the files in, a list
 /// of changes out. These tests build both sides by hand, with no SQLite.
 @Suite struct MergePlanTests {
-    static let deck = SyncDeck(id: 1, guid: DeckName.stableID("Main"), name: "Main", renamed: day(0), config: [:],
+    static let deck = SyncDeck(id: 1, guid: DeckName.stableID("Main"), name: "Main", localName: "Main", renamed: day(0), config: [:],
                                created: day(0), modified: day(0))
 
     static func card(_ guid: String, id: Int64, front: String = "q", modified: Millis = day(0), suspended: Bool = false) -> SyncCard {
