@@ -36,3 +36,6 @@ ALTER TABLE tombstones ADD COLUMN name TEXT;
 ALTER TABLE tombstones ADD COLUMN renamed INTEGER;
 ALTER TABLE tombstones ADD COLUMN config TEXT;
 ALTER TABLE tombstones ADD COLUMN modified INTEGER;
+-- A card tombstone keeps the card as it was deleted (its fields with their times, as compact
+-- JSON in the shape of a deck file's card), for the same reason.
+ALTER TABLE tombstones ADD COLUMN card TEXT;

@@ -265,8 +265,11 @@ extension Store {
             guard let row = try db.row("SELECT guid, note_id FROM cards WHERE id = ?", [.integer(id)], {
                 ($0.textValue(0), $0.int64Value(1))
             }) else { throw .cardNotFound(String(id)) }
+            // The tombstone keeps the card as it was (sync: a card an edit elsewhere brings back).
+            let snapshot = try cardSnapshot(id: id)?.json(id: row.0).compact()
             try db.run("DELETE FROM cards WHERE id = ?", [.integer(id)])
-            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'card', ?)", [.text(row.0), .integer(now)])
+            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted, card) VALUES (?, 'card', ?, ?)",
+                       [.text(row.0), .integer(now), snapshot.map { .text($0) } ?? .null])
             let remaining = try db.scalarInt("SELECT count(*) FROM cards WHERE note_id = ?", [.integer(row.1)]) ?? 0
             if remaining == 0, !keepingEmptyNotes, let noteGUID = try db.row("SELECT guid FROM notes WHERE id = ?", [.integer(row.1)], { $0.textValue(0) }) {
                 try db.run("DELETE FROM notes WHERE id = ?", [.integer(row.1)])

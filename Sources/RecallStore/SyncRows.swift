@@ -92,6 +92,18 @@ extension Store {
 
     /// Every card with its note, in one query, by guid (as UTF-8 bytes: the order of deck files).
     public func syncCards() throws(StoreError) -> [SyncCard] {
+        try syncCards(where: "")
+    }
+
+    /// A card as a tombstone keeps it (`Tombstone.card`); nil when there is no such card.
+    func cardSnapshot(id: Int64) throws(StoreError) -> CardSnapshot? {
+        guard let card = try syncCards(where: "WHERE c.id = \(id)").first else { return nil }
+        let deck = try db.row("SELECT coalesce(guid, '') FROM decks WHERE id = ?", [.integer(card.deckID)], { $0.textValue(0) }) ?? ""
+        return CardSnapshot(note: card.noteGUID, deck: deck, ordinal: card.ordinal, content: card.content, created: card.created,
+                            modified: card.modified, moved: card.moved, marks: card.marks, origin: card.origin)
+    }
+
+    private func syncCards(where filter: String) throws(StoreError) -> [SyncCard] {
         let statement = try db.prepare(
             """
             SELECT c.id, c.guid, n.id, n.guid, c.deck_id, n.kind, c.ordinal, n.front, n.back, n.tags, c.created,
@@ -99,7 +111,7 @@ extension Store {
                    n.source, n.source_line, n.identity, n.answer_key, n.source_hash, max(coalesce(c.moved, c.created), c.created),
                    max(coalesce(c.suspended_at, c.created), c.created), c.flag, max(coalesce(c.flagged_at, c.created), c.created),
                    c.buried_until, max(coalesce(c.buried_at, c.created), c.created)
-            FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.guid
+            FROM cards c JOIN notes n ON n.id = c.note_id \(filter) ORDER BY c.guid
             """)
         var cards: [SyncCard] = []
         while try statement.step() {
@@ -124,14 +136,14 @@ extension Store {
     }
 
     public func syncTombstones() throws(StoreError) -> [Tombstone] {
-        try db.rows("SELECT id, kind, deleted, name, renamed, config, modified FROM tombstones ORDER BY id") { row in
+        try db.rows("SELECT id, kind, deleted, name, renamed, config, modified, card FROM tombstones ORDER BY id") { row in
             var deck: DeckSnapshot?
             if let name = row.text(3) {
                 deck = DeckSnapshot(name: name, renamed: row.int64Value(4), config: Self.decodeOverrides(row.textValue(5)),
                                     modified: row.int64Value(6))
             }
             return Tombstone(id: row.textValue(0), kind: Tombstone.Kind(rawValue: row.textValue(1)) ?? .card,
-                             deleted: row.int64Value(2), deck: deck)
+                             deleted: row.int64Value(2), deck: deck, card: row.text(7).flatMap { CardSnapshot(json: $0) })
         }
     }
 

@@ -57,7 +57,7 @@ public final class SyncWriter {
             """)
         tombstoneStatement = try db.prepare(
             """
-            INSERT OR REPLACE INTO tombstones(id, kind, deleted, name, renamed, config, modified) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO tombstones(id, kind, deleted, name, renamed, config, modified, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         notes = InsertBatch(
             db: db,
@@ -417,6 +417,7 @@ public final class SyncWriter {
         try s.bind(optionalInt: tombstone.deck?.renamed, at: 5)
         try s.bind(optionalText: tombstone.deck.map { Store.configText($0.config) }, at: 6)
         try s.bind(optionalInt: tombstone.deck?.modified, at: 7)
+        try s.bind(optionalText: tombstone.card?.json(id: tombstone.id).compact(), at: 8)
         try s.runAndReset()
     }
 

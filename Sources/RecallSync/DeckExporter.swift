@@ -261,7 +261,14 @@ public enum DeckExporter {
                 out.raw("}")
                 continue
             }
-            out.raw("{\"deleted\":")
+            out.raw("{")
+            if let card = tombstone.card {
+                // A deleted card as it was, on the same line.
+                out.raw("\"card\":")
+                out.json(card.json(id: tombstone.id).compact())
+                out.raw(",")
+            }
+            out.raw("\"deleted\":")
             out.time(tombstone.deleted)
             out.raw(",\"id\":")
             out.string(tombstone.id)

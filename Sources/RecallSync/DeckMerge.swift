@@ -167,6 +167,24 @@ struct CardVersion {
         marks = card.marks.notBefore(card.created)
     }
 
+    init(_ card: CardSnapshot, guid: String) {
+        self.guid = guid
+        note = card.note
+        deck = card.deck
+        ordinal = card.ordinal
+        content = card.content
+        created = card.created
+        modified = card.modified
+        origin = card.origin
+        moved = max(card.moved, card.created)
+        marks = card.marks.notBefore(card.created)
+    }
+
+    var snapshot: CardSnapshot {
+        CardSnapshot(note: note, deck: deck, ordinal: ordinal, content: content, created: created, modified: modified,
+                     moved: moved, marks: marks, origin: origin)
+    }
+
     init(_ card: SyncCard, deck: String) {
         guid = card.guid
         note = card.noteGUID
@@ -312,6 +330,8 @@ struct MergePlanner {
     var decks: [String: DeckVersion] = [:]
     var tombstones: [String: Tombstone] = [:]
     var localTombstones: [String: Tombstone] = [:]
+    /// Every card snapshot the tombstones seen hold, by card: versions of the deleted cards.
+    var cardSnapshots: [String: [CardSnapshot]] = [:]
 
     /// The winning content of a card with its winning deck and marks, and which are the store's own.
     struct Winner {
@@ -370,6 +390,7 @@ struct MergePlanner {
     /// The latest tombstone per id; deck snapshots merge as deck versions do.
     private mutating func add(_ tombstone: Tombstone) {
         if let deck = tombstone.deck, tombstone.kind == .deck { add(DeckVersion(deck), id: tombstone.id) }
+        if let card = tombstone.card, tombstone.kind == .card { cardSnapshots[tombstone.id, default: []].append(card) }
         guard let current = tombstones[tombstone.id] else {
             tombstones[tombstone.id] = tombstone
             return
@@ -474,6 +495,23 @@ struct MergePlanner {
                 }
             }
         }
+        // Deleted cards as their tombstones keep them are versions too; and each card tombstone
+        // keeps the card as every version seen has it (as deck tombstones do, and for the same
+        // reason: a card brought back has the same fields on every store).
+        for (id, snapshots) in cardSnapshots.sorted(by: { utf8Less($0.key, $1.key) }) {
+            for snapshot in snapshots {
+                let version = CardVersion(snapshot, guid: id)
+                if let winner = winners[id] {
+                    winners[id] = merged(winner, with: version)
+                } else {
+                    winners[id] = Winner(version: version, contentLocal: false, deckLocal: false, marksLocal: false)
+                    order.append(id)
+                }
+            }
+        }
+        for (id, tombstone) in tombstones where tombstone.kind == .card {
+            if let winner = winners[id] { tombstones[id]?.card = winner.version.snapshot }
+        }
         let survivors = order.filter { guid in winners[guid].map { !isDeleted($0.version) } ?? false }
         unifyNotesFromTheSameBank(survivors)
         // Two stores that each added the same sibling (say, cloze 3 of one note) made two cards
@@ -511,7 +549,7 @@ struct MergePlanner {
                     winners[keeper] = merged(entry, with: other)
                 }
                 folded[guid] = keeper
-                let tombstone = Tombstone(id: guid, kind: .card, deleted: version.lastChange)
+                let tombstone = Tombstone(id: guid, kind: .card, deleted: version.lastChange, card: version.snapshot)
                 if tombstones[guid].map({ $0.deleted < tombstone.deleted }) ?? true { tombstones[guid] = tombstone }
             }
         }

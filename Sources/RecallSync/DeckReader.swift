@@ -331,8 +331,11 @@ private struct Reader {
     /// The members of a card object, for spotting one given twice.
     private static let cardFields: [StaticString] = [
         "id", "note", "kind", "ordinal", "front", "back", "tags", "created", "modified", "suspended", "state", "reviews",
-        "origin", "moved", "suspended_at", "flag", "flagged_at", "buried_until", "buried_at",
+        "origin", "moved", "suspended_at", "flag", "flagged_at", "buried_until", "buried_at", "deck",
     ]
+
+    /// The `deck` member of the last card read: only a tombstone's card snapshot has one.
+    var snapshotDeck: String?
 
     private mutating func card() throws(SyncError) -> DeckFile.Card {
         var card = DeckFile.Card(id: "", note: "", front: "", back: "", created: 0, modified: 0)
@@ -411,6 +414,8 @@ private struct Reader {
                 }
             case 18:
                 buriedAt = try scanner.readTime("buried_at")
+            case 19:
+                snapshotDeck = try identifier("deck")
             default:
                 scanner.path.append(.key("reviews"))
                 card.reviews = try array { (reader: inout Reader) throws(SyncError) in try reader.review() }.compactMap { $0 }
@@ -582,9 +587,22 @@ private struct Reader {
         var deleted: Millis?
         var haveKind = false, haveDeleted = false
         var name: String?, renamed: Millis?, config: [String: String]?, modified: Millis?
+        var card: CardSnapshot?
         var first = true
         while let key = try scanner.nextKey(first: &first) {
             switch try scanner.string(key) {
+            case "card":
+                scanner.path.append(.key("card"))
+                snapshotDeck = nil
+                let read = try self.card()
+                if let deck = snapshotDeck {
+                    card = CardSnapshot(note: read.note, deck: deck, ordinal: read.ordinal, content: read.content,
+                                        created: read.created, modified: read.modified, moved: read.movedAt, marks: read.marks,
+                                        origin: read.origin)
+                } else {
+                    scanner.report("missing \"deck\"")
+                }
+                scanner.path.removeLast()
             case "name":
                 name = try scanner.readString("name")
                 if let text = name, let error = DeckName.error(text) { scanner.report(error, key: "name") }
@@ -620,7 +638,7 @@ private struct Reader {
             // the deletion's.
             deck = DeckSnapshot(name: name, renamed: renamed ?? deleted, config: config ?? [:], modified: modified ?? deleted)
         }
-        return Tombstone(id: id, kind: kind, deleted: deleted, deck: deck)
+        return Tombstone(id: id, kind: kind, deleted: deleted, deck: deck, card: kind == .card ? card : nil)
     }
 }
 

@@ -47,6 +47,15 @@ public struct FutureTimes: Sendable, Equatable {
         }
         for t in file.tombstones.indices {
             check(&file.tombstones[t].deleted)
+            if var card = file.tombstones[t].card {
+                check(&card.created)
+                check(&card.modified)
+                check(&card.moved)
+                check(&card.marks.suspendedAt)
+                check(&card.marks.flaggedAt)
+                check(&card.marks.buriedAt)
+                file.tombstones[t].card = card
+            }
             if var deck = file.tombstones[t].deck {
                 check(&deck.renamed)
                 check(&deck.modified)
