@@ -44,9 +44,13 @@ public struct CardSnapshot: Sendable, Equatable, Hashable {
     public var moved: Millis
     public var marks: CardMarks
     public var origin: NoteOrigin?
+    /// The card's reviews when it was deleted (and any learnt since): a card that a later change
+    /// elsewhere brings back gets them back, on every store, in the same sync.
+    public var reviews: [Review]
 
     public init(note: String, deck: String, ordinal: Int, content: CardContent, created: Millis, modified: Millis,
-                moved: Millis, marks: CardMarks, origin: NoteOrigin?) {
+                moved: Millis, marks: CardMarks, origin: NoteOrigin?, reviews: [Review] = []) {
+        self.reviews = reviews
         self.note = note
         self.deck = deck
         self.ordinal = ordinal

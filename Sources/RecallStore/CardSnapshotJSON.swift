@@ -17,6 +17,10 @@ extension CardSnapshot {
             "suspended_at": .string(ISOTime.format(marks.suspendedAt)), "flag": .int(Int64(marks.flag)),
             "flagged_at": .string(ISOTime.format(marks.flaggedAt)), "buried_at": .string(ISOTime.format(marks.buriedAt)),
             "tags": .array(content.tags.map { .string($0) }),
+            "reviews": .array(reviews.map { review in
+                .object(["at": .string(ISOTime.format(review.at)), "duration_ms": .int(review.durationMS),
+                         "id": .string(review.id.description), "rating": .int(Int64(review.rating.rawValue))])
+            }),
         ]
         if let day = marks.buriedUntil { members["buried_until"] = .string(ISOTime.formatDay(day)) }
         if let origin {
@@ -55,6 +59,12 @@ extension CardSnapshot {
             marks: CardMarks(suspended: (object["suspended"] as? NSNumber)?.boolValue ?? false, suspendedAt: suspendedAt, flag: int("flag") ?? 0,
                              flaggedAt: flaggedAt, buriedUntil: string("buried_until").flatMap(ISOTime.parseDay),
                              buriedAt: buriedAt),
-            origin: origin)
+            origin: origin,
+            reviews: (object["reviews"] as? [[String: Any]] ?? []).compactMap { review in
+                guard let id = review["id"] as? String, let at = (review["at"] as? String).flatMap(ISOTime.parse),
+                      let rating = ((review["rating"] as? NSNumber)?.intValue).flatMap(Rating.init(rawValue:))
+                else { return nil }
+                return Review(id: ReviewID(id), at: at, rating: rating, durationMS: (review["duration_ms"] as? NSNumber)?.int64Value ?? 0)
+            }.sorted(by: Review.logOrder))
     }
 }

@@ -100,7 +100,8 @@ extension Store {
         guard let card = try syncCards(where: "WHERE c.id = \(id)").first else { return nil }
         let deck = try db.row("SELECT coalesce(guid, '') FROM decks WHERE id = ?", [.integer(card.deckID)], { $0.textValue(0) }) ?? ""
         return CardSnapshot(note: card.noteGUID, deck: deck, ordinal: card.ordinal, content: card.content, created: card.created,
-                            modified: card.modified, moved: card.moved, marks: card.marks, origin: card.origin)
+                            modified: card.modified, moved: card.moved, marks: card.marks, origin: card.origin,
+                            reviews: try syncReviews(ofCards: [id])[id] ?? [])
     }
 
     private func syncCards(where filter: String) throws(StoreError) -> [SyncCard] {

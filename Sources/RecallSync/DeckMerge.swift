@@ -106,15 +106,22 @@ public struct MergeRows: Sendable {
     public var decks: [SyncDeck]
     public var cards: [SyncCard]
     public var tombstones: [Tombstone]
+    /// The reviews of cards in this store's trash, by card guid: a card a deletion took from
+    /// here and a later change elsewhere brings back comes back with them (no review is lost to
+    /// a deletion the card survives).
+    public var trashedReviews: [String: [Review]]
 
-    public init(decks: [SyncDeck] = [], cards: [SyncCard] = [], tombstones: [Tombstone] = []) {
+    public init(decks: [SyncDeck] = [], cards: [SyncCard] = [], tombstones: [Tombstone] = [],
+                trashedReviews: [String: [Review]] = [:]) {
         self.decks = decks
         self.cards = cards
         self.tombstones = tombstones
+        self.trashedReviews = trashedReviews
     }
 
     public init(store: Store) throws {
-        self.init(decks: try store.syncDecks(), cards: try store.syncCards(), tombstones: try store.syncTombstones())
+        self.init(decks: try store.syncDecks(), cards: try store.syncCards(), tombstones: try store.syncTombstones(),
+                  trashedReviews: try store.trashedReviewsByGUID())
     }
 }
 
@@ -349,7 +356,17 @@ struct MergePlanner {
 
     init(rows: MergeRows, files: [DeckFile]) {
         self.files = files
+        trashedReviews = rows.trashedReviews
         gather(rows)
+    }
+
+    let trashedReviews: [String: [Review]]
+
+    /// The reviews the tombstones seen keep of a card, and those of it in this store's trash.
+    func snapshotReviews(_ guid: String) -> [Review] {
+        var reviews = trashedReviews[guid] ?? []
+        for snapshot in cardSnapshots[guid] ?? [] { reviews = union(reviews, snapshot.reviews) }
+        return reviews
     }
 
     // MARK: Gathering
@@ -509,8 +526,14 @@ struct MergePlanner {
                 }
             }
         }
+        // A deleted card's snapshot keeps every review of it seen (the files', the tombstones',
+        // this store's trash; the apply adds the log of a card it deletes). A card brought back
+        // has its reviews in its log instead.
         for (id, tombstone) in tombstones where tombstone.kind == .card {
-            if let winner = winners[id] { tombstones[id]?.card = winner.version.snapshot }
+            guard let winner = winners[id] else { continue }
+            var snapshot = winner.version.snapshot
+            if isDeleted(winner.version) { snapshot.reviews = union(snapshotReviews(id), fileReviews(of: id)) }
+            tombstones[id]?.card = snapshot
         }
         let survivors = order.filter { guid in winners[guid].map { !isDeleted($0.version) } ?? false }
         unifyNotesFromTheSameBank(survivors)
@@ -643,6 +666,9 @@ struct MergePlanner {
         for guid in survivors {
             var reviews = fileReviews(of: guid)
             for loser in loserGuids(of: guid) { reviews = union(reviews, fileReviews(of: loser)) }
+            // Reviews a deletion took (kept by its tombstone, or in this store's trash) come back
+            // with the card.
+            reviews = union(reviews, snapshotReviews(guid))
             if !reviews.isEmpty { incomingReviews[guid] = reviews }
         }
         // New notes are numbered in the order of their cards' first review, like the cards:
@@ -674,6 +700,7 @@ struct MergePlanner {
             }
         }
         plan.deletedCards = removedLocal.map(\.id)
+        for card in removedLocal { plan.deletedCardGUIDs[card.id] = card.guid }
         plan.foldedCards = Set(folded.keys.compactMap { localCards[$0]?.id })
         plan.counts.cardsDeleted = removedLocal.count
 
@@ -850,6 +877,8 @@ public struct MergePlan: Sendable {
     public var decks: [Deck] = []
     public var movedReviews: [(from: Int64, to: Int64)] = []
     public var deletedCards: [Int64] = []
+    /// Their guids, to keep their reviews in their tombstones.
+    public var deletedCardGUIDs: [Int64: String] = [:]
     /// Among `deletedCards`, those folded into a sibling (their reviews moved to it): not
     /// deletions a user would look for in the trash.
     public var foldedCards: Set<Int64> = []
@@ -919,6 +948,21 @@ private struct MergeApply {
             let trashed = plan.deletedCards.filter { !plan.foldedCards.contains($0) }
             try store.copyToTrash(cards: trashed, reason: trash.reason, now: trash.now)
             report.cardsTrashed = trashed.count
+        }
+        // A deleted card's tombstone keeps its reviews, so that a change elsewhere that brings
+        // the card back brings them back too, on every store (no review is lost to a deletion).
+        var tombstones = plan.tombstones
+        if !plan.deletedCards.isEmpty {
+            let logs = try store.syncReviews(ofCards: plan.deletedCards)
+            var byGUID: [String: [Review]] = [:]
+            for (id, reviews) in logs { if let guid = plan.deletedCardGUIDs[id] { byGUID[guid] = reviews } }
+            for index in tombstones.indices {
+                guard let reviews = byGUID[tombstones[index].id], var card = tombstones[index].card else { continue }
+                var seen = Set(card.reviews.map(\.id))
+                card.reviews += reviews.filter { seen.insert($0.id).inserted }
+                card.reviews.sort(by: Review.logOrder)
+                tombstones[index].card = card
+            }
         }
         for id in plan.deletedCards { try writer.deleteCard(id: id) }
 
@@ -1043,7 +1087,7 @@ private struct MergeApply {
         for id in plan.deletedDecks { try writer.deleteDeck(id: id) }
         // Decks that were written wait for their names here until now (two may share one).
         if plan.decks.contains(where: \.nameChanged) || !plan.deletedDecks.isEmpty { try store.giveDecksNamesOfTheirOwn() }
-        for tombstone in plan.tombstones { try writer.recordTombstone(tombstone) }
+        for tombstone in tombstones { try writer.recordTombstone(tombstone) }
         return report
     }
 

@@ -598,7 +598,7 @@ private struct Reader {
                 if let deck = snapshotDeck {
                     card = CardSnapshot(note: read.note, deck: deck, ordinal: read.ordinal, content: read.content,
                                         created: read.created, modified: read.modified, moved: read.movedAt, marks: read.marks,
-                                        origin: read.origin)
+                                        origin: read.origin, reviews: read.reviews)
                 } else {
                     scanner.report("missing \"deck\"")
                 }

@@ -210,7 +210,10 @@ struct ConvergenceScenario {
         case 10:
             guard let deck = decks.randomElement(using: &random) else { return "option (no deck)" }
             let value = ["0.85", "0.9", "0.95"].randomElement(using: &random) ?? "0.9"
-            _ = try store.write { try store.setOption("desired_retention", to: value, deck: deck, now: now) }
+            _ = try store.write {
+                try store.setOption("desired_retention", to: value, deck: deck, now: now)
+                _ = try store.checkReplay(timeZone: utc, fix: true)  // as `recall config` does
+            }
             return "option \(deck) \(value)"
         default:
             let version = Int.random(in: 0..<3, using: &random)
