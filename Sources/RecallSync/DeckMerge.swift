@@ -479,6 +479,12 @@ struct MergePlanner {
             result.version = result.version.inDeck(of: version)
             result.deckLocal = false
         }
+        // The note a card belongs to only changes when notes of one bank imported on two stores
+        // become one (`unifyNotesFromTheSameBank`), always to the smaller id: the smaller wins.
+        if version.note != result.version.note && utf8Less(version.note, result.version.note) {
+            result.version.note = version.note
+            result.contentLocal = false
+        }
         let marks = result.version.marks.merged(with: version.marks)
         if marks != result.version.marks {
             result.version.marks = marks
