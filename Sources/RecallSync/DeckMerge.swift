@@ -532,15 +532,6 @@ struct MergePlanner {
                 }
             }
         }
-        // A deleted card's snapshot keeps every review of it seen (the files', the tombstones',
-        // this store's trash; the apply adds the log of a card it deletes). A card brought back
-        // has its reviews in its log instead.
-        for (id, tombstone) in tombstones where tombstone.kind == .card {
-            guard let winner = winners[id] else { continue }
-            var snapshot = winner.version.snapshot
-            if isDeleted(winner.version) { snapshot.reviews = union(snapshotReviews(id), fileReviews(of: id)) }
-            tombstones[id]?.card = snapshot
-        }
         let survivors = order.filter { guid in winners[guid].map { !isDeleted($0.version) } ?? false }
         unifyNotesFromTheSameBank(survivors)
         // Two stores that each added the same sibling (say, cloze 3 of one note) made two cards
@@ -562,7 +553,10 @@ struct MergePlanner {
                 owner[seat] = guid
             }
         }
-        guard crowded else { return survivors }
+        guard crowded else {
+            keepCardsInTheirTombstones()
+            return survivors
+        }
         var kept: [String] = []
         for guid in survivors {
             guard let version = winners[guid]?.version, let keeper = owner[Seat(note: version.note, ordinal: version.ordinal)] else { continue }
@@ -578,11 +572,29 @@ struct MergePlanner {
                     winners[keeper] = merged(entry, with: other)
                 }
                 folded[guid] = keeper
-                let tombstone = Tombstone(id: guid, kind: .card, deleted: version.lastChange, card: version.snapshot)
+                // At or after its last change and review, so that every store takes it as deleted.
+                let deleted = max(version.lastChange, latestReview[guid] ?? .min)
+                let tombstone = Tombstone(id: guid, kind: .card, deleted: deleted, card: version.snapshot)
                 if tombstones[guid].map({ $0.deleted < tombstone.deleted }) ?? true { tombstones[guid] = tombstone }
             }
         }
+        keepCardsInTheirTombstones()
         return kept
+    }
+
+    /// Each card tombstone keeps the card as every version seen has it. A deleted card's also
+    /// keeps every review of it seen (the files', the tombstones', this store's trash; the apply
+    /// adds the log of a card it deletes); a card brought back has its reviews in its log
+    /// instead, and a card folded into a sibling in the sibling's.
+    private mutating func keepCardsInTheirTombstones() {
+        for (id, tombstone) in tombstones where tombstone.kind == .card {
+            guard let winner = winners[id] else { continue }
+            var snapshot = winner.version.snapshot
+            if folded[id] == nil && isDeleted(winner.version) {
+                snapshot.reviews = union(snapshotReviews(id), fileReviews(of: id))
+            }
+            tombstones[id]?.card = snapshot
+        }
     }
 
     /// Cards folded into a sibling: loser guid → keeper guid.
@@ -961,7 +973,9 @@ private struct MergeApply {
         if !plan.deletedCards.isEmpty {
             let logs = try store.syncReviews(ofCards: plan.deletedCards)
             var byGUID: [String: [Review]] = [:]
-            for (id, reviews) in logs { if let guid = plan.deletedCardGUIDs[id] { byGUID[guid] = reviews } }
+            for (id, reviews) in logs where !plan.foldedCards.contains(id) {
+                if let guid = plan.deletedCardGUIDs[id] { byGUID[guid] = reviews }
+            }
             for index in tombstones.indices {
                 guard let reviews = byGUID[tombstones[index].id], var card = tombstones[index].card else { continue }
                 var seen = Set(card.reviews.map(\.id))
