@@ -17,11 +17,13 @@ extension CardSnapshot {
             "suspended_at": .string(ISOTime.format(marks.suspendedAt)), "flag": .int(Int64(marks.flag)),
             "flagged_at": .string(ISOTime.format(marks.flaggedAt)), "buried_at": .string(ISOTime.format(marks.buriedAt)),
             "tags": .array(content.tags.map { .string($0) }),
-            "reviews": .array(reviews.map { review in
+        ]
+        if !reviews.isEmpty {
+            members["reviews"] = .array(reviews.map { review in
                 .object(["at": .string(ISOTime.format(review.at)), "duration_ms": .int(review.durationMS),
                          "id": .string(review.id.description), "rating": .int(Int64(review.rating.rawValue))])
-            }),
-        ]
+            })
+        }
         if let day = marks.buriedUntil { members["buried_until"] = .string(ISOTime.formatDay(day)) }
         if let origin {
             members["origin"] = .object([

@@ -262,8 +262,9 @@ public enum DeckExporter {
                 continue
             }
             out.raw("{")
-            if let card = tombstone.card {
-                // A deleted card as it was, on the same line.
+            if var card = tombstone.card {
+                // A deleted card as it was, on the same line (its reviews only with history).
+                if !selection.history { card.reviews = [] }
                 out.raw("\"card\":")
                 out.json(card.json(id: tombstone.id).compact())
                 out.raw(",")

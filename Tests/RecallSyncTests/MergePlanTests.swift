@@ -63,7 +63,9 @@ import Testing
         #expect(plan.deletedCards == [7])
         #expect(plan.counts.cardsDeleted == 1)
         #expect(plan.notesMaybeEmpty == [7])
-        #expect(plan.tombstones == [tombstone])
+        #expect(plan.tombstones.map { [$0.id, $0.kind.rawValue, "\($0.deleted)"] } == [["c1", "card", "\(day(1))"]])
+        // The tombstone keeps the card as it was deleted.
+        #expect(plan.tombstones.first?.card?.content.front == "q")
     }
 
     @Test func aCardNewToTheStoreIsAddedWithItsReviewsToReplay() {
