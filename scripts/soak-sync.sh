@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The sync convergence property (Tests/RecallSyncTests/ConvergenceTests.swift) on many seeds:
-# three stores, random operations, random sync orders; every seed must converge to
-# byte-identical exports with no review lost (a lost review fails). Also counts the seeds that did
-# not converge in two rounds and those whose export depends on the sync order: issue 13 asks for
-# none; the merge does not give that for every seed yet (known issues in the test).
+# three stores, random operations, random sync orders; every seed must lose no review and
+# converge to byte-identical exports after two rounds, the same whatever the order (each failure
+# is listed and counted).
 # `scripts/soak-sync.sh [--bank-everywhere] [FIRST LAST]` (default seeds 1-3000).
-# --bank-everywhere lets every store import the same bank on its own before they first sync,
-# which does not always converge in two rounds yet (issue 13); by default only store A does.
+# --bank-everywhere lets every store import the same bank on its own before they first sync; by
+# default only store A does. With it, about 1 seed in 300 does not converge in two rounds (issue
+# 13: a fold of two copies of one note decided before a deletion of the copy kept was seen).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--bank-everywhere" ]; then export RECALL_SYNC_BANK_EVERYWHERE=1; shift; fi
@@ -17,8 +17,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 RECALL_SYNC_SEEDS="$first-$last" swift test --skip-build --filter ConvergenceTests >"$log" 2>&1 || status=$?
-grep -E '^✘ .*seed|↳ seed' "$log" | head -40 || true
-dependent=$(grep -c 'ended differently in another sync order' "$log" || true)
-diverged=$(grep -c 'did not converge in two rounds' "$log" || true)
-echo "seeds $first-$last: $( [ "$status" = 0 ] && echo 'no review lost' || echo 'FAILURES above' ); $diverged did not converge in two rounds; $dependent ended differently in another sync order"
+grep -E '↳ seed' "$log" | head -40 || true
+lost=$(grep -c '↳ seed [0-9]*: reviews lost' "$log" || true)
+diverged=$(grep -c '↳ seed [0-9]*: exports differ after two rounds' "$log" || true)
+dependent=$(grep -c '↳ seed [0-9]*: another sync order gave another export' "$log" || true)
+echo "seeds $first-$last: $lost lost a review; $diverged did not converge in two rounds; $dependent ended differently in another sync order"
 exit "$status"

@@ -18,7 +18,7 @@ public struct RecallCommand: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Init.self, Decks.self, Add.self, Edit.self, Remove.self, Suspend.self, Unsuspend.self,
+            Init.self, Decks.self, Add.self, Edit.self, Move.self, Remove.self, Suspend.self, Unsuspend.self,
             List.self, Search.self, Show.self, DeckCommand.self, Next.self, Answer.self, Undo.self,
             Check.self, Config.self, Optimize.self, Stats.self, Import.self,
             Export.self, Sync.self, Trash.self, Restore.self, Backup.self,

@@ -76,3 +76,16 @@ public enum DeckName {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
+
+extension DeckName {
+    /// The id a deck created as `name` gets: the same on every store, so that two stores that
+    /// each create "Spanish" (or the bundled deck) before they first sync have one deck, not
+    /// two. The id stays when the deck is renamed (sync merges the name as a field); a store
+    /// that already used it for another deck makes a fresh one (`Store.ensureDeck`).
+    public static func stableID(_ name: String) -> String {
+        var hash = FNV64()
+        hash.add("deck\u{0}")
+        hash.add(name)
+        return hash.hex
+    }
+}

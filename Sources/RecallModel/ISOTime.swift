@@ -12,6 +12,19 @@ public enum ISOTime {
         }
     }
 
+    /// A scheduling day (`DayClock.dayNumber`: days since 1970-01-01 in the store's own calendar)
+    /// as the date it names, `2026-11-25`: how deck files carry the day a card stays buried
+    /// through.
+    public static func formatDay(_ day: Int) -> String {
+        String(format(Int64(day) * 86_400_000).prefix { $0 != "T" })
+    }
+
+    /// The day of a `YYYY-MM-DD` date, as `formatDay` writes it; nil for anything else.
+    public static func parseDay(_ text: String) -> Int? {
+        guard text.utf8.count == 10, let millis = parse(text + "T00:00:00.000Z") else { return nil }
+        return Int(floorDivide(millis, 86_400_000))
+    }
+
     /// The most bytes `write` writes (quotes included, any Int64).
     public static let maximumLength = 40
 

@@ -9,19 +9,22 @@ extension Store {
     /// Buries a card through scheduling day `untilDay` (a `DayClock` day number): the queue
     /// skips it while `buried_until >= today`, so burying with today's number hides it until
     /// the day rolls over. Returns the previous value so that an undo can put it back.
-    /// Burying is not a change of the card's content, so `modified` (which sync compares) stays.
+    /// Burying is not a change of the card's content, so `modified` stays; sync merges it on its
+    /// own time, `buried_at`.
     @discardableResult
-    public func bury(cardID: Int64, untilDay: Int) throws(StoreError) -> Int? {
+    public func bury(cardID: Int64, untilDay: Int, now: Millis) throws(StoreError) -> Int? {
         let previous = try buriedUntil(cardID: cardID)
-        try db.run("UPDATE cards SET buried_until = ? WHERE id = ?", [.integer(Int64(untilDay)), .integer(cardID)])
+        try db.run("UPDATE cards SET buried_until = ?, buried_at = ? WHERE id = ?",
+                   [.integer(Int64(untilDay)), .integer(now), .integer(cardID)])
         return previous
     }
 
-    /// Puts back the `buried_until` an earlier `bury` returned (nil: not buried).
-    public func restoreBuried(cardID: Int64, to day: Int?) throws(StoreError) {
+    /// Puts back the `buried_until` an earlier `bury` returned (nil: not buried), as a change
+    /// made `now`.
+    public func restoreBuried(cardID: Int64, to day: Int?, now: Millis) throws(StoreError) {
         _ = try buriedUntil(cardID: cardID)
-        try db.run("UPDATE cards SET buried_until = ? WHERE id = ?",
-                   [day.map { .integer(Int64($0)) } ?? .null, .integer(cardID)])
+        try db.run("UPDATE cards SET buried_until = ?, buried_at = ? WHERE id = ?",
+                   [day.map { .integer(Int64($0)) } ?? .null, .integer(now), .integer(cardID)])
     }
 
     private func buriedUntil(cardID: Int64) throws(StoreError) -> Int? {
@@ -31,13 +34,13 @@ extension Store {
     }
 
     /// Sets a card's flag (0 = none, 1 = flagged for fixing) and returns the previous one.
-    /// The flag is part of the card (docs/json.md), so `modified` moves when it changes.
+    /// The flag is part of the card (docs/json.md): sync merges it on its own time, `flagged_at`.
     @discardableResult
     public func setFlag(cardID: Int64, flag: Int, now: Millis) throws(StoreError) -> Int {
         guard let previous = try db.row("SELECT flag FROM cards WHERE id = ?", [.integer(cardID)], { $0.intValue(0) })
         else { throw .cardNotFound(String(cardID)) }
         if previous != flag {
-            try db.run("UPDATE cards SET flag = ?, modified = ? WHERE id = ?",
+            try db.run("UPDATE cards SET flag = ?1, flagged_at = ?2, modified = ?2 WHERE id = ?3",
                        [.integer(Int64(flag)), .integer(now), .integer(cardID)])
         }
         return previous

@@ -27,15 +27,29 @@ extension Store {
         if let error = DeckName.error(name) { throw .invalid(error) }
     }
 
-    /// The deck called `name`, created (with default options) when it does not exist yet.
+    /// The deck called `name`, created (with default options) when it does not exist yet. A new
+    /// deck's id is the one its name makes (`DeckName.stableID`), so that the same name created on
+    /// two stores is one deck; when this store already used that id (a deck renamed away from
+    /// the name, or deleted), it makes a fresh one from the name and the time.
     @discardableResult
     public func ensureDeck(_ name: String, now: Millis) throws(StoreError) -> DeckRecord {
         try Self.checkDeckName(name)
         if let deck = try deck(named: name) { return deck }
+        var guid = DeckName.stableID(name)
+        var attempt: Int64 = 0
+        while try db.scalarInt(
+            "SELECT (SELECT count(*) FROM decks WHERE guid = ?1) + (SELECT count(*) FROM tombstones WHERE kind = 'deck' AND id = ?1)",
+            [.text(guid)]) ?? 0 > 0 {
+            var hash = FNV64()
+            hash.add(guid)
+            hash.add(now)
+            hash.add(attempt)
+            guid = hash.hex
+            attempt += 1
+        }
         try db.run(
-            "INSERT INTO decks(name, config, created, modified) VALUES (?, '{}', ?, ?)",
-            [.text(name), .integer(now), .integer(now)])
-        try db.run("DELETE FROM tombstones WHERE kind = 'deck' AND id = ?", [.text(name)])
+            "INSERT INTO decks(guid, name, config, created, modified) VALUES (?, ?, '{}', ?, ?)",
+            [.text(guid), .text(name), .integer(now), .integer(now)])
         return DeckRecord(id: db.lastInsertRowID, name: name, config: "{}", created: now, modified: now)
     }
 
@@ -85,22 +99,16 @@ extension Store {
         if oldIsADeck, try deck(named: new) != nil { throw .deckExists(new) }
         let children = try db.rows("SELECT name FROM decks WHERE substr(name, 1, ?) = ?",
                                    [.integer(Int64(old.utf8.count + 2)), .text(old + "::")]) { $0.textValue(0) }
-        // The cards move with their decks; their text and `modified` stay as they are, so that a
-        // sync merges the move and edits made elsewhere independently (`cards.moved`).
-        for (deckID, _) in affected {
-            try db.run("UPDATE cards SET moved = ? WHERE deck_id = ?", [.integer(now), .integer(deckID)])
-        }
+        // A rename changes the deck's name and its time (`renamed`), nothing else: the deck keeps
+        // its id, so its cards, and options set on other stores, stay with it through a sync.
         for child in children {
             let renamed = new + child.dropFirst(old.count)
             try Self.checkDeckName(renamed)  // a child named before the rule
             if try deck(named: renamed) != nil { throw .deckExists(renamed) }
-            try db.run("UPDATE decks SET name = ?, modified = ? WHERE name = ?", [.text(renamed), .integer(now), .text(child)])
-            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(child), .integer(now)])
+            try db.run("UPDATE decks SET name = ?, sync_name = NULL, renamed = ? WHERE name = ?", [.text(renamed), .integer(now), .text(child)])
         }
         guard oldIsADeck else { return }
-        try db.run("UPDATE decks SET name = ?, modified = ? WHERE name = ?", [.text(new), .integer(now), .text(old)])
-        try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(old), .integer(now)])
-        try db.run("DELETE FROM tombstones WHERE kind = 'deck' AND id = ?", [.text(new)])
+        try db.run("UPDATE decks SET name = ?, sync_name = NULL, renamed = ? WHERE name = ?", [.text(new), .integer(now), .text(old)])
     }
 
     /// A deck and its sub-decks (`name::…`), by id: empty when there is no such deck. `name` may
@@ -124,8 +132,14 @@ extension Store {
             try moveToTrash(cards: cards, reason: "recall deck delete \(name)", now: now)
             deleted += cards.count
             try db.run("DELETE FROM notes WHERE deck_id = ?", [.integer(deckID)])
+            // The tombstone keeps the deck as it was (sync: a deck a card brings back).
+            try db.run(
+                """
+                INSERT OR REPLACE INTO tombstones(id, kind, deleted, name, renamed, config, modified)
+                SELECT coalesce(guid, ?2), 'deck', ?3, coalesce(sync_name, name), max(coalesce(renamed, created), created), config, modified
+                FROM decks WHERE id = ?1
+                """, [.integer(deckID), .text(DeckName.stableID(deckName)), .integer(now)])
             try db.run("DELETE FROM decks WHERE id = ?", [.integer(deckID)])
-            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'deck', ?)", [.text(deckName), .integer(now)])
         }
         return deleted
     }
@@ -251,8 +265,11 @@ extension Store {
             guard let row = try db.row("SELECT guid, note_id FROM cards WHERE id = ?", [.integer(id)], {
                 ($0.textValue(0), $0.int64Value(1))
             }) else { throw .cardNotFound(String(id)) }
+            // The tombstone keeps the card as it was (sync: a card an edit elsewhere brings back).
+            let snapshot = try cardSnapshot(id: id)?.json(id: row.0).compact()
             try db.run("DELETE FROM cards WHERE id = ?", [.integer(id)])
-            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted) VALUES (?, 'card', ?)", [.text(row.0), .integer(now)])
+            try db.run("INSERT OR REPLACE INTO tombstones(id, kind, deleted, card) VALUES (?, 'card', ?, ?)",
+                       [.text(row.0), .integer(now), snapshot.map { .text($0) } ?? .null])
             let remaining = try db.scalarInt("SELECT count(*) FROM cards WHERE note_id = ?", [.integer(row.1)]) ?? 0
             if remaining == 0, !keepingEmptyNotes, let noteGUID = try db.row("SELECT guid FROM notes WHERE id = ?", [.integer(row.1)], { $0.textValue(0) }) {
                 try db.run("DELETE FROM notes WHERE id = ?", [.integer(row.1)])
@@ -268,8 +285,30 @@ extension Store {
         for id in Self.once(ids) {
             let card = try requireCard(id)
             if card.suspended == suspended { continue }
-            try db.run("UPDATE cards SET suspended = ?, modified = ? WHERE id = ?",
+            try db.run("UPDATE cards SET suspended = ?1, suspended_at = ?2, modified = ?2 WHERE id = ?3",
                        [.integer(suspended ? 1 : 0), .integer(now), .integer(id)])
+            changed.append(id)
+        }
+        return changed
+    }
+
+    /// Moves cards to the deck called `deck` (created if missing); returns the ids that changed
+    /// deck, each once. The move has its own time (`moved`): sync merges it apart from the text
+    /// and the marks. A note follows its first card.
+    @discardableResult
+    public func moveCards(_ ids: [Int64], toDeck deck: String, now: Millis) throws(StoreError) -> [Int64] {
+        let target = try ensureDeck(deck, now: now).id
+        var changed: [Int64] = []
+        for id in Self.once(ids) {
+            let card = try requireCard(id)
+            if card.deckID == target { continue }
+            try db.run("UPDATE cards SET deck_id = ?1, moved = ?2, modified = max(modified, ?2) WHERE id = ?3",
+                       [.integer(target), .integer(now), .integer(id)])
+            try db.run(
+                """
+                UPDATE notes SET deck_id = (SELECT deck_id FROM cards WHERE note_id = notes.id ORDER BY ordinal LIMIT 1)
+                WHERE id = ?
+                """, [.integer(card.noteID)])
             changed.append(id)
         }
         return changed

@@ -12,9 +12,10 @@ extension Store {
         let limit = now + tolerance
         var changed = 0
         // One pass over each table (no index on these columns): `min` leaves a time within the
-        // limit, and a NULL `moved`, as it is.
-        for (table, columns) in [("decks", ["created", "modified"]), ("notes", ["created", "modified"]),
-                                 ("cards", ["created", "modified", "moved"]), ("tombstones", ["deleted"])] {
+        // limit, and a NULL time (`moved`, `renamed`, a mark's), as it is.
+        for (table, columns) in [("decks", ["created", "modified", "renamed"]), ("notes", ["created", "modified"]),
+                                 ("cards", ["created", "modified", "moved", "suspended_at", "flagged_at", "buried_at"]),
+                                 ("tombstones", ["deleted"])] {
             let set = columns.map { "\($0) = CASE WHEN \($0) > ?2 THEN ?1 ELSE \($0) END" }.joined(separator: ", ")
             let beyond = columns.map { "\($0) > ?2" }.joined(separator: " OR ")
             try db.run("UPDATE \(table) SET \(set) WHERE \(beyond)", [.integer(now), .integer(limit)])

@@ -1,4 +1,5 @@
 import Foundation
+import RecallModel
 
 /// A schema migration compiled into the binary from `Migrations/NNNN_name.sql`.
 public struct Migration: Sendable, Equatable {
@@ -33,6 +34,7 @@ enum Migrator {
                         try db.execute("PRAGMA application_id = \(applicationID)")
                     }
                     try db.execute(migration.sql)
+                    try afterSQL(of: migration.version, db)
                     try db.execute("PRAGMA user_version = \(migration.version)")
                 }
             } catch let error as StoreError {
@@ -43,6 +45,23 @@ enum Migrator {
             } catch {
                 throw .migrationFailed(name: migration.name, message: "\(error)")
             }
+        }
+    }
+
+    /// The part of a migration SQL cannot do, run in the same transaction after its SQL.
+    private static func afterSQL(of version: Int, _ db: Database) throws(StoreError) {
+        guard version == 4 else { return }
+        // Schema 4: every deck gets the stable id its name makes (`DeckName.stableID`), so that
+        // two stores upgraded apart agree on their decks' ids; deck tombstones, which held the
+        // deck's name, hold that id instead.
+        let decks = try db.rows("SELECT id, name FROM decks WHERE guid IS NULL ORDER BY id", [], { ($0.int64Value(0), $0.textValue(1)) })
+        for (id, name) in decks {
+            try db.run("UPDATE decks SET guid = ? WHERE id = ?", [.text(DeckName.stableID(name)), .integer(id)])
+        }
+        let names = try db.rows("SELECT id FROM tombstones WHERE kind = 'deck'", [], { $0.textValue(0) })
+        for name in names {
+            try db.run("UPDATE OR REPLACE tombstones SET id = ? WHERE kind = 'deck' AND id = ?",
+                       [.text(DeckName.stableID(name)), .text(name)])
         }
     }
 }

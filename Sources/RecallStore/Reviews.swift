@@ -103,7 +103,7 @@ extension Store {
             try db.run("UPDATE notes SET tags = ? WHERE id = ?", [.text(Tags.encode(card.tags + ["leech"])), .integer(card.noteID)])
             if scheduler.options.leechAction == .suspend {
                 suspended = true
-                try db.run("UPDATE cards SET suspended = 1 WHERE id = ?", [.integer(cardID)])
+                try db.run("UPDATE cards SET suspended = 1, suspended_at = ? WHERE id = ?", [.integer(now), .integer(cardID)])
             }
         }
         var buried: [Int64] = []
@@ -114,7 +114,8 @@ extension Store {
                    AND phase IN ('new', 'review') AND coalesce(buried_until, -1) < ?
                 """, [.integer(card.noteID), .integer(cardID), .integer(Int64(today))]) { $0.int64Value(0) }
             for sibling in buried {
-                try db.run("UPDATE cards SET buried_until = ? WHERE id = ?", [.integer(Int64(today)), .integer(sibling)])
+                try db.run("UPDATE cards SET buried_until = ?, buried_at = ? WHERE id = ?",
+                           [.integer(Int64(today)), .integer(now), .integer(sibling)])
             }
         }
         let reviewID = makeReviewID(at: now)
@@ -229,17 +230,23 @@ extension Store {
     /// Replays every card's review log and returns the cards whose stored state differs
     /// (DESIGN.md invariant 1). With `fix`, the replayed state is written over the stored one.
     /// A due date kept by `recall optimize` is not a difference (`Store.expectedState`).
-    public func checkReplay(timeZone: TimeZone, fix: Bool) throws -> [ReplayMismatch] {
+    /// `only`, when given, limits the check to those cards (a command that changed a few).
+    public func checkReplay(timeZone: TimeZone, fix: Bool, only: [Int64]? = nil) throws -> [ReplayMismatch] {
         var schedulers: [Int64: Scheduler] = [:]
         var logs: [Int64: [(at: Millis, rating: Rating)]] = [:]
-        let statement = try db.prepare("SELECT card_id, reviewed_at, rating FROM review_log ORDER BY card_id, reviewed_at, id")
-        while try statement.step() {
-            logs[statement.int64Value(0), default: []].append(
-                (statement.int64Value(1), Rating(rawValue: statement.intValue(2)) ?? .again))
+        if let only {
+            for (id, reviews) in try syncReviews(ofCards: only) { logs[id] = reviews.map { ($0.at, $0.rating) } }
+        } else {
+            let statement = try db.prepare("SELECT card_id, reviewed_at, rating FROM review_log ORDER BY card_id, reviewed_at, id")
+            while try statement.step() {
+                logs[statement.int64Value(0), default: []].append(
+                    (statement.int64Value(1), Rating(rawValue: statement.intValue(2)) ?? .again))
+            }
         }
+        let wanted = only.map(Set.init)
         let cards = try db.rows("SELECT id, guid, deck_id, \(Self.stateColumns) FROM cards ORDER BY id") { row in
             (id: row.int64Value(0), guid: row.textValue(1), deckID: row.int64Value(2), state: Self.readState(row, from: 3))
-        }
+        }.filter { wanted?.contains($0.id) ?? true }
         var mismatches: [ReplayMismatch] = []
         let keptBefore = try dueKeptBefore()  // due dates kept by `recall optimize` (Optimization.swift)
         for card in cards {

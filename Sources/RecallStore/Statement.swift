@@ -114,6 +114,10 @@ extension Statement {
         if let value { try bind(int: value, at: index) } else { try bindNull(at: index) }
     }
 
+    public func bind(optionalText value: String?, at index: Int32) throws(StoreError) {
+        if let value { try bind(text: value, at: index) } else { try bindNull(at: index) }
+    }
+
     public func bind(optionalDouble value: Double?, at index: Int32) throws(StoreError) {
         if let value { try check(sqlite3_bind_double(handle, index, value)) } else { try bindNull(at: index) }
     }

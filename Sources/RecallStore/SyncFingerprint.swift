@@ -9,8 +9,8 @@ extension Store {
     /// append-only apart from undo and deletions, which change its count or its newest row.
     public func syncFingerprint() throws(StoreError) -> String {
         var hash = FNV64()
-        let decks = try db.prepare("SELECT id, name, config, modified FROM decks ORDER BY id")
-        while try decks.step() { hash.row(decks, columns: 4) }
+        let decks = try db.prepare("SELECT id, name, config, modified, guid, renamed FROM decks ORDER BY id")
+        while try decks.step() { hash.row(decks, columns: 6) }
         let notes = try db.prepare(
             """
             SELECT id, guid, deck_id, kind, front, back, tags, modified, source, source_line, identity, answer_key, source_hash
@@ -18,8 +18,11 @@ extension Store {
             """)
         while try notes.step() { hash.row(notes, columns: 13) }
         let cards = try db.prepare(
-            "SELECT id, guid, note_id, deck_id, ordinal, created, modified, suspended, \(Self.stateColumns), moved FROM cards ORDER BY id")
-        while try cards.step() { hash.row(cards, columns: 19) }
+            """
+            SELECT id, guid, note_id, deck_id, ordinal, created, modified, suspended, \(Self.stateColumns), moved,
+                    suspended_at, flag, flagged_at, buried_until, buried_at FROM cards ORDER BY id
+            """)
+        while try cards.step() { hash.row(cards, columns: 24) }
         let tombstones = try db.prepare("SELECT id, kind, deleted FROM tombstones ORDER BY id")
         while try tombstones.step() { hash.row(tombstones, columns: 3) }
         let log = try db.prepare(

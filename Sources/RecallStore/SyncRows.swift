@@ -9,10 +9,19 @@ import RecallScheduler
 /// A deck row with its option overrides decoded.
 public struct SyncDeck: Sendable, Equatable {
     public var id: Int64
+    /// The deck's identity across stores (`decks.guid`), kept through renames.
+    public var guid: String
+    /// The deck's name across stores: what deck files carry. Two decks may share it.
     public var name: String
+    /// The name this store shows and commands take (unique here): `name`, or `name (2)` for a
+    /// second deck of the same name.
+    public var localName: String
+    /// When the deck got its name: `created`, or its last rename.
+    public var renamed: Millis
     /// The deck's own option overrides (`decks.config`), key → text as `recall config` stores it.
     public var config: [String: String]
     public var created: Millis
+    /// When its options last changed.
     public var modified: Millis
 }
 
@@ -29,18 +38,26 @@ public struct SyncCard: Sendable, Equatable {
     public var back: String
     public var tags: [String]
     public var created: Millis
-    /// `cards.modified` and `notes.modified`: the file's `modified` is the later of the two.
+    /// `cards.modified` (the latest change to the card row, for `recall show`) and
+    /// `notes.modified` (the note's text: what a deck file's `modified` is).
     public var cardModified: Millis
     public var noteModified: Millis
-    public var suspended: Bool
     public var state: CardState
     /// The note's source and matching keys; nil for a note not imported from a source.
     public var origin: NoteOrigin?
     /// When the card last changed deck (`cards.moved`), never before `created`: `created` when it
     /// has stayed in the deck it was created in.
     public var moved: Millis
+    /// Suspension, flag and burying, each with its time (never before `created`).
+    public var marks: CardMarks
 
-    public var modified: Millis { max(cardModified, noteModified) }
+    public var suspended: Bool { marks.suspended }
+
+    /// When the note's text (front, back, tags, origin) last changed: it merges on this time.
+    public var modified: Millis { noteModified }
+
+    /// The latest change of any field: text, deck or marks.
+    public var lastChange: Millis { max(noteModified, moved, marks.latest) }
 
     /// What the card's note says.
     public var content: CardContent { CardContent(kind: kind, front: front, back: back, tags: tags) }
@@ -60,20 +77,42 @@ extension Store {
     }
 
     public func syncDecks() throws(StoreError) -> [SyncDeck] {
-        try db.rows("SELECT id, name, config, created, modified FROM decks ORDER BY id") { row in
-            SyncDeck(id: row.int64Value(0), name: row.textValue(1), config: Self.decodeOverrides(row.textValue(2)),
-                     created: row.int64Value(3), modified: row.int64Value(4))
+        try db.rows(
+            """
+            SELECT id, coalesce(guid, ''), coalesce(sync_name, name), config, created, modified,
+                   max(coalesce(renamed, created), created), name
+            FROM decks ORDER BY id
+            """
+        ) { row in
+            SyncDeck(id: row.int64Value(0), guid: row.textValue(1), name: row.textValue(2), localName: row.textValue(7),
+                     renamed: row.int64Value(6),
+                     config: Self.decodeOverrides(row.textValue(3)), created: row.int64Value(4), modified: row.int64Value(5))
         }
     }
 
     /// Every card with its note, in one query, by guid (as UTF-8 bytes: the order of deck files).
     public func syncCards() throws(StoreError) -> [SyncCard] {
+        try syncCards(where: "")
+    }
+
+    /// A card as a tombstone keeps it (`Tombstone.card`); nil when there is no such card.
+    func cardSnapshot(id: Int64) throws(StoreError) -> CardSnapshot? {
+        guard let card = try syncCards(where: "WHERE c.id = \(id)").first else { return nil }
+        let deck = try db.row("SELECT coalesce(guid, '') FROM decks WHERE id = ?", [.integer(card.deckID)], { $0.textValue(0) }) ?? ""
+        return CardSnapshot(note: card.noteGUID, deck: deck, ordinal: card.ordinal, content: card.content, created: card.created,
+                            modified: card.modified, moved: card.moved, marks: card.marks, origin: card.origin,
+                            reviews: try syncReviews(ofCards: [id])[id] ?? [])
+    }
+
+    private func syncCards(where filter: String) throws(StoreError) -> [SyncCard] {
         let statement = try db.prepare(
             """
             SELECT c.id, c.guid, n.id, n.guid, c.deck_id, n.kind, c.ordinal, n.front, n.back, n.tags, c.created,
                    c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c.")),
-                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash, max(coalesce(c.moved, c.created), c.created)
-            FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.guid
+                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash, max(coalesce(c.moved, c.created), c.created),
+                   max(coalesce(c.suspended_at, c.created), c.created), c.flag, max(coalesce(c.flagged_at, c.created), c.created),
+                   c.buried_until, max(coalesce(c.buried_at, c.created), c.created)
+            FROM cards c JOIN notes n ON n.id = c.note_id \(filter) ORDER BY c.guid
             """)
         var cards: [SyncCard] = []
         while try statement.step() {
@@ -88,16 +127,24 @@ extension Store {
                 kind: NoteKind(rawValue: statement.textValue(5)) ?? .basic, ordinal: statement.intValue(6),
                 front: statement.textValue(7), back: statement.textValue(8), tags: Tags.decode(statement.textValue(9)),
                 created: statement.int64Value(10), cardModified: statement.int64Value(11),
-                noteModified: statement.int64Value(12), suspended: statement.intValue(13) != 0,
-                state: Self.readState(statement, from: 14), origin: origin, moved: statement.int64Value(29)))
+                noteModified: statement.int64Value(12),
+                state: Self.readState(statement, from: 14), origin: origin, moved: statement.int64Value(29),
+                marks: CardMarks(suspended: statement.intValue(13) != 0, suspendedAt: statement.int64Value(30),
+                                 flag: statement.intValue(31), flaggedAt: statement.int64Value(32),
+                                 buriedUntil: statement.int(33), buriedAt: statement.int64Value(34))))
         }
         return cards
     }
 
     public func syncTombstones() throws(StoreError) -> [Tombstone] {
-        try db.rows("SELECT id, kind, deleted FROM tombstones ORDER BY id") { row in
-            Tombstone(id: row.textValue(0), kind: Tombstone.Kind(rawValue: row.textValue(1)) ?? .card,
-                          deleted: row.int64Value(2))
+        try db.rows("SELECT id, kind, deleted, name, renamed, config, modified, card FROM tombstones ORDER BY id") { row in
+            var deck: DeckSnapshot?
+            if let name = row.text(3) {
+                deck = DeckSnapshot(name: name, renamed: row.int64Value(4), config: Self.decodeOverrides(row.textValue(5)),
+                                    modified: row.int64Value(6))
+            }
+            return Tombstone(id: row.textValue(0), kind: Tombstone.Kind(rawValue: row.textValue(1)) ?? .card,
+                             deleted: row.int64Value(2), deck: deck, card: row.text(7).flatMap { CardSnapshot(json: $0) })
         }
     }
 
@@ -114,6 +161,48 @@ extension Store {
             let rating = statement.intValue(3)
             let duration = statement.int64Value(4)
             try statement.withUTF8(1) { try body(cardID, $0, at, rating, duration) }
+        }
+    }
+
+    /// Gives every deck a name of its own here: of decks that share a name across stores
+    /// (`sync_name`), the one with the smallest id (as UTF-8 bytes) shows it, the others show it
+    /// with ` (2)`, ` (3)`… (the first such name no other deck has). Call after a merge changed
+    /// deck names, inside `write { }`.
+    public func giveDecksNamesOfTheirOwn() throws(StoreError) {
+        struct Row {
+            var id: Int64
+            var guid: String
+            var shown: String
+            var syncName: String?
+            var name: String { syncName ?? shown }
+        }
+        let rows = try db.rows("SELECT id, coalesce(guid, ''), name, sync_name FROM decks", [], {
+            Row(id: $0.int64Value(0), guid: $0.textValue(1), shown: $0.textValue(2), syncName: $0.text(3))
+        })
+        var byName: [String: [Row]] = [:]
+        for row in rows { byName[row.name, default: []].append(row) }
+        var taken = Set(byName.keys)
+        var changed: [Row] = []
+        for (name, group) in byName.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            for (index, row) in group.sorted(by: { $0.guid.utf8.lexicographicallyPrecedes($1.guid.utf8) }).enumerated() {
+                var wanted = Row(id: row.id, guid: row.guid, shown: name, syncName: nil)
+                if index > 0 {
+                    var number = index + 1
+                    while taken.contains("\(name) (\(number))") { number += 1 }
+                    wanted.shown = "\(name) (\(number))"
+                    wanted.syncName = name
+                    taken.insert(wanted.shown)
+                }
+                if wanted.shown != row.shown || wanted.syncName != row.syncName { changed.append(wanted) }
+            }
+        }
+        // Names out of each other's way first: `name` is unique.
+        for row in changed {
+            try db.run("UPDATE decks SET name = ?1 WHERE id = ?2", [.text("\u{1}naming \(row.id)"), .integer(row.id)])
+        }
+        for row in changed {
+            try db.run("UPDATE decks SET name = ?1, sync_name = ?2 WHERE id = ?3",
+                       [.text(row.shown), row.syncName.map { .text($0) } ?? .null, .integer(row.id)])
         }
     }
 

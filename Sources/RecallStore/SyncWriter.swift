@@ -28,8 +28,15 @@ public final class SyncWriter {
     public init(store: Store) throws(StoreError) {
         self.store = store
         let db = store.db
-        insertDeckStatement = try db.prepare("INSERT INTO decks(name, config, created, modified) VALUES (?, ?, ?, ?)")
-        updateDeckStatement = try db.prepare("UPDATE decks SET config = ?, modified = ? WHERE id = ?")
+        insertDeckStatement = try db.prepare(
+            "INSERT INTO decks(guid, name, sync_name, renamed, config, created, modified) VALUES (?1, '\u{1}naming ' || ?1, ?2, ?3, ?4, ?5, ?6)")
+        updateDeckStatement = try db.prepare(
+            """
+            UPDATE decks SET name = CASE WHEN ?1 IS NULL THEN name ELSE '\u{1}naming ' || id END,
+                             sync_name = CASE WHEN ?1 IS NULL THEN sync_name ELSE ?1 END,
+                             renamed = ?2, config = ?3, modified = ?4
+            WHERE id = ?5
+            """)
         updateNoteStatement = try db.prepare(
             """
             UPDATE notes SET deck_id = ?, kind = ?, front = ?, back = ?, tags = ?, modified = ?,
@@ -37,7 +44,11 @@ public final class SyncWriter {
             WHERE id = ?
             """)
         updateCardStatement = try db.prepare(
-            "UPDATE cards SET note_id = ?, deck_id = ?, ordinal = ?, suspended = ?, created = ?, modified = ?, moved = ? WHERE id = ?")
+            """
+            UPDATE cards SET note_id = ?, deck_id = ?, ordinal = ?, suspended = ?, created = ?, modified = ?, moved = ?,
+                             suspended_at = ?, flag = ?, flagged_at = ?, buried_until = ?, buried_at = ?
+            WHERE id = ?
+            """)
         stateStatement = try db.prepare(
             """
             UPDATE cards SET phase = ?, due = ?, stability = ?, difficulty = ?, reps = ?, lapses = ?, last_review = ?,
@@ -46,9 +57,7 @@ public final class SyncWriter {
             """)
         tombstoneStatement = try db.prepare(
             """
-            INSERT INTO tombstones(id, kind, deleted) VALUES (?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, deleted = excluded.deleted
-            WHERE excluded.deleted > tombstones.deleted
+            INSERT OR REPLACE INTO tombstones(id, kind, deleted, name, renamed, config, modified, card) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         notes = InsertBatch(
             db: db,
@@ -59,8 +68,11 @@ public final class SyncWriter {
             row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 14, rowsPerStatement: 500)
         cards = InsertBatch(
             db: db,
-            head: "INSERT INTO cards(id, guid, note_id, deck_id, ordinal, suspended, created, modified, moved, \(Store.stateColumns)) VALUES ",
-            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 19, rowsPerStatement: 500)
+            head: """
+                INSERT INTO cards(id, guid, note_id, deck_id, ordinal, suspended, created, modified, moved,
+                                  suspended_at, flag, flagged_at, buried_until, buried_at, \(Store.stateColumns)) VALUES
+                """,
+            row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", columns: 24, rowsPerStatement: 400)
         reviews = ReviewBatch(db: db)
         // Ids are given here rather than by SQLite so that rows can wait in a batch; they start
         // above any id ever used (AUTOINCREMENT's record), so ids are still never reused.
@@ -162,23 +174,33 @@ public final class SyncWriter {
         reviews.clear()
     }
 
-    public func insertDeck(name: String, config: [String: String], created: Millis, modified: Millis) throws(StoreError) -> Int64 {
+    /// Inserts a deck; `renamed` is when it got its name, `modified` when its options changed.
+    /// Its name here is given by `Store.giveDecksNamesOfTheirOwn`, which the merge calls after
+    /// writing decks (two decks may meet with one name).
+    public func insertDeck(guid: String, name: String, renamed: Millis, config: [String: String], created: Millis,
+                           modified: Millis) throws(StoreError) -> Int64 {
         try flush()
         let s = insertDeckStatement
-        try s.bind(text: name, at: 1)
-        try s.bind(text: Store.configText(config), at: 2)
-        try s.bind(int: created, at: 3)
-        try s.bind(int: modified, at: 4)
+        try s.bind(text: guid, at: 1)
+        try s.bind(text: name, at: 2)
+        try s.bind(optionalInt: renamed > created ? renamed : nil, at: 3)
+        try s.bind(text: Store.configText(config), at: 4)
+        try s.bind(int: created, at: 5)
+        try s.bind(int: modified, at: 6)
         try s.runAndReset()
         return store.db.lastInsertRowID
     }
 
-    public func updateDeck(id: Int64, config: [String: String], modified: Millis) throws(StoreError) {
+    /// Updates a deck; a new `name` (nil: unchanged) waits for `Store.giveDecksNamesOfTheirOwn`.
+    public func updateDeck(id: Int64, name: String?, renamed: Millis, created: Millis, config: [String: String],
+                           modified: Millis) throws(StoreError) {
         try flush()
         let s = updateDeckStatement
-        try s.bind(text: Store.configText(config), at: 1)
-        try s.bind(int: modified, at: 2)
-        try s.bind(int: id, at: 3)
+        try s.bind(optionalText: name, at: 1)
+        try s.bind(optionalInt: renamed > created ? renamed : nil, at: 2)
+        try s.bind(text: Store.configText(config), at: 3)
+        try s.bind(int: modified, at: 4)
+        try s.bind(int: id, at: 5)
         try s.runAndReset()
     }
 
@@ -234,18 +256,23 @@ public final class SyncWriter {
     /// Queues a new card under an id from `reserveCardID`. `moved` is when it last changed deck
     /// (`created` when never).
     public func insertCard(
-        id: Int64, _ guid: String, noteID: Int64, deckID: Int64, ordinal: Int, suspended: Bool, created: Millis,
-        modified: Millis, moved: Millis, state: CardState
+        id: Int64, _ guid: String, noteID: Int64, deckID: Int64, ordinal: Int, created: Millis,
+        modified: Millis, moved: Millis, marks: CardMarks, state: CardState
     ) throws(StoreError) {
         cards.add(int: id)
         cards.add(text: guid)
         cards.add(int: noteID)
         cards.add(int: deckID)
         cards.add(int: Int64(ordinal))
-        cards.add(int: suspended ? 1 : 0)
+        cards.add(int: marks.suspended ? 1 : 0)
         cards.add(int: created)
         cards.add(int: modified)
         cards.add(optionalInt: Self.storedMoved(moved, created: created))
+        cards.add(optionalInt: Self.storedMoved(marks.suspendedAt, created: created))
+        cards.add(int: Int64(marks.flag))
+        cards.add(optionalInt: Self.storedMoved(marks.flaggedAt, created: created))
+        cards.add(optionalInt: marks.buriedUntil.map(Int64.init))
+        cards.add(optionalInt: Self.storedMoved(marks.buriedAt, created: created))
         addState(state, to: cards)
         if cards.isFull {
             try notes.flush()  // their notes first
@@ -323,23 +350,29 @@ public final class SyncWriter {
     }
 
     public func updateCard(
-        id: Int64, noteID: Int64, deckID: Int64, ordinal: Int, suspended: Bool, created: Millis, modified: Millis, moved: Millis
+        id: Int64, noteID: Int64, deckID: Int64, ordinal: Int, created: Millis, modified: Millis, moved: Millis,
+        marks: CardMarks
     ) throws(StoreError) {
         try flush()
         let s = updateCardStatement
         try s.bind(int: noteID, at: 1)
         try s.bind(int: deckID, at: 2)
         try s.bind(int: Int64(ordinal), at: 3)
-        try s.bind(int: suspended ? 1 : 0, at: 4)
+        try s.bind(int: marks.suspended ? 1 : 0, at: 4)
         try s.bind(int: created, at: 5)
         try s.bind(int: modified, at: 6)
         try s.bind(optionalInt: Self.storedMoved(moved, created: created), at: 7)
-        try s.bind(int: id, at: 8)
+        try s.bind(optionalInt: Self.storedMoved(marks.suspendedAt, created: created), at: 8)
+        try s.bind(int: Int64(marks.flag), at: 9)
+        try s.bind(optionalInt: Self.storedMoved(marks.flaggedAt, created: created), at: 10)
+        try s.bind(optionalInt: marks.buriedUntil.map(Int64.init), at: 11)
+        try s.bind(optionalInt: Self.storedMoved(marks.buriedAt, created: created), at: 12)
+        try s.bind(int: id, at: 13)
         try s.runAndReset()
     }
 
-    /// `cards.moved` as stored: NULL for a card that never changed deck since it was created, so
-    /// that every store holds one value for one meaning.
+    /// A field's time as stored (`cards.moved`, a mark's time): NULL for a field that never
+    /// changed since the card was created, so that every store holds one value for one meaning.
     static func storedMoved(_ moved: Millis, created: Millis) -> Millis? { moved > created ? moved : nil }
 
     /// Deletes a card and its review log (ON DELETE CASCADE); the caller records the tombstone.
@@ -372,12 +405,19 @@ public final class SyncWriter {
     }
 
     /// Records a deletion, keeping the later time when the id already has one.
+    /// Records a tombstone as the plan made it (the latest per id, deck snapshots merged),
+    /// replacing the one the store had.
     public func recordTombstone(_ tombstone: Tombstone) throws(StoreError) {
         try flush()
         let s = tombstoneStatement
         try s.bind(text: tombstone.id, at: 1)
         try s.bind(text: tombstone.kind.rawValue, at: 2)
         try s.bind(int: tombstone.deleted, at: 3)
+        try s.bind(optionalText: tombstone.deck?.name, at: 4)
+        try s.bind(optionalInt: tombstone.deck?.renamed, at: 5)
+        try s.bind(optionalText: tombstone.deck.map { Store.configText($0.config) }, at: 6)
+        try s.bind(optionalInt: tombstone.deck?.modified, at: 7)
+        try s.bind(optionalText: tombstone.card?.json(id: tombstone.id).compact(), at: 8)
         try s.runAndReset()
     }
 

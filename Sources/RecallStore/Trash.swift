@@ -1,5 +1,6 @@
 import Foundation
 import RecallScheduler
+import RecallModel
 
 /// One card in the trash, as `recall trash` shows it.
 public struct TrashEntry: Sendable, Equatable {
@@ -190,5 +191,21 @@ extension Store {
             if !found { return false }
         }
         return true
+    }
+
+    /// The reviews of every card in the trash, by the card's guid, oldest first.
+    public func trashedReviewsByGUID() throws(StoreError) -> [String: [Review]] {
+        var result: [String: [Review]] = [:]
+        let statement = try db.prepare(
+            """
+            SELECT c.guid, r.id, r.reviewed_at, r.rating, r.duration_ms
+            FROM trash_reviews r JOIN trash_cards c ON c.id = r.card_id ORDER BY c.guid, r.reviewed_at, r.id
+            """)
+        while try statement.step() {
+            result[statement.textValue(0), default: []].append(Review(
+                id: statement.withUTF8(1) { ReviewID(bytes: $0) }, at: statement.int64Value(2),
+                rating: Rating(rawValue: statement.intValue(3)) ?? .again, durationMS: statement.int64Value(4)))
+        }
+        return result
     }
 }

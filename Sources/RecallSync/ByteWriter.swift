@@ -68,6 +68,12 @@ struct ByteWriter<Sink: ByteSink> {
         buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// Text that is JSON already (`JSONValue.compact()`), as it is.
+    mutating func json(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer.append(contentsOf: $0) }
+    }
+
     mutating func byte(_ value: UInt8) {
         buffer.append(value)
     }

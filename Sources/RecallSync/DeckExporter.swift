@@ -177,10 +177,11 @@ public enum DeckExporter {
         var chosen = allDecks
         if !selection.decks.isEmpty {
             // A name may also be only the parent of sub-decks (`lang` for `lang::go`).
-            for name in selection.decks where !allDecks.contains(where: { Self.isDeck($0.name, within: name) }) {
+            // Names as this store shows them (`localName`).
+            for name in selection.decks where !allDecks.contains(where: { Self.isDeck($0.localName, within: name) }) {
                 throw StoreError.deckNotFound(name)
             }
-            chosen = allDecks.filter { deck in selection.decks.contains { Self.isDeck(deck.name, within: $0) } }
+            chosen = allDecks.filter { deck in selection.decks.contains { Self.isDeck(deck.localName, within: $0) } }
         }
         let chosenIDs = Set(chosen.map(\.id))
         let cards = try store.syncCards().filter { chosenIDs.contains($0.deckID) }
@@ -189,7 +190,8 @@ public enum DeckExporter {
 
         var cardsByDeck: [Int64: [Int]] = [:]
         for (index, card) in cards.enumerated() { cardsByDeck[card.deckID, default: []].append(index) }
-        let decks = chosen.sorted { utf8Less($0.name, $1.name) }
+        // By name, then id: two decks may share a name.
+        let decks = chosen.sorted { $0.name != $1.name ? utf8Less($0.name, $1.name) : utf8Less($0.guid, $1.guid) }
 
         out.raw("{")
         out.newline(indent: 2)
@@ -213,12 +215,20 @@ public enum DeckExporter {
             writeConfig(deck.config, to: &out)
             out.raw(",")
             out.newline(indent: 6)
+            out.raw("\"id\": ")
+            out.string(deck.guid)
+            out.raw(",")
+            out.newline(indent: 6)
             out.raw("\"modified\": ")
             out.time(deck.modified)
             out.raw(",")
             out.newline(indent: 6)
             out.raw("\"name\": ")
             out.string(deck.name)
+            out.raw(",")
+            out.newline(indent: 6)
+            out.raw("\"renamed\": ")
+            out.time(deck.renamed)
             out.newline(indent: 4)
             out.raw("}")
         }
@@ -228,16 +238,38 @@ public enum DeckExporter {
         out.raw("\"format\": \"recall-deck\",")
         out.newline(indent: 2)
         out.raw("\"tombstones\": [")
-        let chosenNames = selection.decks
-        let tombstones = try store.syncTombstones()
-            .filter { tombstone in
-                tombstone.kind != .deck || chosenNames.isEmpty || chosenNames.contains { isDeck(tombstone.id, within: $0) }
-            }
-            .sorted { utf8Less($0.id, $1.id) }
+        // Every tombstone, also in an export of some decks: a deleted deck's name is gone, so
+        // which of the chosen decks a deck tombstone belonged to cannot be told (nor a card's).
+        let tombstones = try store.syncTombstones().sorted { utf8Less($0.id, $1.id) }
         for (number, tombstone) in tombstones.enumerated() {
             out.raw(number == 0 ? "" : ",")
             out.newline(indent: 4)
-            out.raw("{\"deleted\":")
+            if let deck = tombstone.deck {
+                // A deleted deck as it was: members sorted, on one line.
+                out.raw("{\"config\":")
+                writeCompactConfig(deck.config, to: &out)
+                out.raw(",\"deleted\":")
+                out.time(tombstone.deleted)
+                out.raw(",\"id\":")
+                out.string(tombstone.id)
+                out.raw(",\"kind\":\"deck\",\"modified\":")
+                out.time(deck.modified)
+                out.raw(",\"name\":")
+                out.string(deck.name)
+                out.raw(",\"renamed\":")
+                out.time(deck.renamed)
+                out.raw("}")
+                continue
+            }
+            out.raw("{")
+            if var card = tombstone.card {
+                // A deleted card as it was, on the same line (its reviews only with history).
+                if !selection.history { card.reviews = [] }
+                out.raw("\"card\":")
+                out.json(card.json(id: tombstone.id).compact())
+                out.raw(",")
+            }
+            out.raw("\"deleted\":")
             out.time(tombstone.deleted)
             out.raw(",\"id\":")
             out.string(tombstone.id)
@@ -272,10 +304,37 @@ public enum DeckExporter {
         out.raw("\"back\": ")
         out.string(card.back)
         out.raw(",")
+        let marks = card.marks
+        // Each mark's time only when it changed since the card was created, and a mark only when
+        // set: files of cards never marked stay short.
+        if marks.buriedAt > card.created {
+            out.newline(indent: 10)
+            out.raw("\"buried_at\": ")
+            out.time(marks.buriedAt)
+            out.raw(",")
+        }
+        if let day = marks.buriedUntil {
+            out.newline(indent: 10)
+            out.raw("\"buried_until\": ")
+            out.string(ISOTime.formatDay(day))
+            out.raw(",")
+        }
         out.newline(indent: 10)
         out.raw("\"created\": ")
         out.time(card.created)
         out.raw(",")
+        if marks.flag != 0 {
+            out.newline(indent: 10)
+            out.raw("\"flag\": ")
+            out.int(Int64(marks.flag))
+            out.raw(",")
+        }
+        if marks.flaggedAt > card.created {
+            out.newline(indent: 10)
+            out.raw("\"flagged_at\": ")
+            out.time(marks.flaggedAt)
+            out.raw(",")
+        }
         out.newline(indent: 10)
         out.raw("\"front\": ")
         out.string(card.front)
@@ -293,8 +352,8 @@ public enum DeckExporter {
         out.time(card.modified)
         out.raw(",")
         if card.moved > card.created {
-            // Only for a card that changed deck (a rename): files of stores that never renamed
-            // a deck stay as they were.
+            // Only for a card that changed deck: files of stores that never moved a card stay
+            // short.
             out.newline(indent: 10)
             out.raw("\"moved\": ")
             out.time(card.moved)
@@ -335,6 +394,12 @@ public enum DeckExporter {
         out.raw("\"suspended\": ")
         out.bool(card.suspended)
         out.raw(",")
+        if marks.suspendedAt > card.created {
+            out.newline(indent: 10)
+            out.raw("\"suspended_at\": ")
+            out.time(marks.suspendedAt)
+            out.raw(",")
+        }
         out.newline(indent: 10)
         out.raw("\"tags\": [")
         for (number, tag) in card.tags.enumerated() {
@@ -377,6 +442,18 @@ public enum DeckExporter {
         if let line = origin.line { out.int(Int64(line)) } else { out.raw("null") }
         out.raw(",\"question_key\":")
         out.string(origin.questionKey)
+        out.raw("}")
+    }
+
+    /// Options on one line: `{"key":"value",…}`, keys sorted.
+    private static func writeCompactConfig<S: ByteSink>(_ config: [String: String], to out: inout ByteWriter<S>) {
+        out.raw("{")
+        for (number, key) in config.keys.sorted(by: utf8Less).enumerated() {
+            if number > 0 { out.raw(",") }
+            out.string(key)
+            out.raw(":")
+            out.string(config[key] ?? "")
+        }
         out.raw("}")
     }
 

@@ -9,8 +9,11 @@ import RecallStore
 public struct DeckFile: Sendable, Equatable {
     /// The `format` member every deck file carries.
     public static let format = "recall-deck"
-    /// The one version this recall reads and writes.
-    public static let version = 1
+    /// The version this recall writes. Version 2 gives decks ids and cards a time per field
+    /// (issue 13); version 1 files, from older stores, are read too (`DeckReader`).
+    public static let version = 2
+    /// The versions this recall reads.
+    public static let readableVersions: ClosedRange<Int64> = 1...2
     /// Files of this size or more (2 GB) are refused before they are read: a sanity cap against
     /// garbage, not a limit on collections. The largest collection recall plans for, 100,000
     /// cards with 1,000,000 reviews, exports to about 193 MB (scripts/bench-sync.sh), so the
@@ -46,15 +49,23 @@ public struct DeckFile: Sendable, Equatable {
     }
 
     public struct Deck: Sendable, Equatable {
+        /// The deck's identity across stores, kept through renames (`DeckName.stableID` of its
+        /// name in files of version 1, which had none).
+        public var id: String
         public var name: String
+        /// When the deck got its name (newest wins in a merge, apart from the options).
+        public var renamed: Millis
         /// Option overrides, as `recall config --deck` stores them (key → text).
         public var config: [String: String]
         /// The last change to the options (newest wins in a merge). 0 when the file has none.
         public var modified: Millis
         public var cards: [Card]
 
-        public init(name: String, config: [String: String] = [:], modified: Millis = 0, cards: [Card] = []) {
+        public init(id: String? = nil, name: String, renamed: Millis? = nil, config: [String: String] = [:],
+                    modified: Millis = 0, cards: [Card] = []) {
+            self.id = id ?? DeckName.stableID(name)
             self.name = name
+            self.renamed = renamed ?? modified
             self.config = config
             self.modified = modified
             self.cards = cards
@@ -72,9 +83,15 @@ public struct DeckFile: Sendable, Equatable {
         public var back: String
         public var tags: [String]
         public var created: Millis
-        /// The later of the card's and its note's last change (newest wins in a merge).
+        /// The last change to the note's text: front, back, tags and origin (newest wins in a
+        /// merge). In files of version 1, the later of that and the card's suspension.
         public var modified: Millis
-        public var suspended: Bool
+        /// Suspension, flag and burying, each with its time (each newest wins in a merge).
+        public var marks: CardMarks
+        public var suspended: Bool {
+            get { marks.suspended }
+            set { marks.suspended = newValue }
+        }
         /// Oldest first. Empty in files exported with `--no-history`.
         public var reviews: [Review]
         /// The note's source file and re-import keys (`origin`); nil for a card not imported from one.
@@ -92,9 +109,15 @@ public struct DeckFile: Sendable, Equatable {
         public init(
             id: String, note: String, kind: NoteKind = .basic, ordinal: Int = 1, front: String, back: String,
             tags: [String] = [], created: Millis, modified: Millis, suspended: Bool = false, reviews: [Review] = [],
-            origin: NoteOrigin? = nil, moved: Millis? = nil
+            origin: NoteOrigin? = nil, moved: Millis? = nil, marks: CardMarks? = nil
         ) {
             self.moved = moved
+            var marks = marks ?? CardMarks.unmarked(at: created)
+            if marks.suspended != suspended && suspended {
+                marks.suspended = true
+                marks.suspendedAt = max(marks.suspendedAt, modified)
+            }
+            self.marks = marks
             self.id = id
             self.note = note
             self.kind = kind
@@ -104,7 +127,6 @@ public struct DeckFile: Sendable, Equatable {
             self.tags = tags
             self.created = created
             self.modified = modified
-            self.suspended = suspended
             self.reviews = reviews
             self.origin = origin
         }

@@ -106,15 +106,22 @@ public struct MergeRows: Sendable {
     public var decks: [SyncDeck]
     public var cards: [SyncCard]
     public var tombstones: [Tombstone]
+    /// The reviews of cards in this store's trash, by card guid: a card a deletion took from
+    /// here and a later change elsewhere brings back comes back with them (no review is lost to
+    /// a deletion the card survives).
+    public var trashedReviews: [String: [Review]]
 
-    public init(decks: [SyncDeck] = [], cards: [SyncCard] = [], tombstones: [Tombstone] = []) {
+    public init(decks: [SyncDeck] = [], cards: [SyncCard] = [], tombstones: [Tombstone] = [],
+                trashedReviews: [String: [Review]] = [:]) {
         self.decks = decks
         self.cards = cards
         self.tombstones = tombstones
+        self.trashedReviews = trashedReviews
     }
 
     public init(store: Store) throws {
-        self.init(decks: try store.syncDecks(), cards: try store.syncCards(), tombstones: try store.syncTombstones())
+        self.init(decks: try store.syncDecks(), cards: try store.syncCards(), tombstones: try store.syncTombstones(),
+                  trashedReviews: try store.trashedReviewsByGUID())
     }
 }
 
@@ -138,18 +145,21 @@ func utf8Less(_ a: String, _ b: String) -> Bool {
 struct CardVersion {
     var guid: String
     var note: String
+    /// The deck's id (`decks.guid`): a rename elsewhere does not move the card.
     var deck: String
     var ordinal: Int
     /// The note's text: merged whole, newest `modified` wins.
     var content: CardContent
     var created: Millis
+    /// When the note's text last changed.
     var modified: Millis
-    var suspended: Bool
     /// The note's source and re-import keys: note content, like the text, so the newest wins.
     var origin: NoteOrigin?
     /// When the card came into `deck` (`created` when it never moved): `deck` and `moved` merge
     /// apart from the content, newest `moved` wins.
     var moved: Millis
+    /// Suspension, flag and burying: each merges on its own time.
+    var marks: CardMarks
 
     init(_ card: DeckFile.Card, deck: String) {
         guid = card.id
@@ -159,9 +169,27 @@ struct CardVersion {
         content = card.content
         created = card.created
         modified = card.modified
-        suspended = card.suspended
         origin = card.origin
         moved = card.movedAt
+        marks = card.marks.notBefore(card.created)
+    }
+
+    init(_ card: CardSnapshot, guid: String) {
+        self.guid = guid
+        note = card.note
+        deck = card.deck
+        ordinal = card.ordinal
+        content = card.content
+        created = card.created
+        modified = card.modified
+        origin = card.origin
+        moved = max(card.moved, card.created)
+        marks = card.marks.notBefore(card.created)
+    }
+
+    var snapshot: CardSnapshot {
+        CardSnapshot(note: note, deck: deck, ordinal: ordinal, content: content, created: created, modified: modified,
+                     moved: moved, marks: marks, origin: origin)
     }
 
     init(_ card: SyncCard, deck: String) {
@@ -172,10 +200,13 @@ struct CardVersion {
         content = card.content
         created = card.created
         modified = card.modified
-        suspended = card.suspended
         origin = card.origin
         moved = card.moved
+        marks = card.marks
     }
+
+    /// The latest change of any field: what a deletion must be at or after to delete the card.
+    var lastChange: Millis { max(modified, moved, marks.latest) }
 
     /// This version with `other`'s deck and `moved`.
     func inDeck(of other: CardVersion) -> CardVersion {
@@ -185,9 +216,19 @@ struct CardVersion {
         return result
     }
 
+    /// This version's text (content, origin, `modified`) replaced by `other`'s.
+    func withText(of other: CardVersion) -> CardVersion {
+        var result = self
+        result.content = other.content
+        result.origin = other.origin
+        result.modified = other.modified
+        result.created = other.created
+        return result
+    }
+
     /// Orders versions with the same `modified` by content, field by field, comparing text as
-    /// UTF-8 bytes: any order works as long as every store uses the same one. The deck is not
-    /// content: it merges on its own (`moved`).
+    /// UTF-8 bytes: any order works as long as every store uses the same one. The deck and the
+    /// marks are not content: they merge on their own times.
     static func contentOrder(_ a: CardVersion, _ b: CardVersion) -> Int {
         func text(_ x: String, _ y: String) -> Int {
             x == y ? 0 : utf8Less(x, y) ? -1 : 1
@@ -197,7 +238,7 @@ struct CardVersion {
             text(a.note, b.note), text(a.content.kind.rawValue, b.content.kind.rawValue), number(a.ordinal, b.ordinal),
             text(a.content.front, b.content.front), text(a.content.back, b.content.back),
             text(a.content.tags.joined(separator: " "), b.content.tags.joined(separator: " ")),
-            number(a.created, b.created), number(a.suspended ? 1 : 0, b.suspended ? 1 : 0),
+            number(a.created, b.created),
         ] where order != 0 { return order }
         return originOrder(a.origin, b.origin)
     }
@@ -214,6 +255,68 @@ struct CardVersion {
     }
 }
 
+/// One side's version of a deck, or the merge of several: its name and its options merge apart,
+/// each newest wins.
+struct DeckVersion {
+    var name: String
+    var renamed: Millis
+    var config: [String: String]
+    var configText: String
+    var modified: Millis
+    var created: Millis
+
+    init(_ deck: SyncDeck) {
+        name = deck.name
+        renamed = deck.renamed
+        config = deck.config
+        configText = Store.configText(deck.config)
+        modified = deck.modified
+        created = deck.created
+    }
+
+    init(_ deck: DeckSnapshot) {
+        name = deck.name
+        renamed = deck.renamed
+        config = deck.config
+        configText = Store.configText(deck.config)
+        modified = deck.modified
+        created = min(deck.renamed, deck.modified)
+    }
+
+    var snapshot: DeckSnapshot { DeckSnapshot(name: name, renamed: renamed, config: config, modified: modified) }
+
+    init(_ deck: DeckFile.Deck) {
+        name = deck.name
+        renamed = deck.renamed
+        config = deck.config
+        configText = Store.configText(deck.config)
+        modified = deck.modified
+        created = min(deck.renamed, deck.modified)
+    }
+
+    /// The latest change: what a deck tombstone must be at or after to delete the deck.
+    var lastChange: Millis { max(renamed, modified) }
+
+    /// The name from the version named last (ties: the larger name), the options from the one
+    /// that set them last (ties: the larger options text).
+    mutating func merge(_ other: DeckVersion) {
+        if other.renamed > renamed || (other.renamed == renamed && utf8Less(name, other.name)) {
+            name = other.name
+            renamed = other.renamed
+        }
+        mergeOptions(other)
+        created = min(created, other.created)
+    }
+
+    mutating func mergeOptions(_ other: DeckVersion) {
+        if other.modified > modified || (other.modified == modified && utf8Less(configText, other.configText)) {
+            config = other.config
+            configText = other.configText
+            modified = other.modified
+        }
+    }
+}
+
 /// The decisions of one merge, from the store's rows and the files: gather every version,
 /// pick winners, and make the plan. Touches no store, so it is tested without SQLite.
 struct MergePlanner {
@@ -226,24 +329,24 @@ struct MergePlanner {
         var card: Int
     }
 
-    struct DeckVersion {
-        var config: [String: String]
-        var configText: String
-        var modified: Millis
-    }
-
+    /// The store's decks by id (guid), and the guid of each local row.
     var localDecks: [String: SyncDeck] = [:]
+    var localDeckGUIDs: [Int64: String] = [:]
     var localCards: [String: SyncCard] = [:]
-    var localDeckNames: [Int64: String] = [:]
+    /// Every deck seen, by id, merged.
     var decks: [String: DeckVersion] = [:]
     var tombstones: [String: Tombstone] = [:]
     var localTombstones: [String: Tombstone] = [:]
-    /// The winning content of a card with its winning deck, and which of the two are the store's own.
+    /// Every card snapshot the tombstones seen hold, by card: versions of the deleted cards.
+    var cardSnapshots: [String: [CardSnapshot]] = [:]
+
+    /// The winning content of a card with its winning deck and marks, and which are the store's own.
     struct Winner {
         var version: CardVersion
         var contentLocal: Bool
         var deckLocal: Bool
-        var local: Bool { contentLocal && deckLocal }
+        var marksLocal: Bool
+        var local: Bool { contentLocal && deckLocal && marksLocal }
     }
 
     /// Winning version of every card seen.
@@ -253,67 +356,93 @@ struct MergePlanner {
 
     init(rows: MergeRows, files: [DeckFile]) {
         self.files = files
+        trashedReviews = rows.trashedReviews
         gather(rows)
+    }
+
+    let trashedReviews: [String: [Review]]
+
+    /// The reviews the tombstones seen keep of a card, and those of it in this store's trash.
+    func snapshotReviews(_ guid: String) -> [Review] {
+        var reviews = trashedReviews[guid] ?? []
+        for snapshot in cardSnapshots[guid] ?? [] { reviews = union(reviews, snapshot.reviews) }
+        return reviews
     }
 
     // MARK: Gathering
 
     private mutating func gather(_ rows: MergeRows) {
         for deck in rows.decks {
-            localDecks[deck.name] = deck
-            localDeckNames[deck.id] = deck.name
-            decks[deck.name] = DeckVersion(config: deck.config, configText: Store.configText(deck.config), modified: deck.modified)
+            localDecks[deck.guid] = deck
+            localDeckGUIDs[deck.id] = deck.guid
+            decks[deck.guid] = DeckVersion(deck)
         }
         for tombstone in rows.tombstones {
             localTombstones[tombstone.id] = tombstone
-            tombstones[tombstone.id] = tombstone
+            add(tombstone)
+        }
+        for file in files {
+            for deck in file.decks { add(DeckVersion(deck), id: deck.id) }
+            for tombstone in file.tombstones { add(tombstone) }
+        }
+        // A deck's tombstone keeps the deck as every version seen has it (the newest name, the
+        // newest options), so that no store that deletes its row loses what another store may
+        // bring the deck back with. Always, not only while the deck is deleted: the newest of
+        // all versions is the same on every store in the end, the versions a store happened to
+        // see while it held the deck deleted are not.
+        for (id, tombstone) in tombstones where tombstone.kind == .deck {
+            if let version = decks[id] { tombstones[id]?.deck = version.snapshot }
         }
         for card in rows.cards {
             localCards[card.guid] = card
-            winners[card.guid] = Winner(version: CardVersion(card, deck: localDeckNames[card.deckID] ?? ""), contentLocal: true, deckLocal: true)
-        }
-        for file in files {
-            for deck in file.decks {
-                let version = DeckVersion(config: deck.config, configText: Store.configText(deck.config), modified: deck.modified)
-                if let current = decks[deck.name] {
-                    if version.modified > current.modified
-                        || (version.modified == current.modified && utf8Less(current.configText, version.configText)) {
-                        decks[deck.name] = version
-                    }
-                } else {
-                    decks[deck.name] = version
-                }
-            }
-            for tombstone in file.tombstones {
-                if let current = tombstones[tombstone.id] {
-                    if tombstone.deleted > current.deleted
-                        || (tombstone.deleted == current.deleted && utf8Less(current.kind.rawValue, tombstone.kind.rawValue)) {
-                        tombstones[tombstone.id] = tombstone
-                    }
-                } else {
-                    tombstones[tombstone.id] = tombstone
-                }
-            }
+            let version = CardVersion(card, deck: localDeckGUIDs[card.deckID] ?? "")
+            winners[card.guid] = Winner(version: version, contentLocal: true, deckLocal: true, marksLocal: true)
         }
     }
 
-    /// A deck is live unless a deck tombstone at or after its last change says it was deleted
-    /// or renamed away.
+    private mutating func add(_ version: DeckVersion, id: String) {
+        if decks[id] != nil { decks[id]?.merge(version) } else { decks[id] = version }
+    }
+
+    /// The latest tombstone per id; deck snapshots merge as deck versions do.
+    private mutating func add(_ tombstone: Tombstone) {
+        if let deck = tombstone.deck, tombstone.kind == .deck { add(DeckVersion(deck), id: tombstone.id) }
+        if let card = tombstone.card, tombstone.kind == .card { cardSnapshots[tombstone.id, default: []].append(card) }
+        guard let current = tombstones[tombstone.id] else {
+            tombstones[tombstone.id] = tombstone
+            return
+        }
+        var winner = current
+        if tombstone.deleted > current.deleted
+            || (tombstone.deleted == current.deleted && utf8Less(current.kind.rawValue, tombstone.kind.rawValue)) {
+            winner = tombstone
+        }
+        if let a = current.deck, let b = tombstone.deck {
+            var joined = DeckVersion(a)
+            joined.merge(DeckVersion(b))
+            winner.deck = joined.snapshot
+        } else {
+            winner.deck = current.deck ?? tombstone.deck
+        }
+        tombstones[tombstone.id] = winner
+    }
+
+    /// A deck is live unless a deck tombstone at or after its last change (name or options) says
+    /// it was deleted.
     func isLive(_ deck: String) -> Bool {
         guard let version = decks[deck] else { return false }
         guard let tombstone = tombstones[deck], tombstone.kind == .deck else { return true }
-        return tombstone.deleted < version.modified
+        return tombstone.deleted < version.lastChange
     }
 
-    /// Whether `a`'s content (text, tags, suspension, origin) wins over `b`'s.
+    /// Whether `a`'s content (text, tags, origin) wins over `b`'s.
     func outranks(_ a: CardVersion, _ b: CardVersion) -> Bool {
         if a.modified != b.modified { return a.modified > b.modified }
         return CardVersion.contentOrder(a, b) > 0
     }
 
-    /// Whether `a`'s deck wins over `b`'s: the later move; then a live deck over a deleted or
-    /// renamed-away one (files written before `moved` existed carry no move for a rename, and
-    /// the renamed-away deck's tombstone tells it); then the larger name.
+    /// Whether `a`'s deck wins over `b`'s: the later move; then a live deck over a deleted one;
+    /// then the larger deck id.
     func movedLater(_ a: CardVersion, _ b: CardVersion) -> Bool {
         if a.moved != b.moved { return a.moved > b.moved }
         if a.deck == b.deck { return false }
@@ -324,9 +453,10 @@ struct MergePlanner {
 
     /// A tombstone deletes a card changed last before it. A review counts as a change: a card
     /// reviewed on one store after another store deleted it comes back with its reviews, as an
-    /// edit made after the deletion does, so that no review is lost to a deletion it never saw.
+    /// edit, a move or a mark made after the deletion does, so that no review is lost to a
+    /// deletion it never saw.
     func isDeleted(_ version: CardVersion) -> Bool {
-        let lastChange = max(version.modified, latestReview[version.guid] ?? .min)
+        let lastChange = max(version.lastChange, latestReview[version.guid] ?? .min)
         if let tombstone = tombstones[version.guid], tombstone.kind == .card, tombstone.deleted >= lastChange { return true }
         if let tombstone = tombstones[version.note], tombstone.kind == .note, tombstone.deleted >= lastChange { return true }
         return false
@@ -336,6 +466,32 @@ struct MergePlanner {
     var latestReview: [String: Millis] = [:]
 
     // MARK: Winners
+
+    /// `version` merged into `winner`, field by field: text, deck and marks each from the
+    /// version that changed it last, whatever the order the versions come in.
+    private func merged(_ winner: Winner, with version: CardVersion) -> Winner {
+        var result = winner
+        if outranks(version, result.version) {
+            result.version = result.version.withText(of: version)
+            result.contentLocal = false
+        }
+        if movedLater(version, result.version) {
+            result.version = result.version.inDeck(of: version)
+            result.deckLocal = false
+        }
+        // The note a card belongs to only changes when notes of one bank imported on two stores
+        // become one (`unifyNotesFromTheSameBank`), always to the smaller id: the smaller wins.
+        if version.note != result.version.note && utf8Less(version.note, result.version.note) {
+            result.version.note = version.note
+            result.contentLocal = false
+        }
+        let marks = result.version.marks.merged(with: version.marks)
+        if marks != result.version.marks {
+            result.version.marks = marks
+            result.marksLocal = false
+        }
+        return result
+    }
 
     /// Picks each card's winning version and returns the guids of the cards that survive,
     /// by note; folds sibling cards that claim the same (note, ordinal) into one.
@@ -348,25 +504,31 @@ struct MergePlanner {
         }
         for (f, file) in files.enumerated() {
             for (d, deck) in file.decks.enumerated() {
+                let deckID = deck.id
                 for (c, card) in deck.cards.enumerated() {
                     references[card.id, default: []].append(Reference(file: f, deck: d, card: c))
                     if let last = card.reviews.last?.at, last > latestReview[card.id] ?? .min { latestReview[card.id] = last }
-                    let version = CardVersion(card, deck: deck.name)
-                    if var winner = winners[card.id] {
-                        // Content and deck each keep the best version so far, whatever the order.
-                        if outranks(version, winner.version) {
-                            winner.version = version.inDeck(of: winner.version)
-                            winner.contentLocal = false
-                        }
-                        if movedLater(version, winner.version) {
-                            winner.version = winner.version.inDeck(of: version)
-                            winner.deckLocal = false
-                        }
-                        winners[card.id] = winner
+                    let version = CardVersion(card, deck: deckID)
+                    if let winner = winners[card.id] {
+                        winners[card.id] = merged(winner, with: version)
                     } else {
-                        winners[card.id] = Winner(version: version, contentLocal: false, deckLocal: false)
+                        winners[card.id] = Winner(version: version, contentLocal: false, deckLocal: false, marksLocal: false)
                         order.append(card.id)
                     }
+                }
+            }
+        }
+        // Deleted cards as their tombstones keep them are versions too; and each card tombstone
+        // keeps the card as every version seen has it (as deck tombstones do, and for the same
+        // reason: a card brought back has the same fields on every store).
+        for (id, snapshots) in cardSnapshots.sorted(by: { utf8Less($0.key, $1.key) }) {
+            for snapshot in snapshots {
+                let version = CardVersion(snapshot, guid: id)
+                if let winner = winners[id] {
+                    winners[id] = merged(winner, with: version)
+                } else {
+                    winners[id] = Winner(version: version, contentLocal: false, deckLocal: false, marksLocal: false)
+                    order.append(id)
                 }
             }
         }
@@ -391,35 +553,48 @@ struct MergePlanner {
                 owner[seat] = guid
             }
         }
-        guard crowded else { return survivors }
+        guard crowded else {
+            keepCardsInTheirTombstones()
+            return survivors
+        }
         var kept: [String] = []
         for guid in survivors {
             guard let version = winners[guid]?.version, let keeper = owner[Seat(note: version.note, ordinal: version.ordinal)] else { continue }
             if keeper == guid {
                 kept.append(guid)
             } else {
-                // The kept card takes the newest of both: content by `modified`, deck by `moved`
-                // (a rename on one store reaches the card whichever of the two is kept).
-                if var entry = winners[keeper] {
-                    if outranks(version, entry.version) {
-                        var content = version
-                        content.guid = entry.version.guid
-                        content.note = entry.version.note
-                        entry.version = content.inDeck(of: entry.version)
-                        entry.contentLocal = false
-                    }
-                    if movedLater(version, entry.version) {
-                        entry.version = entry.version.inDeck(of: version)
-                        entry.deckLocal = false
-                    }
-                    winners[keeper] = entry
+                // The kept card takes the newest of both, field by field (a rename or a mark on
+                // one store reaches the card whichever of the two is kept).
+                if let entry = winners[keeper] {
+                    var other = version
+                    other.guid = entry.version.guid
+                    other.note = entry.version.note
+                    winners[keeper] = merged(entry, with: other)
                 }
                 folded[guid] = keeper
-                let tombstone = Tombstone(id: guid, kind: .card, deleted: version.modified)
+                // At or after its last change and review, so that every store takes it as deleted.
+                let deleted = max(version.lastChange, latestReview[guid] ?? .min)
+                let tombstone = Tombstone(id: guid, kind: .card, deleted: deleted, card: version.snapshot)
                 if tombstones[guid].map({ $0.deleted < tombstone.deleted }) ?? true { tombstones[guid] = tombstone }
             }
         }
+        keepCardsInTheirTombstones()
         return kept
+    }
+
+    /// Each card tombstone keeps the card as every version seen has it. A deleted card's also
+    /// keeps every review of it seen (the files', the tombstones', this store's trash; the apply
+    /// adds the log of a card it deletes); a card brought back has its reviews in its log
+    /// instead, and a card folded into a sibling in the sibling's.
+    private mutating func keepCardsInTheirTombstones() {
+        for (id, tombstone) in tombstones where tombstone.kind == .card {
+            guard let winner = winners[id] else { continue }
+            var snapshot = winner.version.snapshot
+            if folded[id] == nil && isDeleted(winner.version) {
+                snapshot.reviews = union(snapshotReviews(id), fileReviews(of: id))
+            }
+            tombstones[id]?.card = snapshot
+        }
     }
 
     /// Cards folded into a sibling: loser guid → keeper guid.
@@ -464,29 +639,34 @@ struct MergePlanner {
     mutating func makePlan() -> MergePlan {
         let survivors = pickWinners()
         var plan = MergePlan()
-        let survivorSet = Set(survivors)
 
-        // Decks: every live deck, and any deleted one that still holds a surviving card.
+        // Decks: every live deck, and any deleted one that still holds a surviving card (it
+        // comes back as its tombstone keeps it). Two of them may share a name: the store shows
+        // one as `name (2)` (`Store.giveDecksNamesOfTheirOwn`).
         var neededDecks = Set(decks.keys.filter { isLive($0) })
         for guid in survivors { if let deck = winners[guid]?.version.deck { neededDecks.insert(deck) } }
+        let survivorSet = Set(survivors)
         var optionsChanged = Set<String>()
-        for name in neededDecks.sorted(by: utf8Less) {
-            guard let version = decks[name] else { continue }
-            if let local = localDecks[name] {
-                if local.modified != version.modified || Store.configText(local.config) != version.configText {
-                    let changed = Store.configText(local.config) != version.configText
-                    if changed { optionsChanged.insert(name) }
-                    plan.decks.append(.init(name: name, localID: local.id, config: version.config, modified: version.modified,
-                                            optionsChanged: changed))
+        for id in neededDecks.sorted(by: utf8Less) {
+            guard let version = decks[id] else { continue }
+            if let local = localDecks[id] {
+                let renamed = local.name != version.name || local.renamed != version.renamed
+                let configChanged = Store.configText(local.config) != version.configText
+                if renamed || configChanged || local.modified != version.modified {
+                    if configChanged { optionsChanged.insert(id) }
+                    plan.decks.append(.init(guid: id, name: version.name, renamed: version.renamed, localID: local.id,
+                                            config: version.config, created: local.created, modified: version.modified,
+                                            optionsChanged: configChanged, nameChanged: local.name != version.name))
                     plan.counts.decksUpdated += 1
                 }
             } else {
-                plan.decks.append(.init(name: name, localID: nil, config: version.config, modified: version.modified,
-                                        optionsChanged: true))
+                plan.decks.append(.init(guid: id, name: version.name, renamed: version.renamed, localID: nil,
+                                        config: version.config, created: version.created, modified: version.modified,
+                                        optionsChanged: true, nameChanged: true))
                 plan.counts.decksAdded += 1
             }
         }
-        for (name, local) in localDecks where !neededDecks.contains(name) {
+        for (id, local) in localDecks where !neededDecks.contains(id) {
             plan.deletedDecks.append(local.id)
             plan.counts.decksDeleted += 1
         }
@@ -504,6 +684,9 @@ struct MergePlanner {
         for guid in survivors {
             var reviews = fileReviews(of: guid)
             for loser in loserGuids(of: guid) { reviews = union(reviews, fileReviews(of: loser)) }
+            // Reviews a deletion took (kept by its tombstone, or in this store's trash) come back
+            // with the card.
+            reviews = union(reviews, snapshotReviews(guid))
             if !reviews.isEmpty { incomingReviews[guid] = reviews }
         }
         // New notes are numbered in the order of their cards' first review, like the cards:
@@ -517,7 +700,7 @@ struct MergePlanner {
         var touchedNotes = Set<String>()
         for guid in survivors {
             guard let winner = winners[guid] else { continue }
-            if !winner.local { touchedNotes.insert(winner.version.note) }
+            if !winner.contentLocal || !winner.deckLocal { touchedNotes.insert(winner.version.note) }
             if let local = localCards[guid], local.noteGUID != winner.version.note { touchedNotes.insert(local.noteGUID) }
         }
         var removedLocal: [SyncCard] = []
@@ -535,6 +718,7 @@ struct MergePlanner {
             }
         }
         plan.deletedCards = removedLocal.map(\.id)
+        for card in removedLocal { plan.deletedCardGUIDs[card.id] = card.guid }
         plan.foldedCards = Set(folded.keys.compactMap { localCards[$0]?.id })
         plan.counts.cardsDeleted = removedLocal.count
 
@@ -549,41 +733,37 @@ struct MergePlanner {
             if localID != nil {
                 let local = cards.compactMap { localCards[$0] }.first { $0.noteGUID == note }
                 write = touched || local.map({
-                    $0.content != best.content || $0.origin != best.origin
+                    $0.content != best.content || $0.origin != best.origin || $0.noteModified != best.modified
+                        || localDeckGUIDs[$0.deckID] != best.deck
                 }) ?? true
             }
             var notePlan = MergePlan.Note(
                 guid: note, localID: localID, deck: best.deck, content: best.content, origin: best.origin,
-                created: versions.map(\.created).min() ?? best.created,
-                modified: versions.map(\.modified).min() ?? best.modified, write: write)
+                created: versions.map(\.created).min() ?? best.created, modified: best.modified, write: write)
             for guid in cards {
                 guard let winner = winners[guid] else { continue }
                 let version = winner.version
                 let local = localCards[guid]
                 let losers = loserGuids(of: guid)
                 var card = MergePlan.Card(
-                    guid: guid, localID: local?.id, deck: version.deck, ordinal: version.ordinal, suspended: version.suspended,
-                    created: version.created, modified: version.modified, moved: version.moved,
+                    guid: guid, localID: local?.id, deck: version.deck, ordinal: version.ordinal, marks: version.marks,
+                    created: version.created, modified: max(version.lastChange, best.modified), moved: version.moved,
                     incoming: incomingReviews[guid] ?? [])
+                let deckChanged = local.map { localDeckGUIDs[$0.deckID] != version.deck } ?? false
                 if let local {
                     let renumbered = local.noteGUID != note || local.ordinal != version.ordinal
                     card.park = renumbered
                     card.localState = local.state
-                    let deckChanged = localDeckNames[local.deckID] != version.deck
-                    if !winner.local || touched || renumbered || deckChanged {
-                        card.write = renumbered || deckChanged || local.suspended != version.suspended
-                            || local.created != version.created || local.cardModified != version.modified
-                            || local.moved != version.moved
-                        if !winner.local { plan.counts.cardsUpdated += 1 }
-                    }
+                    card.write = renumbered || deckChanged || local.marks != version.marks
+                        || local.created != version.created || local.moved != version.moved
+                    if !winner.local && (card.write || !winner.contentLocal) { plan.counts.cardsUpdated += 1 }
                 } else {
                     plan.counts.cardsAdded += 1
                 }
                 // A card's log is merged and replayed when it is new, its options or deck
                 // changed, or siblings fold into it; else only when the files bring reviews
                 // the store lacks (which the apply checks against the log).
-                if local == nil || optionsChanged.contains(version.deck)
-                    || local.map({ localDeckNames[$0.deckID] != version.deck }) ?? false || !losers.isEmpty {
+                if local == nil || optionsChanged.contains(version.deck) || deckChanged || !losers.isEmpty {
                     card.replay = .always
                 } else if !card.incoming.isEmpty {
                     card.replay = .ifNewReviews
@@ -646,13 +826,19 @@ struct MergePlanner {
 /// Decks and notes are named by name and guid, not by row id, since new ones have none yet.
 public struct MergePlan: Sendable {
     public struct Deck: Sendable, Equatable {
+        /// The deck's id across stores.
+        public var guid: String
         public var name: String
+        public var renamed: Millis
         /// The store's row, or nil for a deck to insert.
         public var localID: Int64?
         public var config: [String: String]
+        public var created: Millis
         public var modified: Millis
         /// Whether its cards' schedules change (new options): their logs are replayed.
         public var optionsChanged: Bool
+        /// Whether its name changes (the store then gives every deck a name of its own).
+        public var nameChanged: Bool
     }
 
     public struct LogSource: Sendable, Equatable {
@@ -675,9 +861,10 @@ public struct MergePlan: Sendable {
         public var guid: String
         /// The store's row, or nil for a card to insert.
         public var localID: Int64?
+        /// The deck's id.
         public var deck: String
         public var ordinal: Int
-        public var suspended: Bool
+        public var marks: CardMarks
         public var created: Millis
         public var modified: Millis
         public var moved: Millis
@@ -694,7 +881,7 @@ public struct MergePlan: Sendable {
     public struct Note: Sendable, Equatable {
         public var guid: String
         public var localID: Int64?
-        /// The note's deck: its best-ranked card's.
+        /// The note's deck (its id): its best-ranked card's.
         public var deck: String
         public var content: CardContent
         public var origin: NoteOrigin?
@@ -708,12 +895,15 @@ public struct MergePlan: Sendable {
     public var decks: [Deck] = []
     public var movedReviews: [(from: Int64, to: Int64)] = []
     public var deletedCards: [Int64] = []
+    /// Their guids, to keep their reviews in their tombstones.
+    public var deletedCardGUIDs: [Int64: String] = [:]
     /// Among `deletedCards`, those folded into a sibling (their reviews moved to it): not
     /// deletions a user would look for in the trash.
     public var foldedCards: Set<Int64> = []
     public var notes: [Note] = []
     /// Local notes that may be left without cards; each goes if it is.
     public var notesMaybeEmpty: [Int64] = []
+    /// Local decks no longer needed: deleted elsewhere and empty.
     public var deletedDecks: [Int64] = []
     public var tombstones: [Tombstone] = []
     /// The counts of the report, but for the reviews, which the apply counts as it inserts them.
@@ -738,13 +928,14 @@ private struct MergeApply {
         var report = plan.counts
         let writer = try SyncWriter(store: store)
         var deckIDs: [String: Int64] = [:]
-        for card in try store.syncDecks() { deckIDs[card.name] = card.id }
+        for deck in try store.syncDecks() { deckIDs[deck.guid] = deck.id }
         for deck in plan.decks {
             if let id = deck.localID {
-                try writer.updateDeck(id: id, config: deck.config, modified: deck.modified)
+                try writer.updateDeck(id: id, name: deck.nameChanged ? deck.name : nil, renamed: deck.renamed, created: deck.created,
+                                      config: deck.config, modified: deck.modified)
             } else {
-                deckIDs[deck.name] = try writer.insertDeck(name: deck.name, config: deck.config, created: deck.modified,
-                                                           modified: deck.modified)
+                deckIDs[deck.guid] = try writer.insertDeck(guid: deck.guid, name: deck.name, renamed: deck.renamed,
+                                                           config: deck.config, created: deck.created, modified: deck.modified)
             }
         }
 
@@ -775,6 +966,23 @@ private struct MergeApply {
             let trashed = plan.deletedCards.filter { !plan.foldedCards.contains($0) }
             try store.copyToTrash(cards: trashed, reason: trash.reason, now: trash.now)
             report.cardsTrashed = trashed.count
+        }
+        // A deleted card's tombstone keeps its reviews, so that a change elsewhere that brings
+        // the card back brings them back too, on every store (no review is lost to a deletion).
+        var tombstones = plan.tombstones
+        if !plan.deletedCards.isEmpty {
+            let logs = try store.syncReviews(ofCards: plan.deletedCards)
+            var byGUID: [String: [Review]] = [:]
+            for (id, reviews) in logs where !plan.foldedCards.contains(id) {
+                if let guid = plan.deletedCardGUIDs[id] { byGUID[guid] = reviews }
+            }
+            for index in tombstones.indices {
+                guard let reviews = byGUID[tombstones[index].id], var card = tombstones[index].card else { continue }
+                var seen = Set(card.reviews.map(\.id))
+                card.reviews += reviews.filter { seen.insert($0.id).inserted }
+                card.reviews.sort(by: Review.logOrder)
+                tombstones[index].card = card
+            }
         }
         for id in plan.deletedCards { try writer.deleteCard(id: id) }
 
@@ -823,14 +1031,14 @@ private struct MergeApply {
                         schedulerIndex[deckID] = index
                     }
                     let merged = card.logSources.isEmpty ? [] : mergedLog(card, localLogs: localLogs)
-                    slot = Slot(cardID: 0, seed: fuzzSeed(forGUID: card.guid), scheduler: index, suspended: card.suspended,
+                    slot = Slot(cardID: 0, seed: fuzzSeed(forGUID: card.guid), scheduler: index, suspended: card.marks.suspended,
                                 fileReviews: merged.isEmpty ? card.incoming : [], merged: merged)
                 }
                 if let id = card.localID {
                     if card.write {
                         try writer.updateCard(id: id, noteID: noteID, deckID: deckID, ordinal: card.ordinal,
-                                              suspended: card.suspended, created: card.created, modified: card.modified,
-                                              moved: card.moved)
+                                              created: card.created, modified: card.modified, moved: card.moved,
+                                              marks: card.marks)
                     }
                     if var slot {
                         slot.cardID = id
@@ -839,15 +1047,15 @@ private struct MergeApply {
                     }
                 } else {
                     let pending = PendingCard(guid: card.guid, noteID: noteID, deckID: deckID, ordinal: card.ordinal,
-                                              suspended: card.suspended, created: card.created, modified: card.modified,
+                                              marks: card.marks, created: card.created, modified: card.modified,
                                               moved: card.moved)
                     if var slot {
                         slot.pending = pending
                         slots.append(slot)
                     } else {
                         try writer.insertCard(id: writer.reserveCardID(), pending.guid, noteID: noteID, deckID: deckID,
-                                              ordinal: pending.ordinal, suspended: pending.suspended, created: pending.created,
-                                              modified: pending.modified, moved: pending.moved, state: .new)
+                                              ordinal: pending.ordinal, created: pending.created, modified: pending.modified,
+                                              moved: pending.moved, marks: pending.marks, state: .new)
                     }
                 }
             }
@@ -869,8 +1077,8 @@ private struct MergeApply {
             let slot = slots[index]
             if let pending = slot.pending {
                 try writer.insertCard(id: slot.cardID, pending.guid, noteID: pending.noteID, deckID: pending.deckID,
-                                      ordinal: pending.ordinal, suspended: pending.suspended, created: pending.created,
-                                      modified: pending.modified, moved: pending.moved, state: slot.state)
+                                      ordinal: pending.ordinal, created: pending.created, modified: pending.modified,
+                                      moved: pending.moved, marks: pending.marks, state: slot.state)
             } else {
                 if slot.state != slot.localState { try writer.setState(slot.state, cardID: slot.cardID) }
                 if slot.addedReviews { try writer.endUndo(cardID: slot.cardID) }
@@ -897,7 +1105,9 @@ private struct MergeApply {
             }
         }
         for id in plan.deletedDecks { try writer.deleteDeck(id: id) }
-        for tombstone in plan.tombstones { try writer.recordTombstone(tombstone) }
+        // Decks that were written wait for their names here until now (two may share one).
+        if plan.decks.contains(where: \.nameChanged) || !plan.deletedDecks.isEmpty { try store.giveDecksNamesOfTheirOwn() }
+        for tombstone in tombstones { try writer.recordTombstone(tombstone) }
         return report
     }
 
@@ -907,7 +1117,7 @@ private struct MergeApply {
         var noteID: Int64
         var deckID: Int64
         var ordinal: Int
-        var suspended: Bool
+        var marks: CardMarks
         var created: Millis
         var modified: Millis
         var moved: Millis

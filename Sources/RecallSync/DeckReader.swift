@@ -50,7 +50,7 @@ public enum DeckReader {
 
     /// Whether a file looks like a deck file, for an importer choosing how to read a file of
     /// another name than `*.json` (`isDeckFilePath`) without reading all of it: `"recall-deck"` in its first 8 KB (a hand-made file), or
-    /// an export's shape, which starts with `{"decks": [` and ends with `"version": 1}` (its
+    /// an export's shape, which starts with `{"decks": [` and ends with `"version": 2}` (or 1; its
     /// `format` member comes after all the decks, keys being sorted).
     public static func recognizes(path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
@@ -62,7 +62,7 @@ public enum DeckReader {
         guard compact.starts(with: Data("{\"decks\":[".utf8)), let size = try? handle.seekToEnd() else { return false }
         try? handle.seek(toOffset: size > 64 ? size - 64 : 0)
         let tail = ((try? handle.read(upToCount: 64)) ?? Data()).filter { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
-        return tail.range(of: Data("\"version\":1}".utf8)) != nil
+        return DeckFile.readableVersions.contains { tail.range(of: Data("\"version\":\($0)}".utf8)) != nil }
     }
 
     /// Whether `recall import` reads `path` as a deck file: any path ending in `.json` that is not
@@ -78,7 +78,8 @@ public enum DeckReader {
 
     // MARK: Whole-file checks
 
-    /// Ids that must be unique within a file: deck names, card ids, (note, ordinal) pairs,
+    /// Ids that must be unique within a file: deck ids (names may repeat: two decks of one name
+    /// can meet in a sync; in files of version 1 the name is the id), card ids, (note, ordinal) pairs,
     /// review ids and tombstone ids.
     static func checkUnique(_ deckFile: DeckFile, file: String) throws(SyncError) {
         struct Sibling: Hashable {
@@ -91,13 +92,13 @@ public enum DeckReader {
             cardCount += deck.cards.count
             for card in deck.cards { reviewCount += card.reviews.count }
         }
-        var deckNames: [String: Int] = [:]
+        var deckIDs: [String: Int] = [:]
         var cardIDs: [String: (Int, Int)] = Dictionary(minimumCapacity: cardCount)
         var siblings: [Sibling: (Int, Int)] = Dictionary(minimumCapacity: cardCount)
         var reviewIDs = ReviewIDSet(capacity: reviewCount)
         for (d, deck) in deckFile.decks.enumerated() {
-            if let other = deckNames.updateValue(d, forKey: deck.name) {
-                throw .invalid(file: file, path: "decks[\(d)].name", message: "deck \(quoted(deck.name)) appears twice (also decks[\(other)])")
+            if let other = deckIDs.updateValue(d, forKey: deck.id) {
+                throw .invalid(file: file, path: "decks[\(d)].id", message: "deck id \(quoted(deck.id)) appears twice (also decks[\(other)])")
             }
             for (c, card) in deck.cards.enumerated() {
                 if let other = cardIDs.updateValue((d, c), forKey: card.id) {
@@ -191,10 +192,34 @@ private struct Reader {
             throw .notDeckFile(file: scanner.file, reason: "its \"format\" is \(quoted(format)), not \"recall-deck\"")
         }
         guard let versionText else { throw .invalid(file: scanner.file, path: "version", message: "missing") }
-        guard version == Int64(DeckFile.version) else { throw .unsupportedVersion(file: scanner.file, found: versionText) }
-        guard let decks else { throw .invalid(file: scanner.file, path: "decks", message: "missing") }
+        guard let version, DeckFile.readableVersions.contains(version) else {
+            throw .unsupportedVersion(file: scanner.file, found: versionText)
+        }
+        guard var decks else { throw .invalid(file: scanner.file, path: "decks", message: "missing") }
         if let problem = scanner.problem { throw problem }
+        if version == 1 {
+            Self.upgradeFromVersion1(&decks, &tombstones)
+        } else if let d = decks.firstIndex(where: { $0.id.isEmpty }) {
+            throw .invalid(file: scanner.file, path: "decks[\(d)]", message: "missing \"id\"")
+        }
         return DeckFile(decks: decks, tombstones: tombstones)
+    }
+
+    /// What a file of version 1 meant, in version 2's terms: a deck's id is the one its name
+    /// makes, and so is a deck tombstone's (which held the name); a rename changed the deck's
+    /// `modified`; a card's `modified` covered its suspension too.
+    private static func upgradeFromVersion1(_ decks: inout [DeckFile.Deck], _ tombstones: inout [Tombstone]) {
+        for d in decks.indices {
+            decks[d].id = DeckName.stableID(decks[d].name)
+            decks[d].renamed = decks[d].modified
+            for c in decks[d].cards.indices {
+                let card = decks[d].cards[c]
+                decks[d].cards[c].marks.suspendedAt = max(card.modified, card.created)
+            }
+        }
+        for t in tombstones.indices where tombstones[t].kind == .deck {
+            tombstones[t].id = DeckName.stableID(tombstones[t].id)
+        }
     }
 
     private mutating func endOfFile() throws(SyncError) {
@@ -239,15 +264,20 @@ private struct Reader {
     // MARK: Decks
 
     private mutating func deck() throws(SyncError) -> DeckFile.Deck {
-        var deck = DeckFile.Deck(name: "")
+        var deck = DeckFile.Deck(id: "", name: "")
         guard try beginObject() else { return deck }
         var name: String?
+        var renamed: Millis?
         var first = true
         var seen = Set<String>()
         while let key = try scanner.nextKey(first: &first) {
             let field = try scanner.string(key)
             if !seen.insert(field).inserted { scanner.report("appears twice", key: field) }
             switch field {
+            case "id":
+                deck.id = try identifier("id") ?? ""
+            case "renamed":
+                renamed = try scanner.readTime("renamed")
             case "name":
                 name = try scanner.readString("name")
                 if let text = name, let error = DeckName.error(text) { scanner.report(error, key: "name") }
@@ -267,6 +297,7 @@ private struct Reader {
         }
         missing([("name", name != nil)])
         deck.name = name ?? ""
+        deck.renamed = renamed ?? deck.modified
         return deck
     }
 
@@ -300,14 +331,18 @@ private struct Reader {
     /// The members of a card object, for spotting one given twice.
     private static let cardFields: [StaticString] = [
         "id", "note", "kind", "ordinal", "front", "back", "tags", "created", "modified", "suspended", "state", "reviews",
-        "origin", "moved",
+        "origin", "moved", "suspended_at", "flag", "flagged_at", "buried_until", "buried_at", "deck",
     ]
+
+    /// The `deck` member of the last card read: only a tombstone's card snapshot has one.
+    var snapshotDeck: String?
 
     private mutating func card() throws(SyncError) -> DeckFile.Card {
         var card = DeckFile.Card(id: "", note: "", front: "", back: "", created: 0, modified: 0)
         guard try beginObject() else { return card }
         var have = (id: false, note: false, front: false, back: false, created: false, modified: false)
         var ordinalGiven: Int64?
+        var suspendedAt: Millis?, flaggedAt: Millis?, buriedAt: Millis?
         var first = true
         var seen: UInt32 = 0
         while let key = try scanner.nextKey(first: &first) {
@@ -363,6 +398,24 @@ private struct Reader {
                 scanner.path.removeLast()
             case 13:
                 card.moved = try scanner.readTime("moved")
+            case 14:
+                suspendedAt = try scanner.readTime("suspended_at")
+            case 15:
+                card.marks.flag = Int(try scanner.readInt("flag", in: 0...1, rangeText: "0 or 1") ?? 0)
+            case 16:
+                flaggedAt = try scanner.readTime("flagged_at")
+            case 17:
+                if let text = try scanner.readString("buried_until") {
+                    if let day = ISOTime.parseDay(text) {
+                        card.marks.buriedUntil = day
+                    } else {
+                        scanner.report("must be a date like \"2026-11-25\", got \(quoted(text))", key: "buried_until")
+                    }
+                }
+            case 18:
+                buriedAt = try scanner.readTime("buried_at")
+            case 19:
+                snapshotDeck = try identifier("deck")
             default:
                 scanner.path.append(.key("reviews"))
                 card.reviews = try array { (reader: inout Reader) throws(SyncError) in try reader.review() }.compactMap { $0 }
@@ -372,6 +425,10 @@ private struct Reader {
         missing([("id", have.id), ("note", have.note), ("front", have.front), ("back", have.back),
                  ("created", have.created), ("modified", have.modified)])
         if let ordinalGiven { card.ordinal = Int(ordinalGiven) }
+        // A mark's time is never before the card's creation; absent, it is the creation.
+        card.marks.suspendedAt = max(suspendedAt ?? card.created, card.created)
+        card.marks.flaggedAt = max(flaggedAt ?? card.created, card.created)
+        card.marks.buriedAt = max(buriedAt ?? card.created, card.created)
         if card.reviews.count > 1, !zip(card.reviews, card.reviews.dropFirst()).allSatisfy({ ($0.at, $0.id) < ($1.at, $1.id) }) {
             // Out of order in a hand-made file: the replay needs them by time.
             card.reviews.sort { ($0.at, $0.id) < ($1.at, $1.id) }
@@ -529,9 +586,34 @@ private struct Reader {
         var kind: Tombstone.Kind?
         var deleted: Millis?
         var haveKind = false, haveDeleted = false
+        var name: String?, renamed: Millis?, config: [String: String]?, modified: Millis?
+        var card: CardSnapshot?
         var first = true
         while let key = try scanner.nextKey(first: &first) {
             switch try scanner.string(key) {
+            case "card":
+                scanner.path.append(.key("card"))
+                snapshotDeck = nil
+                let read = try self.card()
+                if let deck = snapshotDeck {
+                    card = CardSnapshot(note: read.note, deck: deck, ordinal: read.ordinal, content: read.content,
+                                        created: read.created, modified: read.modified, moved: read.movedAt, marks: read.marks,
+                                        origin: read.origin, reviews: read.reviews)
+                } else {
+                    scanner.report("missing \"deck\"")
+                }
+                scanner.path.removeLast()
+            case "name":
+                name = try scanner.readString("name")
+                if let text = name, let error = DeckName.error(text) { scanner.report(error, key: "name") }
+            case "renamed":
+                renamed = try scanner.readTime("renamed")
+            case "config":
+                scanner.path.append(.key("config"))
+                config = try self.config()
+                scanner.path.removeLast()
+            case "modified":
+                modified = try scanner.readTime("modified")
             case "id":
                 id = try scanner.readString("id")
                 if id?.isEmpty == true { scanner.report("must not be empty", key: "id") }
@@ -550,7 +632,13 @@ private struct Reader {
         }
         missing([("id", id != nil), ("kind", haveKind), ("deleted", haveDeleted)])
         guard let id, let kind, let deleted else { return nil }
-        return Tombstone(id: id, kind: kind, deleted: deleted)
+        var deck: DeckSnapshot?
+        if kind == .deck, let name {
+            // The deck's newest version known to the store that wrote it; a time it lacks is
+            // the deletion's.
+            deck = DeckSnapshot(name: name, renamed: renamed ?? deleted, config: config ?? [:], modified: modified ?? deleted)
+        }
+        return Tombstone(id: id, kind: kind, deleted: deleted, deck: deck, card: kind == .card ? card : nil)
     }
 }
 

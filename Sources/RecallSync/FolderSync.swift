@@ -118,18 +118,15 @@ public enum FolderSync {
                         + "they are now this sync's time")
                 }
             }
-            var total = MergeReport()
-            for index in peers.indices {
-                let name = peers[index].name
-                let trash = now.map { (reason: "sync: a deletion in \(name)", now: $0) }
-                total.add(try DeckMerge.merge([peers[index].file], into: store, timeZone: timeZone, trash: trash, phase: phase))
-                outcome.merged.append(name)
-                // Give back the memory this merge freed, and the page cache's (its pages go to
-                // the write-ahead log), before the next file.
-                peers[index].file = DeckFile()
-                try store.releaseCache()
-                Memory.returnFreedPages()
-            }
+            // All files in one merge: merging them one after another is not the same whatever
+            // their order (a card the first file's tombstone deletes, with its reviews, would come
+            // back from the second without them).
+            guard !peers.isEmpty else { return MergeReport() }
+            let names = peers.map(\.name)
+            let trash = now.map { (reason: "sync: a deletion in \(names.joined(separator: ", "))", now: $0) }
+            let total = try DeckMerge.merge(peers.map(\.file), into: store, timeZone: timeZone, trash: trash, phase: phase)
+            outcome.merged = names
+            peers.removeAll()
             return total
         }
         phase?("commit")

@@ -32,16 +32,36 @@ public struct FutureTimes: Sendable, Equatable {
         }
         for d in file.decks.indices {
             check(&file.decks[d].modified)
+            check(&file.decks[d].renamed)
             for c in file.decks[d].cards.indices {
                 check(&file.decks[d].cards[c].created)
                 check(&file.decks[d].cards[c].modified)
+                check(&file.decks[d].cards[c].marks.suspendedAt)
+                check(&file.decks[d].cards[c].marks.flaggedAt)
+                check(&file.decks[d].cards[c].marks.buriedAt)
                 if var moved = file.decks[d].cards[c].moved {
                     check(&moved)
                     file.decks[d].cards[c].moved = moved
                 }
             }
         }
-        for t in file.tombstones.indices { check(&file.tombstones[t].deleted) }
+        for t in file.tombstones.indices {
+            check(&file.tombstones[t].deleted)
+            if var card = file.tombstones[t].card {
+                check(&card.created)
+                check(&card.modified)
+                check(&card.moved)
+                check(&card.marks.suspendedAt)
+                check(&card.marks.flaggedAt)
+                check(&card.marks.buriedAt)
+                file.tombstones[t].card = card
+            }
+            if var deck = file.tombstones[t].deck {
+                check(&deck.renamed)
+                check(&deck.modified)
+                file.tombstones[t].deck = deck
+            }
+        }
         return found
     }
 

@@ -28,7 +28,7 @@ public enum SyncError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .notDeckFile(file, reason):
             return "\(file): not a recall deck file: \(reason)"
         case let .unsupportedVersion(file, found):
-            return "\(file): version: unsupported deck file version \(found) (this recall reads version \(DeckFile.version))"
+            return "\(file): version: unsupported deck file version \(found) (this recall reads versions 1 and 2)"
         case let .tooLarge(file, bytes, limit):
             // A round size above the file's, as the flag takes it: the next 100 MB, or the next MB.
             let enough = bytes >= 100_000_000 ? (bytes / 100_000_000 + 1) * 100 : bytes / 1_000_000 + 1

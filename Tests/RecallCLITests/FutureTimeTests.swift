@@ -42,7 +42,7 @@ import Testing
         #expect(list.contains("question 1") && list.contains("question 2"))
         #expect(!list.contains("overwritten"))
         // An edit made now still wins over the file: the future stamp does not linger.
-        try sandbox.ok(["edit", "1", "--front", "edited now"])
+        try sandbox.ok(["edit", "1", "--front", "edited now"], environment: ["RECALL_NOW": "2026-11-25T12:05:00Z"])
         _ = try sandbox.run(["import", sandbox.path("hostile.json")])
         #expect(try sandbox.ok(["list"]).contains("edited now"))
     }

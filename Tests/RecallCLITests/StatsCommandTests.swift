@@ -53,7 +53,7 @@ import Testing
             result.states[7] = try answer(7, .hard, daysAgo: 1, seconds: 5)
             _ = try store.setSuspended([5], true, now: t0)
             let todayNumber = try store.dayClock(timeZone: zone).dayNumber(at: now)
-            _ = try store.bury(cardID: 6, untilDay: todayNumber)
+            _ = try store.bury(cardID: 6, untilDay: todayNumber, now: now)
         }
         return result
     }

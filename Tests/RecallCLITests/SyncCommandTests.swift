@@ -23,7 +23,7 @@ import Testing
         let text = try sandbox.ok(["export"])
         let file = try object(text)
         #expect(file["format"] as? String == "recall-deck")
-        #expect(file["version"] as? Int == 1)
+        #expect(file["version"] as? Int == 2)
         let decks = try #require(file["decks"] as? [[String: Any]])
         #expect(decks.map { $0["name"] as? String } == ["D", "E"])
         let cards = decks.flatMap { ($0["cards"] as? [[String: Any]]) ?? [] }

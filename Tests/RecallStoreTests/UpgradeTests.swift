@@ -39,8 +39,11 @@ import Testing
         #expect(try store.db.scalarInt("SELECT count(*) FROM review_log") == 1)
         // Schema 2: a card's move to another deck is kept apart from its text (sync).
         #expect(try store.db.scalarInt("SELECT count(*) FROM cards WHERE moved IS NULL") == 1)
+        // Schema 4: the deck has the id its name makes; a rename changes the name, not the cards.
+        #expect(try store.db.row("SELECT guid FROM decks", []) { $0.textValue(0) } == DeckName.stableID("Go"))
         try store.write { _ = try store.renameDeck("Go", to: "Golang", now: 1_000) }
-        #expect(try store.db.scalarInt("SELECT moved FROM cards") == 1_000)
+        #expect(try store.db.scalarInt("SELECT moved FROM cards WHERE moved IS NOT NULL") == nil)
+        #expect(try store.db.scalarInt("SELECT renamed FROM decks") == 1_000)
         #expect(try store.db.scalarInt("SELECT modified FROM cards") == 1)
     }
 

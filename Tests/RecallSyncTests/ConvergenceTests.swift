@@ -7,8 +7,8 @@ import Testing
 @testable import RecallSync
 
 /// DESIGN.md invariant 4 as a property (issue 13): three stores run random operation sequences
-/// (add, edit, answer, undo, suspend, flag, rename deck, delete card, delete deck, set option,
-/// re-import a bank) with syncs in between, then each syncs twice in a random order. All three
+/// (add, edit, answer, undo, suspend, flag, bury, move, rename deck, delete card, delete deck,
+/// set option, re-import a bank) with syncs in between, then each syncs twice in a random order. All three
 /// exports must then be byte-identical, equal to what another order gives, and no review any
 /// store had logged may be missing. `scripts/soak-sync.sh` runs thousands of seeds; the suite
 /// runs a hundred.
@@ -36,8 +36,8 @@ struct ConvergenceScenario {
         try FileManager.default.createDirectory(atPath: folder.path("shared"), withIntermediateDirectories: true)
         var stores = try ["a", "b", "c"].map { try makeStore(folder, $0) }
         var clock = day(1)
-        /// Review id → its card's and note's guids, for every review any store has held at a sync.
-        var logged: [String: (card: String, note: String)] = [:]
+        /// Review id → its card's and note's guids and its time, for every review any store has held.
+        var logged: [String: (card: String, note: String, at: Millis)] = [:]
         var operations: [String] = []
         func tick() -> Millis {
             clock += Millis(Int.random(in: 0...3, using: &random)) * 60_000  // ties happen
@@ -50,8 +50,8 @@ struct ConvergenceScenario {
         /// Every review a store holds, with its card's guid and note's guid.
         func record(_ store: Store) throws {
             let cards = Dictionary(uniqueKeysWithValues: try store.syncCards().map { ($0.id, ($0.guid, $0.noteGUID)) })
-            try store.forEachReviewUnordered { cardID, id, _, _, _ in
-                if let owner = cards[cardID] { logged[String(decoding: id, as: UTF8.self)] = owner }
+            try store.forEachReviewUnordered { cardID, id, at, _, _ in
+                if let owner = cards[cardID] { logged[String(decoding: id, as: UTF8.self)] = (owner.0, owner.1, at) }
             }
         }
         let shared = folder.path("shared")
@@ -86,6 +86,14 @@ struct ConvergenceScenario {
         let first = Array([0, 1, 2].shuffled(using: &random))
         var finalLog: [String] = []
         for index in first + first {
+            if let dump = ProcessInfo.processInfo.environment["RECALL_SYNC_DUMP"] {
+                _ = FileManager.default.createFile(atPath: dump + "-\(seed)-final\(finalLog.count)-before\(index).json",
+                                               contents: Data(try DeckExporter.exportBytes(stores[index])))
+                try stores[index].db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                let snapshot = dump + "-\(seed)-final\(finalLog.count)"
+                try? FileManager.default.copyItem(atPath: folder.path(["a", "b", "c"][index] + ".sqlite"), toPath: snapshot + ".sqlite")
+                try? FileManager.default.copyItem(atPath: shared, toPath: snapshot + "-shared")
+            }
             let outcome = try FolderSync.sync(store: stores[index], folder: shared, timeZone: utc)
             try record(stores[index])
             finalLog.append("\(index): upToDate=\(outcome.upToDate) merged=\(outcome.merged.count) \(outcome.report.summary) wrote=\(outcome.wroteOwnFile) \(outcome.warnings)")
@@ -101,26 +109,37 @@ struct ConvergenceScenario {
         }
         var inExport = Set<String>()
         for store in stores { try store.forEachReviewUnordered { _, id, _, _, _ in inExport.insert(String(decoding: id, as: UTF8.self)) } }
-        // A review goes only with its card, when a deletion that saw it wins (a tombstone at or
-        // after the card's latest review: DESIGN.md invariant 4).
-        let deleted = Set(try stores[0].syncTombstones().map(\.id))
-        let missing = logged.filter { !inExport.contains($0.key) && !deleted.contains($0.value.card) && !deleted.contains($0.value.note) }
-            .map(\.key).sorted()
+        // A review goes only with its card, when a deletion that saw it wins: the card is gone
+        // and a tombstone of it or its note is at or after the review (DESIGN.md invariant 4).
+        let deleted = Dictionary(try stores[0].syncTombstones().map { ($0.id, $0.deleted) }, uniquingKeysWith: max)
+        let liveCards = Set(try stores[0].syncCards().map(\.guid))
+        let missing = logged.filter { id, owner in
+            if inExport.contains(id) { return false }
+            if liveCards.contains(owner.card) { return true }
+            return max(deleted[owner.card] ?? .min, deleted[owner.note] ?? .min) < owner.at
+        }.map(\.key).sorted()
 
         stores = try ["a", "b", "c"].map { try Store(path: copy + "/" + $0 + ".sqlite") }
         var second = first
         while second == first { second.shuffle(using: &random) }
         for index in second + second { _ = try FolderSync.sync(store: stores[index], folder: copy + "/shared", timeZone: utc) }
         let again = try DeckExporter.exportBytes(stores[0])
+        if let dump = ProcessInfo.processInfo.environment["RECALL_SYNC_DUMP"] {
+            _ = FileManager.default.createFile(atPath: dump + "-\(seed)-first.json", contents: Data(exports[0]))
+            _ = FileManager.default.createFile(atPath: dump + "-\(seed)-second.json", contents: Data(again))
+            for (i, e) in exports.enumerated() { _ = FileManager.default.createFile(atPath: dump + "-\(seed)-store\(i).json", contents: Data(e)) }
+            try? (operations + ["first order \(first)", "second order \(second)"]).joined(separator: "\n").write(toFile: dump + "-\(seed)-ops.txt", atomically: true, encoding: .utf8)
+        }
         let diff = again == exports[0] ? "" : lineDiff(exports[0], again)
         return Outcome(converged: converged, missingReviews: missing, orderIndependent: again == exports[0],
                        operations: operations, diff: diff)
     }
 
     /// Whether every store may import the bank on its own. Two stores importing one bank before
-    /// they first sync is the case the merge does not converge on in two rounds yet (about 1 seed
-    /// in 200: issue 13's "the same bank … on two stores"), so the suite keeps the bank on store A
-    /// and `RECALL_SYNC_BANK_EVERYWHERE=1` (scripts/soak-sync.sh --bank-everywhere) tries it.
+    /// they first sync is the case the merge does not always converge on in two rounds yet (about
+    /// 1 seed in 300: two copies of a note folded into one before a deletion of the kept copy was
+    /// seen), so the suite keeps the bank on store A and `RECALL_SYNC_BANK_EVERYWHERE=1`
+    /// (scripts/soak-sync.sh --bank-everywhere) tries it.
     static var bankOnEveryStore: Bool { ProcessInfo.processInfo.environment["RECALL_SYNC_BANK_EVERYWHERE"] != nil }
 
     /// The first lines that differ between two exports, for a failure message.
@@ -138,7 +157,17 @@ struct ConvergenceScenario {
         let cards = try store.cards()
         let decks = try store.decks().map(\.name)
         let card = cards.randomElement(using: &random)
-        switch Int.random(in: 0..<12, using: &random) {
+        switch Int.random(in: 0..<14, using: &random) {
+        case 12:
+            guard let card, let deck = decks.randomElement(using: &random) else { return "move (no card)" }
+            _ = try store.write { try store.moveCards([card.id], toDeck: deck, now: now) }
+            _ = try store.write { try store.checkReplay(timeZone: utc, fix: true, only: [card.id]) }  // as `recall move` does
+            return "move \(card.guid) -> \(deck)"
+        case 13:
+            guard let card else { return "bury (no card)" }
+            let today = DayClock(timeZone: utc).dayNumber(at: now)
+            _ = try store.write { try store.bury(cardID: card.id, untilDay: card.buriedUntil == nil ? today : today + 1, now: now) }
+            return "bury \(card.guid)"
         case 0:
             let deck = decks.randomElement(using: &random) ?? "Main"
             _ = try store.write { try store.addNote(deck: deck, front: "added \(now)", back: "b", now: now) }
@@ -182,7 +211,10 @@ struct ConvergenceScenario {
         case 10:
             guard let deck = decks.randomElement(using: &random) else { return "option (no deck)" }
             let value = ["0.85", "0.9", "0.95"].randomElement(using: &random) ?? "0.9"
-            _ = try store.write { try store.setOption("desired_retention", to: value, deck: deck, now: now) }
+            _ = try store.write {
+                try store.setOption("desired_retention", to: value, deck: deck, now: now)
+                _ = try store.checkReplay(timeZone: utc, fix: true)  // as `recall config` does
+            }
             return "option \(deck) \(value)"
         default:
             let version = Int.random(in: 0..<3, using: &random)
@@ -213,38 +245,24 @@ struct ConvergenceScenario {
 }
 
 @Suite struct ConvergenceTests {
-    /// Seeds 1…100, run in parallel; `RECALL_SYNC_SEEDS=first-last` (scripts/soak-sync.sh) runs others.
+    /// Seeds 1…300, run in parallel; `RECALL_SYNC_SEEDS=first-last` (scripts/soak-sync.sh) runs others.
     static var seeds: [UInt64] {
         if let range = ProcessInfo.processInfo.environment["RECALL_SYNC_SEEDS"]?.split(separator: "-"),
            range.count == 2, let first = UInt64(range[0]), let last = UInt64(range[1]), first <= last {
             return Array(first...last)
         }
-        return Array(1...100)
+        return Array(1...300)
     }
 
-    /// Every seed must lose no review. Two more properties of issue 13 do not hold for every
-    /// seed yet, with the merge as it is (checked the same before the plan/apply split, so not a
-    /// regression): all three exports equal after two rounds (about 1 seed in 100 needs more,
-    /// around deck options, deletions and resurrected cards), and the same export whatever the
-    /// sync order (about 3 in 100). Both are checked and reported as known issues (and printed,
-    /// for scripts/soak-sync.sh to count) until per-field times and deck ids land.
+    /// Every seed must lose no review, and end with three byte-identical exports after two
+    /// rounds, the same whatever the order of the syncs.
     @Test(arguments: seeds)
     func threeStoresConvergeAndLoseNoReviewWhateverTheyDid(seed: UInt64) throws {
         let outcome = try ConvergenceScenario.run(seed: seed)
         #expect(outcome.missingReviews.isEmpty,
                 "seed \(seed): reviews lost: \(outcome.missingReviews)\n\(outcome.operations.joined(separator: "\n"))")
-        if !outcome.converged {
-            print("convergence: seed \(seed) did not converge in two rounds\n" + outcome.operations.joined(separator: "\n"))
-        }
-        withKnownIssue("issue 13: the merge does not converge in two rounds for every sequence yet", isIntermittent: true) {
-            #expect(outcome.converged, "seed \(seed): exports differ after two rounds")
-        }
-        if !outcome.orderIndependent {
-            print("convergence: seed \(seed) ended differently in another sync order\n\(outcome.diff)\n"
-                + outcome.operations.joined(separator: "\n"))
-        }
-        withKnownIssue("issue 13: the merge's result depends on the sync order for some sequences yet", isIntermittent: true) {
-            #expect(outcome.orderIndependent, "seed \(seed): another sync order gave another export")
-        }
+        #expect(outcome.converged, "seed \(seed): exports differ after two rounds\n\(outcome.operations.joined(separator: "\n"))")
+        let steps = outcome.operations.joined(separator: "\n")
+        #expect(outcome.orderIndependent, "seed \(seed): another sync order gave another export\n\(outcome.diff)\n\(steps)")
     }
 }

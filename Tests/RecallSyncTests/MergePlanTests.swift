@@ -9,12 +9,14 @@ import Testing
 /// `DeckMerge.plan` decides a merge from values alone: the store's rows and the files in, a list
 /// of changes out. These tests build both sides by hand, with no SQLite.
 @Suite struct MergePlanTests {
-    static let deck = SyncDeck(id: 1, name: "Main", config: [:], created: day(0), modified: day(0))
+    static let deck = SyncDeck(id: 1, guid: DeckName.stableID("Main"), name: "Main", localName: "Main", renamed: day(0), config: [:],
+                               created: day(0), modified: day(0))
 
     static func card(_ guid: String, id: Int64, front: String = "q", modified: Millis = day(0), suspended: Bool = false) -> SyncCard {
         SyncCard(id: id, guid: guid, noteID: id, noteGUID: "n-" + guid, deckID: 1, kind: .basic, ordinal: 1, front: front,
-                 back: "a", tags: [], created: day(0), cardModified: modified, noteModified: modified, suspended: suspended,
-                 state: .new, origin: nil, moved: day(0))
+                 back: "a", tags: [], created: day(0), cardModified: modified, noteModified: modified,
+                 state: .new, origin: nil, moved: day(0),
+                 marks: CardMarks(suspended: suspended, suspendedAt: modified, flaggedAt: day(0), buriedAt: day(0)))
     }
 
     static func fileCard(_ guid: String, front: String = "q", modified: Millis = day(0), reviews: [Review] = []) -> DeckFile.Card {
@@ -61,7 +63,9 @@ import Testing
         #expect(plan.deletedCards == [7])
         #expect(plan.counts.cardsDeleted == 1)
         #expect(plan.notesMaybeEmpty == [7])
-        #expect(plan.tombstones == [tombstone])
+        #expect(plan.tombstones.map { [$0.id, $0.kind.rawValue, "\($0.deleted)"] } == [["c1", "card", "\(day(1))"]])
+        // The tombstone keeps the card as it was deleted.
+        #expect(plan.tombstones.first?.card?.content.front == "q")
     }
 
     @Test func aCardNewToTheStoreIsAddedWithItsReviewsToReplay() {

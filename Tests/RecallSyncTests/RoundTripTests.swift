@@ -50,6 +50,9 @@ import Testing
             try store.setSuspended([try store.card(front: "Suspended card").id], true, now: day(4))
             try store.editNote(ofCard: python.id, front: nil, back: "Identity (same object), not equality.", tags: nil, now: day(5))
             try store.renameDeck("Python::Hard", to: "Python::Advanced", now: day(5, minutes: 1))
+            try store.moveCards(try store.cards(deck: "Python::Advanced").map(\.id), toDeck: "Python", now: day(5, minutes: 2))
+            try store.moveCards(try store.cards(deck: "Python").filter { $0.kind == .cloze }.map(\.id),
+                                toDeck: "Python::Advanced", now: day(5, minutes: 3))
             try store.deleteCards([try store.card(front: "To be deleted").id], now: day(6))
             try store.ensureDeck("Old deck", now: day(0))
             try store.deleteDeck("Old deck", now: day(6))
@@ -77,7 +80,7 @@ import Testing
         let text = try Self.storeWithEverything(folder).exportText()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["format"] as? String == "recall-deck")
-        #expect(object["version"] as? Int == 1)
+        #expect(object["version"] as? Int == 2)
         let decks = try #require(object["decks"] as? [[String: Any]])
         #expect(decks.map { $0["name"] as? String } == ["Empty deck", "Python", "Python::Advanced", "Spanish", "Unicode ✓"])
         let phases = decks.flatMap { ($0["cards"] as? [[String: Any]]) ?? [] }
@@ -88,12 +91,16 @@ import Testing
         #expect(text.contains("\n            {\"at\":\"2026-11-25T12:10:00.000Z\",\"duration_ms\":3000,\"id\":\""))
         #expect(text.contains("\"front\": \"Ünïcödé «quotes» \\\"double\\\" \\\\ back\\\\slash\\ttab\\nnew line 🎉 e\u{301} \\u2028\""))
         #expect(text.contains("\\u0007bell \\u001b[31mescape"))
-        #expect(text.hasSuffix("  \"version\": 1\n}\n"))
+        #expect(text.hasSuffix("  \"version\": 2\n}\n"))
         #expect(text.contains("      \"config\": {\n        \"desired_retention\": \"0.85\"\n      },"))
         #expect(text.contains(Self.originLine))
-        // A card moved by a rename says when, between `modified` and `note`; the others do not.
-        #expect(text.components(separatedBy: "\n          \"moved\": \"2026-11-30T12:01:00.000Z\",\n          \"note\": ").count == 4)
-        #expect(text.components(separatedBy: "\"moved\"").count == 4)
+        // A card moved to another deck says when, between `modified` and `note`; the others do
+        // not. A rename moves no card: the deck says when it got its name.
+        #expect(text.components(separatedBy: "\n          \"moved\": \"2026-11-30T12:03:00.000Z\",\n          \"note\": ").count == 4)
+        #expect(text.components(separatedBy: "\n          \"moved\": ").count == 4)
+        #expect(text.contains("      \"name\": \"Python::Advanced\",\n      \"renamed\": \"2026-11-30T12:01:00.000Z\"\n"))
+        // A deleted card's tombstone keeps it, with its reviews, on its one line.
+        #expect(text.contains("{\"card\":{\"back\":\"gone\",\"buried_at\":"))
     }
 
     /// How the imported note's origin is written: one compact line, members sorted.
@@ -144,8 +151,10 @@ import Testing
         let decks = try #require(object["decks"] as? [[String: Any]])
         #expect(decks.map { $0["name"] as? String } == ["Python", "Python::Advanced"])
         let tombstones = try #require(object["tombstones"] as? [[String: Any]])
-        // Deck tombstones of the chosen decks only: the renamed-away sub-deck, not "Old deck".
-        #expect(tombstones.filter { $0["kind"] as? String == "deck" }.compactMap { $0["id"] as? String } == ["Python::Hard"])
+        // Every tombstone: a deleted deck's name is gone, so which export it belongs to is not
+        // known. A rename leaves none.
+        #expect(tombstones.filter { $0["kind"] as? String == "deck" }.compactMap { $0["id"] as? String }
+                == [DeckName.stableID("Old deck")])
         #expect(throws: StoreError.deckNotFound("Nope")) { try store.exportText(DeckExporter.Selection(decks: ["Nope"])) }
     }
 

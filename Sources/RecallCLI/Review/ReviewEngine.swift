@@ -143,7 +143,8 @@ struct ReviewEngine {
         let id = card.record.id
         let before = mode.isCram ? cramPending : nil
         let today = try store.dayClock(timeZone: timeZone).dayNumber(at: clock.current())
-        let previous = try store.write { try store.bury(cardID: id, untilDay: today) }
+        let now = clock.current()
+        let previous = try store.write { try store.bury(cardID: id, untilDay: today, now: now) }
         removeFromCram(id)
         return .bury(cardID: id, previous: previous, cramPending: before)
     }
@@ -191,7 +192,8 @@ struct ReviewEngine {
             if let pending { cramPending = pending }
             message = "card \(cardID) unsuspended"
         case let .bury(cardID, previous, pending):
-            try store.write { try store.restoreBuried(cardID: cardID, to: previous) }
+            let now = clock.current()
+            try store.write { try store.restoreBuried(cardID: cardID, to: previous, now: now) }
             if let pending { cramPending = pending }
             message = "card \(cardID) unburied"
         }
