@@ -105,10 +105,13 @@ extension Store {
             let renamed = new + child.dropFirst(old.count)
             try Self.checkDeckName(renamed)  // a child named before the rule
             if try deck(named: renamed) != nil { throw .deckExists(renamed) }
-            try db.run("UPDATE decks SET name = ?, sync_name = NULL, renamed = ? WHERE name = ?", [.text(renamed), .integer(now), .text(child)])
+            try db.run("UPDATE decks SET guid = coalesce(guid, ?1), name = ?2, sync_name = NULL, renamed = ?3 WHERE name = ?4",
+                       [.text(DeckName.stableID(child)), .text(renamed), .integer(now), .text(child)])
         }
         guard oldIsADeck else { return }
-        try db.run("UPDATE decks SET name = ?, sync_name = NULL, renamed = ? WHERE name = ?", [.text(new), .integer(now), .text(old)])
+        // A deck made without an id (by hand) keeps the one its old name made.
+        try db.run("UPDATE decks SET guid = coalesce(guid, ?1), name = ?2, sync_name = NULL, renamed = ?3 WHERE name = ?4",
+                   [.text(DeckName.stableID(old)), .text(new), .integer(now), .text(old)])
     }
 
     /// A deck and its sub-decks (`name::…`), by id: empty when there is no such deck. `name` may

@@ -79,12 +79,14 @@ extension Store {
     public func syncDecks() throws(StoreError) -> [SyncDeck] {
         try db.rows(
             """
-            SELECT id, coalesce(guid, ''), coalesce(sync_name, name), config, created, modified,
+            SELECT id, guid, coalesce(sync_name, name), config, created, modified,
                    max(coalesce(renamed, created), created), name
             FROM decks ORDER BY id
             """
         ) { row in
-            SyncDeck(id: row.int64Value(0), guid: row.textValue(1), name: row.textValue(2), localName: row.textValue(7),
+            // A deck inserted without an id (by hand, not by recall) has the one its name makes.
+            SyncDeck(id: row.int64Value(0), guid: row.text(1).flatMap { $0.isEmpty ? nil : $0 } ?? DeckName.stableID(row.textValue(7)),
+                     name: row.textValue(2), localName: row.textValue(7),
                      renamed: row.int64Value(6),
                      config: Self.decodeOverrides(row.textValue(3)), created: row.int64Value(4), modified: row.int64Value(5))
         }
@@ -176,8 +178,8 @@ extension Store {
             var syncName: String?
             var name: String { syncName ?? shown }
         }
-        let rows = try db.rows("SELECT id, coalesce(guid, ''), name, sync_name FROM decks", [], {
-            Row(id: $0.int64Value(0), guid: $0.textValue(1), shown: $0.textValue(2), syncName: $0.text(3))
+        let rows = try db.rows("SELECT id, guid, name, sync_name FROM decks", [], {
+            Row(id: $0.int64Value(0), guid: $0.text(1) ?? DeckName.stableID($0.textValue(2)), shown: $0.textValue(2), syncName: $0.text(3))
         })
         var byName: [String: [Row]] = [:]
         for row in rows { byName[row.name, default: []].append(row) }

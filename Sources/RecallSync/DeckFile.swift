@@ -103,6 +103,12 @@ public struct DeckFile: Sendable, Equatable {
         /// What the card's note says.
         public var content: CardContent { CardContent(kind: kind, front: front, back: back, tags: tags) }
 
+        /// The card's fields that merge, in deck `deck` (an id), with its reviews.
+        public func snapshot(deck: String) -> CardSnapshot {
+            CardSnapshot(note: note, deck: deck, ordinal: ordinal, content: content, created: created, modified: modified,
+                         moved: movedAt, marks: marks, origin: origin, reviews: reviews)
+        }
+
         /// When the card last changed deck, never before `created`.
         public var movedAt: Millis { max(moved ?? created, created) }
 

@@ -162,16 +162,7 @@ struct CardVersion {
     var marks: CardMarks
 
     init(_ card: DeckFile.Card, deck: String) {
-        guid = card.id
-        note = card.note
-        self.deck = deck
-        ordinal = card.ordinal
-        content = card.content
-        created = card.created
-        modified = card.modified
-        origin = card.origin
-        moved = card.movedAt
-        marks = card.marks.notBefore(card.created)
+        self.init(card.snapshot(deck: deck), guid: card.id)
     }
 
     init(_ card: CardSnapshot, guid: String) {

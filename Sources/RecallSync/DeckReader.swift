@@ -596,9 +596,7 @@ private struct Reader {
                 snapshotDeck = nil
                 let read = try self.card()
                 if let deck = snapshotDeck {
-                    card = CardSnapshot(note: read.note, deck: deck, ordinal: read.ordinal, content: read.content,
-                                        created: read.created, modified: read.modified, moved: read.movedAt, marks: read.marks,
-                                        origin: read.origin, reviews: read.reviews)
+                    card = read.snapshot(deck: deck)
                 } else {
                     scanner.report("missing \"deck\"")
                 }

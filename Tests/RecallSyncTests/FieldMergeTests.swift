@@ -189,6 +189,20 @@ import Testing
         }
     }
 
+    @Test func aDeckMadeWithoutAnIdHasTheOneItsNameMakesAndKeepsItThroughARename() throws {
+        let folder = TemporaryFolder()
+        let store = try makeStore(folder, "s")
+        // As a script that fills a store with SQL would make it.
+        try store.db.execute("INSERT INTO decks(name, config, created, modified) VALUES ('Hand made', '{}', 0, 0)")
+        _ = try store.write { try store.addNote(deck: "Hand made", front: "one", back: "answer", now: day(0)) }
+        #expect(try store.syncDecks().map(\.guid) == [DeckName.stableID("Hand made")])
+        try store.write { try store.renameDeck("Hand made", to: "Renamed", now: day(1)) }
+        #expect(try store.syncDecks().map(\.guid) == [DeckName.stableID("Hand made")])
+        let copy = try makeStore(folder, "copy")
+        try copy.importText(try store.exportText())
+        #expect(try copy.exportText() == store.exportText())
+    }
+
     @Test func aVersionOneFileIsReadWithDecksKnownByTheirNames() throws {
         let folder = TemporaryFolder()
         let store = try makeStore(folder, "s")
