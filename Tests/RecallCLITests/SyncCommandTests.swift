@@ -71,6 +71,39 @@ import Testing
         #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".json") })
     }
 
+    /// Issue 13: `recall move` puts cards in another deck, reschedules them with its options,
+    /// and the move merges apart from a suspension and an edit made on another store.
+    @Test func aMoveOnOneStoreAndASuspensionAndAnEditOnAnotherAllSurvive() throws {
+        let first = try sandbox()
+        let folder = first.path("shared")
+        try first.ok(["config", "--deck", "E", "learning_steps", "30m 1h"])
+        try first.ok(["sync", folder])
+        let second = RecallSandbox(now: "2026-11-25T12:00:00Z")
+        try second.ok(["init", "--empty"])
+        try second.ok(["sync", folder])
+        let before = try object(try first.ok(["show", "1", "--json"]))
+        #expect(try first.ok(["move", "1", "2", "--deck", "E"], environment: ["RECALL_NOW": "2026-11-25T12:10:00Z"])
+                == "card 1 moved to E\ncard 2 moved to E\n")
+        let moved = try object(try first.ok(["show", "1", "--json"]))
+        #expect(moved["deck"] as? String == "E")
+        // Its schedule follows deck E's options: the replay of its log under them.
+        #expect((moved["state"] as? [String: Any])?["due"] as? String != (before["state"] as? [String: Any])?["due"] as? String)
+        #expect(try first.ok(["check"]) == "all cards match their review logs\n")
+        #expect(try first.ok(["move", "1", "--deck", "E"]) == "card 1 was already in E\n")
+        try second.ok(["suspend", "1"], environment: ["RECALL_NOW": "2026-11-25T12:20:00Z"])
+        try second.ok(["edit", "1", "--back", "edited on the second"], environment: ["RECALL_NOW": "2026-11-25T12:05:00Z"])
+        for sandbox in [first, second, first, second] { try sandbox.ok(["sync", folder]) }
+        for sandbox in [first, second] {
+            let card = try object(try sandbox.ok(["show", "1", "--json"]))
+            #expect(card["deck"] as? String == "E")
+            #expect(card["suspended"] as? Bool == true)
+            #expect(card["back"] as? String == "edited on the second")
+        }
+        #expect(try first.ok(["export"]) == (try second.ok(["export"])))
+        let unknown = try first.run(["move", "99", "--deck", "E"])
+        #expect(unknown.status != 0 && unknown.stderr.hasPrefix("recall: error:") && unknown.stderr.split(separator: "\n").count == 1)
+    }
+
     /// The QA repro: an edit on one store and a rename on another, synced both ways.
     @Test func aDeckRenamedOnOneStoreKeepsAnEditMadeOnAnother() throws {
         let first = RecallSandbox(now: "2026-11-25T12:00:00Z")
