@@ -5,8 +5,8 @@
 # is listed and counted).
 # `scripts/soak-sync.sh [--bank-everywhere] [FIRST LAST]` (default seeds 1-3000).
 # --bank-everywhere lets every store import the same bank on its own before they first sync; by
-# default only store A does. With it, about 1 seed in 300 does not converge in two rounds (issue
-# 13: a fold of two copies of one note decided before a deletion of the copy kept was seen).
+# default only store A does. With it, 1 seed in 900 still ends differently in another sync order
+# (issue 13).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--bank-everywhere" ]; then export RECALL_SYNC_BANK_EVERYWHERE=1; shift; fi

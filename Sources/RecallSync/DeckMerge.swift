@@ -523,8 +523,11 @@ struct MergePlanner {
                 }
             }
         }
+        // Notes of one bank become one before deletions are judged, over every version seen
+        // (deleted cards' too): which note a card is in must not depend on whether this store
+        // has learnt of a deletion yet, since a note's tombstone deletes the cards in it.
+        unifyNotesFromTheSameBank(order)
         let survivors = order.filter { guid in winners[guid].map { !isDeleted($0.version) } ?? false }
-        unifyNotesFromTheSameBank(survivors)
         // Two stores that each added the same sibling (say, cloze 3 of one note) made two cards
         // for one place. The smaller id (as UTF-8 bytes) keeps it and takes the other's reviews;
         // the other goes, with a tombstone at its own last change, which every store derives alike.
@@ -562,11 +565,10 @@ struct MergePlanner {
                     other.note = entry.version.note
                     winners[keeper] = merged(entry, with: other)
                 }
+                // No tombstone: the fold is decided again by every merge that meets both cards,
+                // and only while the kept card lives (a tombstone would also delete the folded card
+                // on a store that learns the kept card was deleted, and lose both).
                 folded[guid] = keeper
-                // At or after its last change and review, so that every store takes it as deleted.
-                let deleted = max(version.lastChange, latestReview[guid] ?? .min)
-                let tombstone = Tombstone(id: guid, kind: .card, deleted: deleted, card: version.snapshot)
-                if tombstones[guid].map({ $0.deleted < tombstone.deleted }) ?? true { tombstones[guid] = tombstone }
             }
         }
         keepCardsInTheirTombstones()

@@ -136,10 +136,9 @@ struct ConvergenceScenario {
     }
 
     /// Whether every store may import the bank on its own. Two stores importing one bank before
-    /// they first sync is the case the merge does not always converge on in two rounds yet (about
-    /// 1 seed in 300: two copies of a note folded into one before a deletion of the kept copy was
-    /// seen), so the suite keeps the bank on store A and `RECALL_SYNC_BANK_EVERYWHERE=1`
-    /// (scripts/soak-sync.sh --bank-everywhere) tries it.
+    /// they first sync is the case the merge does not always give the same export in every sync
+    /// order yet (1 seed in 900), so the suite keeps the bank on store A and
+    /// `RECALL_SYNC_BANK_EVERYWHERE=1` (scripts/soak-sync.sh --bank-everywhere) tries it.
     static var bankOnEveryStore: Bool { ProcessInfo.processInfo.environment["RECALL_SYNC_BANK_EVERYWHERE"] != nil }
 
     /// The first lines that differ between two exports, for a failure message.
