@@ -107,6 +107,30 @@ import Testing
 
 /// The rules behind those banks, each on a small document.
 @Suite struct BankShapeTests {
+    /// Devinterview-io's shape: `## 1. Explain _\*args_ …`. The escapes the author needed stay in
+    /// the front (without them it would read as other emphasis); text that needs none is as written.
+    @Test func escapesTheAuthorWroteStayInTheFront() throws {
+        let parsed = try parseText("""
+            # Python
+
+            ## 1. Explain _\\*args_ and _\\*\\*kwargs_ in Python.
+
+            They collect extra positional and keyword arguments.
+
+            ## 2. What does `snake_case` mean, and is 2 * 3 six?
+
+            A naming style; yes.
+
+            ## 3. What is @_silgen_name for?
+
+            An attribute.
+            """)
+        #expect(parsed.notes.map(\.front) == [
+            "Explain *\\*args* and *\\*\\*kwargs* in Python.", "What does `snake_case` mean, and is 2 * 3 six?",
+            "What is @_silgen_name for?",
+        ])
+    }
+
     @Test func siblingQuestionsOfEveryPhrasingAreFrontsVerbatim() throws {
         let parsed = try parseText("""
             # Question bank

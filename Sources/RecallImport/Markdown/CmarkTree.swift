@@ -128,8 +128,25 @@ enum Inlines {
     /// (fronts show questions without their bold markers); soft breaks become spaces.
     static func markdown(_ parent: OpaquePointer, dropStrong: Bool = false) -> String {
         var out = ""
-        render(parent, into: &out, dropStrong: dropStrong, plain: false)
-        return out
+        render(parent, into: &out, dropStrong: dropStrong, plain: false, escaping: false)
+        // Text the author escaped (`\*args`) would read back as other emphasis: then, and only
+        // then, it is written with its escapes, so that a front reads as written. (Written with
+        // every escape, text and markers are told apart, so two readings compare exactly.)
+        guard out.contains(where: { $0 == "*" || $0 == "_" || $0 == "`" || $0 == "\\" }) else { return out }
+        var escapedOut = ""
+        render(parent, into: &escapedOut, dropStrong: dropStrong, plain: false, escaping: true)
+        return readsBackAs(out) == escapedOut ? out : escapedOut
+    }
+
+    /// Inline `markdown` as cmark reads it, written back with every escape (nil when it does not
+    /// read as one paragraph). A leading letter keeps text such as `3. What…` from reading as a list.
+    private static func readsBackAs(_ markdown: String) -> String? {
+        guard let document = CmarkDocument("x " + markdown) else { return nil }
+        let blocks = document.blocks()
+        guard blocks.count == 1, let block = blocks.first, block.kind == .paragraph else { return nil }
+        var text = ""
+        render(block.node, into: &text, dropStrong: false, plain: false, escaping: true)
+        return text.hasPrefix("x ") ? String(text.dropFirst(2)) : nil
     }
 
     /// The text a reader sees: no markers, code spans as their content.
@@ -139,10 +156,10 @@ enum Inlines {
         return out
     }
 
-    static func render(_ parent: OpaquePointer, into out: inout String, dropStrong: Bool, plain: Bool) {
+    static func render(_ parent: OpaquePointer, into out: inout String, dropStrong: Bool, plain: Bool, escaping: Bool = false) {
         var child = cmark_node_first_child(parent)
         while let node = child {
-            renderNode(node, into: &out, dropStrong: dropStrong, plain: plain)
+            renderNode(node, into: &out, dropStrong: dropStrong, plain: plain, escaping: escaping)
             child = cmark_node_next(node)
         }
     }
@@ -151,10 +168,11 @@ enum Inlines {
         cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
     }
 
-    private static func renderNode(_ node: OpaquePointer, into out: inout String, dropStrong: Bool, plain: Bool) {
+    private static func renderNode(_ node: OpaquePointer, into out: inout String, dropStrong: Bool, plain: Bool,
+                                   escaping: Bool) {
         switch cmark_node_get_type(node) {
         case CMARK_NODE_TEXT:
-            out += literal(node)
+            out += escaping ? escaped(literal(node)) : literal(node)
         case CMARK_NODE_CODE:
             let code = literal(node)
             if plain { out += code; return }
@@ -170,25 +188,54 @@ enum Inlines {
             out += " "
         case CMARK_NODE_EMPH:
             if !plain { out += "*" }
-            render(node, into: &out, dropStrong: dropStrong, plain: plain)
+            render(node, into: &out, dropStrong: dropStrong, plain: plain, escaping: escaping)
             if !plain { out += "*" }
         case CMARK_NODE_STRONG:
             let marker = plain || dropStrong ? "" : "**"
             out += marker
-            render(node, into: &out, dropStrong: dropStrong, plain: plain)
+            render(node, into: &out, dropStrong: dropStrong, plain: plain, escaping: escaping)
             out += marker
         case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-            if plain { render(node, into: &out, dropStrong: dropStrong, plain: plain); return }
+            if plain { render(node, into: &out, dropStrong: dropStrong, plain: plain, escaping: escaping); return }
             let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
             let bang = cmark_node_get_type(node) == CMARK_NODE_IMAGE ? "!" : ""
             out += bang + "["
-            render(node, into: &out, dropStrong: dropStrong, plain: plain)
+            render(node, into: &out, dropStrong: dropStrong, plain: plain, escaping: escaping)
             out += "](" + url + ")"
         case CMARK_NODE_HTML_INLINE:
             if !plain { out += literal(node) }
         default:
-            render(node, into: &out, dropStrong: dropStrong, plain: plain)
+            render(node, into: &out, dropStrong: dropStrong, plain: plain, escaping: escaping)
         }
+    }
+
+    /// Text as Markdown that reads back as the same text: the characters that would otherwise
+    /// start emphasis or code, or escape the next one, get a backslash, as the author had to
+    /// write them (`\*args` stays `\*args`, not `*args`). A `*` between spaces and a `_` inside a
+    /// word mean nothing to Markdown and stay as they are (`2 * 3`, `snake_case`).
+    static func escaped(_ text: String) -> String {
+        let special: Set<Character> = ["*", "_", "`", "\\"]
+        guard text.contains(where: { special.contains($0) }) else { return text }
+        let characters = Array(text)
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 4)
+        for (index, c) in characters.enumerated() {
+            let before = index > 0 ? characters[index - 1] : " "
+            let after = index + 1 < characters.count ? characters[index + 1] : " "
+            switch c {
+            case "`":
+                out += "\\`"
+            case "\\":
+                out += after.isPunctuation || after.isSymbol ? "\\\\" : "\\"
+            case "*":
+                out += before.isWhitespace && after.isWhitespace ? "*" : "\\*"
+            case "_":
+                out += (before.isLetter || before.isNumber) && (after.isLetter || after.isNumber) ? "_" : "\\_"
+            default:
+                out.append(c)
+            }
+        }
+        return out
     }
 
     /// Whether every visible child of a heading or paragraph is strong text (`## **Q?**`).
@@ -217,7 +264,7 @@ enum Inlines {
         var rest = ""
         var next = cmark_node_next(first)
         while let node = next {
-            renderNode(node, into: &rest, dropStrong: true, plain: true)
+            renderNode(node, into: &rest, dropStrong: true, plain: true, escaping: false)
             next = cmark_node_next(node)
         }
         let meaningful = rest.contains { !$0.isWhitespace && !$0.isPunctuation }
