@@ -243,10 +243,19 @@ extension Store {
                     (statement.int64Value(1), Rating(rawValue: statement.intValue(2)) ?? .again))
             }
         }
-        let wanted = only.map(Set.init)
-        let cards = try db.rows("SELECT id, guid, deck_id, \(Self.stateColumns) FROM cards ORDER BY id") { row in
+        func card(_ row: Statement) -> (id: Int64, guid: String, deckID: Int64, state: CardState) {
             (id: row.int64Value(0), guid: row.textValue(1), deckID: row.int64Value(2), state: Self.readState(row, from: 3))
-        }.filter { wanted?.contains($0.id) ?? true }
+        }
+        let columns = "SELECT id, guid, deck_id, \(Self.stateColumns) FROM cards"
+        var cards: [(id: Int64, guid: String, deckID: Int64, state: CardState)] = []
+        if let only {
+            // A few cards: each by its id, not a read of every card.
+            for id in Self.once(only).sorted() {
+                if let found = try db.row(columns + " WHERE id = ?", [.integer(id)], card) { cards.append(found) }
+            }
+        } else {
+            cards = try db.rows(columns + " ORDER BY id", [], card)
+        }
         var mismatches: [ReplayMismatch] = []
         let keptBefore = try dueKeptBefore()  // due dates kept by `recall optimize` (Optimization.swift)
         for card in cards {
