@@ -64,6 +64,13 @@ public struct SyncCard: Sendable, Equatable {
 }
 
 extension Store {
+    /// A deck's id as stored, or, for a deck inserted without one (by a script, not by recall),
+    /// the one its name makes: every reader of `decks.guid` goes through this.
+    static func deckGUID(stored: String?, name: String) -> String {
+        if let stored, !stored.isEmpty { return stored }
+        return DeckName.stableID(name)
+    }
+
     /// Option overrides as stored in `decks.config`: compact JSON, keys sorted.
     public static func configText(_ overrides: [String: String]) -> String { encodeOverrides(overrides) }
 
@@ -84,8 +91,7 @@ extension Store {
             FROM decks ORDER BY id
             """
         ) { row in
-            // A deck inserted without an id (by hand, not by recall) has the one its name makes.
-            SyncDeck(id: row.int64Value(0), guid: row.text(1).flatMap { $0.isEmpty ? nil : $0 } ?? DeckName.stableID(row.textValue(7)),
+            SyncDeck(id: row.int64Value(0), guid: Self.deckGUID(stored: row.text(1), name: row.textValue(7)),
                      name: row.textValue(2), localName: row.textValue(7),
                      renamed: row.int64Value(6),
                      config: Self.decodeOverrides(row.textValue(3)), created: row.int64Value(4), modified: row.int64Value(5))
@@ -100,7 +106,9 @@ extension Store {
     /// A card as a tombstone keeps it (`Tombstone.card`); nil when there is no such card.
     func cardSnapshot(id: Int64) throws(StoreError) -> CardSnapshot? {
         guard let card = try syncCards(where: "WHERE c.id = \(id)").first else { return nil }
-        let deck = try db.row("SELECT coalesce(guid, '') FROM decks WHERE id = ?", [.integer(card.deckID)], { $0.textValue(0) }) ?? ""
+        let deck = try db.row("SELECT guid, name FROM decks WHERE id = ?", [.integer(card.deckID)], {
+            Self.deckGUID(stored: $0.text(0), name: $0.textValue(1))
+        }) ?? ""
         return CardSnapshot(note: card.noteGUID, deck: deck, ordinal: card.ordinal, content: card.content, created: card.created,
                             modified: card.modified, moved: card.moved, marks: card.marks, origin: card.origin,
                             reviews: try syncReviews(ofCards: [id])[id] ?? [])
@@ -155,15 +163,7 @@ extension Store {
     public func forEachReview(
         _ body: (_ cardID: Int64, _ id: UnsafeRawBufferPointer, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
     ) throws {
-        let statement = try db.prepare(
-            "SELECT card_id, id, reviewed_at, rating, duration_ms FROM review_log ORDER BY card_id, reviewed_at, id")
-        while try statement.step() {
-            let cardID = statement.int64Value(0)
-            let at = statement.int64Value(2)
-            let rating = statement.intValue(3)
-            let duration = statement.int64Value(4)
-            try statement.withUTF8(1) { try body(cardID, $0, at, rating, duration) }
-        }
+        try forEachReview(order: "ORDER BY card_id, reviewed_at, id", body)
     }
 
     /// Gives every deck a name of its own here: of decks that share a name across stores
@@ -179,7 +179,8 @@ extension Store {
             var name: String { syncName ?? shown }
         }
         let rows = try db.rows("SELECT id, guid, name, sync_name FROM decks", [], {
-            Row(id: $0.int64Value(0), guid: $0.text(1) ?? DeckName.stableID($0.textValue(2)), shown: $0.textValue(2), syncName: $0.text(3))
+            Row(id: $0.int64Value(0), guid: Self.deckGUID(stored: $0.text(1), name: $0.textValue(2)), shown: $0.textValue(2),
+                syncName: $0.text(3))
         })
         var byName: [String: [Row]] = [:]
         for row in rows { byName[row.name, default: []].append(row) }
@@ -217,7 +218,15 @@ extension Store {
     public func forEachReviewUnordered(
         _ body: (_ cardID: Int64, _ id: UnsafeRawBufferPointer, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
     ) throws {
-        let statement = try db.prepare("SELECT card_id, id, reviewed_at, rating, duration_ms FROM review_log")
+        try forEachReview(order: "", body)
+    }
+
+    /// Every review, in `order` (an ORDER BY clause, or empty for table order).
+    private func forEachReview(
+        order: String,
+        _ body: (_ cardID: Int64, _ id: UnsafeRawBufferPointer, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
+    ) throws {
+        let statement = try db.prepare("SELECT card_id, id, reviewed_at, rating, duration_ms FROM review_log \(order)")
         while try statement.step() {
             let cardID = statement.int64Value(0)
             let at = statement.int64Value(2)
