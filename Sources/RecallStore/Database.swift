@@ -96,17 +96,6 @@ public final class Database {
         try row(sql, arguments) { $0.int64(0) } ?? nil
     }
 
-    /// Writes the page cache's changed pages to the write-ahead log (the transaction stays open
-    /// and uncommitted) and frees the cache, so that a long write can give its memory back
-    /// between steps. SQLite reads pages back when they are needed again.
-    public func releaseCache() throws(StoreError) {
-        let code = sqlite3_db_cacheflush(handle)
-        guard code == SQLITE_OK else {
-            throw .sqlite(code: code, message: lastErrorMessage, sql: "sqlite3_db_cacheflush")
-        }
-        sqlite3_db_release_memory(handle)
-    }
-
     /// Copies this whole database into `destination` with SQLite's online backup API: a
     /// consistent snapshot even while other processes write (the copy restarts if the source
     /// changes under it), unlike a file copy, which can catch a half-written WAL.

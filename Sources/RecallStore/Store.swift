@@ -169,11 +169,6 @@ public final class Store {
         try db.run("DELETE FROM settings WHERE key = ?", [.text(key)])
     }
 
-    /// Lets SQLite give back its page cache's memory (between the files of a long sync).
-    public func releaseCache() throws(StoreError) {
-        try db.releaseCache()
-    }
-
     /// Runs `body` in one write transaction (DESIGN.md invariant 3). Errors roll everything back.
     /// Runs `body` on one consistent snapshot of the store (one read transaction) that may end
     /// with a small write: what an export read and what it records as published then agree

@@ -277,12 +277,7 @@ struct DeckVersion {
     var snapshot: DeckSnapshot { DeckSnapshot(name: name, renamed: renamed, config: config, modified: modified) }
 
     init(_ deck: DeckFile.Deck) {
-        name = deck.name
-        renamed = deck.renamed
-        config = deck.config
-        configText = Store.configText(deck.config)
-        modified = deck.modified
-        created = min(deck.renamed, deck.modified)
+        self.init(DeckSnapshot(name: deck.name, renamed: deck.renamed, config: deck.config, modified: deck.modified))
     }
 
     /// The latest change: what a deck tombstone must be at or after to delete the deck.
