@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,9 +28,25 @@ let package = Package(
             providers: [.apt(["libcmark-dev"])]
         ),
         .systemLibrary(
-            name: "CZlib",
+            // zlib, for gzip'd review logs. Not named CZlib: ZIPFoundation has a module of that name.
+            name: "CGzip",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CChafa",
+            pkgConfig: "chafa",
+            providers: [.apt(["libchafa-dev"])]
         ),
         .target(name: "RecallScheduler"),
         // The vocabulary every layer above the scheduler shares (DESIGN.md): reviews, card
@@ -49,18 +67,30 @@ let package = Package(
         ),
         .target(
             name: "RecallImport",
-            dependencies: ["CCmark", "CZlib", "RecallScheduler", "RecallModel"],
+            dependencies: ["CCmark", "CGzip", "RecallScheduler", "RecallModel"],
             plugins: ["EmbedPlugin"]
         ),
         .target(
             name: "RecallSync",
             dependencies: ["RecallStore", "RecallScheduler", "RecallModel"]
         ),
-        .target(name: "RecallTerminal", dependencies: ["CCmark"]),
+        // Anki packages (.apkg/.colpkg) in both directions: the zip, zstd and protobuf containers,
+        // the collection's SQLite (read and written through RecallStore's `Database`, which is
+        // the one SQLite layer), note-type templates and field HTML (libxml2).
+        .target(
+            name: "RecallAnki",
+            dependencies: [
+                "CZstd", "CLibXML2", "RecallScheduler", "RecallModel", "RecallStore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .target(name: "RecallTerminal", dependencies: ["CCmark", "CChafa"]),
         .target(
             name: "RecallCLI",
             dependencies: [
                 "RecallScheduler", "RecallModel", "RecallStore", "RecallImport", "RecallSync", "RecallTerminal",
+                "RecallAnki",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -89,6 +119,10 @@ let package = Package(
         .testTarget(
             name: "RecallSyncTests",
             dependencies: ["RecallSync", "RecallStore", "RecallScheduler", "RecallModel"]
+        ),
+        .testTarget(
+            name: "RecallAnkiTests",
+            dependencies: ["RecallAnki", "RecallStore", "RecallModel", "RecallScheduler"]
         ),
         .testTarget(
             name: "RecallTerminalTests",

@@ -1,4 +1,4 @@
-import CZlib
+import CGzip
 import Foundation
 
 /// Decompresses gzip data (RFC 1952, several members allowed) with zlib.

@@ -1,0 +1,34 @@
+-- recall store, schema 5: Anki packages and media (issue 12).
+--
+-- The Anki note behind cards imported from an Anki package, as the package had it, so that
+-- `recall export --anki` writes the same note back (its note type, fields and GUID) and a
+-- re-import of a newer version of the package matches its notes by GUID, as Anki does.
+CREATE TABLE anki_notes (
+    guid      TEXT PRIMARY KEY,          -- Anki's note GUID
+    -- The note type as compact JSON: {"name", "kind": "standard"|"cloze", "fields": [...],
+    -- "templates": [{"name", "qfmt", "afmt"}], "css"}.
+    note_type TEXT NOT NULL,
+    fields    TEXT NOT NULL,             -- the fields as Anki had them (HTML), joined by U+001F
+    tags      TEXT NOT NULL DEFAULT '',  -- space-separated, as Anki spells them (`science::elements`)
+    modified  INTEGER NOT NULL           -- the note's modification time in the package, ms
+) WITHOUT ROWID;
+
+-- Which Anki card each recall note is. An Anki note of any note type makes one recall note per
+-- card (that card's rendered front and back), so an export puts the siblings back together.
+CREATE TABLE anki_cards (
+    note_id INTEGER PRIMARY KEY REFERENCES notes(id) ON DELETE CASCADE,
+    guid    TEXT NOT NULL,               -- anki_notes.guid
+    ordinal INTEGER NOT NULL,            -- Anki's card `ord` (template index, cloze number - 1)
+    UNIQUE (guid, ordinal)
+);
+
+-- Media files that card text refers to by name (`![](name.png)`, `[sound:name.mp3]`). Each
+-- file is stored once, by content, in the media folder beside the store (`<store>.media/<sha256>`);
+-- names are made safe on the way in (no `..`, no absolute paths, no control characters).
+CREATE TABLE media (
+    name   TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,                -- lowercase hex: the file's name in the media folder
+    size   INTEGER NOT NULL,
+    added  INTEGER NOT NULL              -- ms
+) WITHOUT ROWID;
+CREATE INDEX media_by_hash ON media(sha256);
