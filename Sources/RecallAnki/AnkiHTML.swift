@@ -1,3 +1,5 @@
+import Foundation
+
 /// Field and card HTML as recall's Markdown card text: line breaks, lists, bold/italic,
 /// `<pre>`/`<code>` as code, entities decoded, `<style>`/`<script>` dropped, `<img>` as a
 /// Markdown image naming the media file, `[sound:…]` kept as written.
