@@ -48,6 +48,12 @@ let package = Package(
             pkgConfig: "chafa",
             providers: [.apt(["libchafa-dev"])]
         ),
+        .systemLibrary(
+            // Decodes the PNG, JPEG and GIF media that chafa draws: chafa's own loaders live in
+            // its command-line tool, not in the library. Debian's libgdk-pixbuf-2.0-dev; no
+            // pkgConfig, see shim.h for why.
+            name: "CGdkPixbuf"
+        ),
         .target(name: "RecallScheduler"),
         // The vocabulary every layer above the scheduler shares (DESIGN.md): reviews, card
         // content, note origins, tombstones, deck names, note kinds, one hash, one time format.
@@ -85,7 +91,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
-        .target(name: "RecallTerminal", dependencies: ["CCmark", "CChafa"]),
+        .target(name: "RecallTerminal", dependencies: ["CCmark", "CChafa", "CGdkPixbuf"]),
         .target(
             name: "RecallCLI",
             dependencies: [

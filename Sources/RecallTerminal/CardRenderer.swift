@@ -30,6 +30,56 @@ public struct CardRenderer: Sendable {
             .render(width: width, colors: colors)
     }
 
+    /// A card laid out as text and the pictures it shows. A top-level paragraph that holds only
+    /// images becomes one `.image` per picture, in its place; an image inside other text keeps
+    /// its `[image: name]` marker there and is also drawn after the block that holds it.
+    public enum Block: Sendable, Equatable {
+        case text([String])
+        case image(name: String)
+    }
+
+    /// `render`, with pictures as blocks of their own so that a screen can draw them.
+    public func renderBlocks(markdown: String, width: Int, colors: Bool) -> [Block] {
+        let width = max(1, width)
+        let source = Sanitizer.sanitize(markdown)
+        let length = source.utf8.count
+        let document = source.withCString { pointer in
+            cmark_parse_document(pointer, length, CMARK_OPT_DEFAULT)
+        }
+        guard let document else { return [.text(render(markdown: markdown, width: width, colors: colors))] }
+        defer { cmark_node_free(document) }
+        let layout = Layout(theme: theme, colors: colors)
+        var blocks: [Block] = []
+        var child = cmark_node_first_child(document)
+        while let node = child {
+            if !blocks.isEmpty { blocks.append(.text([""])) }
+            let images = layout.imageNames(in: node)
+            if layout.holdsOnlyImages(node) {
+                for (index, name) in images.enumerated() {
+                    if index > 0 { blocks.append(.text([""])) }
+                    blocks.append(.image(name: name))
+                }
+            } else {
+                let lines = layout.block(node, width: width, tight: false, depth: 0)
+                blocks.append(.text(StyledText(lines).render(width: width, colors: colors)))
+                blocks.append(contentsOf: images.map { Block.image(name: $0) })
+            }
+            child = cmark_node_next(node)
+        }
+        return blocks
+    }
+
+    /// The names (URLs) of the images `markdown` shows, in order, each once.
+    public func imageNames(markdown: String) -> [String] {
+        let source = Sanitizer.sanitize(markdown)
+        let length = source.utf8.count
+        guard let document = source.withCString({ cmark_parse_document($0, length, CMARK_OPT_DEFAULT) })
+        else { return [] }
+        defer { cmark_node_free(document) }
+        var seen: Set<String> = []
+        return Layout(theme: theme, colors: false).imageNames(in: document).filter { seen.insert($0).inserted }
+    }
+
     /// The styled lines behind `render`, for callers that compose them with other lines.
     public func layout(markdown: String, width: Int, colors: Bool) -> StyledText {
         let source = Sanitizer.sanitize(markdown)
@@ -288,13 +338,53 @@ private struct Layout {
         case CMARK_NODE_IMAGE:
             let alt = plainText(of: node)
             let url = safe(string(cmark_node_get_url(node)))
-            pieces.append(.text("[image: " + (alt.isEmpty ? url : alt) + "]", style.merging(theme.url)))
-            if !alt.isEmpty && !url.isEmpty {
-                pieces.append(.text(" (" + url + ")", style.merging(theme.url)))
+            // The name first: it is what `recall show` and the media folder call the file.
+            pieces.append(.text("[image: " + (url.isEmpty ? alt : url) + "]", style.merging(theme.url)))
+            if !alt.isEmpty && !url.isEmpty && alt != url {
+                pieces.append(.text(" " + alt, style.merging(theme.url)))
             }
         default:
             pieces += inlines(in: node, style: style, depth: depth + 1)
         }
+    }
+
+    // MARK: Images
+
+    /// The URLs of the images under `node`, in document order.
+    func imageNames(in node: OpaquePointer) -> [String] {
+        guard let iterator = cmark_iter_new(node) else { return [] }
+        defer { cmark_iter_free(iterator) }
+        var names: [String] = []
+        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+            guard cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER,
+                let current = cmark_iter_get_node(iterator),
+                cmark_node_get_type(current) == CMARK_NODE_IMAGE
+            else { continue }
+            let url = safe(string(cmark_node_get_url(current)))
+            if !url.isEmpty { names.append(url) }
+        }
+        return names
+    }
+
+    /// Whether `node` is a paragraph of images and the spaces or line breaks between them.
+    func holdsOnlyImages(_ node: OpaquePointer) -> Bool {
+        guard cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH else { return false }
+        var sawImage = false
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            switch cmark_node_get_type(current) {
+            case CMARK_NODE_IMAGE where !string(cmark_node_get_url(current)).isEmpty:
+                sawImage = true
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                break
+            case CMARK_NODE_TEXT where literal(current).allSatisfy(\.isWhitespace):
+                break
+            default:
+                return false
+            }
+            child = cmark_node_next(current)
+        }
+        return sawImage
     }
 
     // MARK: Strings from cmark

@@ -24,8 +24,14 @@ public struct Screen: Sendable, Equatable {
     /// `CardRenderer.render`) from the top, extra lines dropped, and `status` on the last
     /// row. `status` is untrusted-safe: it is sanitized to one line, cut to the width and,
     /// with colours, drawn in reverse video across the whole row.
-    public func frame<Lines: Collection<String>>(lines: Lines, status: String) -> String {
-        var output = "\u{1B}[?2026h\u{1B}[H"
+    ///
+    /// `overlay` (pictures in a graphics protocol, already positioned) is written after the rows,
+    /// so that erasing a row never wipes a picture drawn over it; `prefix` right after the home
+    /// sequence (deleting the previous frame's kitty pictures).
+    public func frame<Lines: Collection<String>>(lines: Lines, status: String, prefix: String = "", overlay: String = "")
+        -> String
+    {
+        var output = "\u{1B}[?2026h\u{1B}[H" + prefix
         var row = 0
         var iterator = lines.makeIterator()
         while row < contentHeight {
@@ -37,6 +43,7 @@ public struct Screen: Sendable, Equatable {
         if size.rows > 0 {
             output += statusBar(status)
         }
+        output += overlay
         output += "\u{1B}[?2026l"
         return output
     }

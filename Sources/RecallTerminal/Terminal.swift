@@ -80,6 +80,18 @@ public final class Terminal {
         return TerminalSize(rows: Int(size.ws_row), columns: Int(size.ws_col))
     }
 
+    /// The size of one character cell in pixels, when the terminal reports its size in pixels
+    /// (most graphics-capable terminals do); nil otherwise.
+    public func cellPixels() -> (width: Int, height: Int)? {
+        var size = winsize()
+        guard ioctl(output, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0,
+              size.ws_xpixel > 0, size.ws_ypixel > 0 else { return nil }
+        let width = Int(size.ws_xpixel) / Int(size.ws_col)
+        let height = Int(size.ws_ypixel) / Int(size.ws_row)
+        guard (2...200).contains(width), (2...400).contains(height) else { return nil }
+        return (width, height)
+    }
+
     /// The current size, read again on each call so that it is right after a resize.
     public func size() -> TerminalSize {
         Terminal.size(of: output) ?? Terminal.size(of: input) ?? .fallback

@@ -25,8 +25,9 @@ import RecallTerminal
         #expect(render("<me@x.org>") == ["me@x.org"])
     }
 
-    @Test func imagesShowTheirAltText() {
-        #expect(render("![a cat](cat.png)") == ["[image: a cat] (cat.png)"])
+    @Test func imagesShowTheirNameAndAltText() {
+        #expect(render("![a cat](cat.png)") == ["[image: cat.png] a cat"])
+        #expect(render("![](cat.png)") == ["[image: cat.png]"])
     }
 
     @Test func bulletListsHaveAHangingIndent() {

@@ -50,7 +50,7 @@ struct ReviewRun {
 
     private mutating func performUnchecked(_ action: ReviewAction) throws -> Outcome {
         switch action {
-        case .none, .redraw, .edit:
+        case .none, .redraw, .edit, .playSound:
             return .stay
         case .quit:
             return .end(.quit)

@@ -26,6 +26,11 @@ struct ReviewScreen {
     let theme = Theme.standard
     private let renderer = CardRenderer()
     private var cache: Cache?
+    /// Where pictures and sounds come from, and how pictures are drawn (nil: no store, e.g. tests).
+    let media: CardMedia?
+    let imageProtocol: ImageProtocol
+    /// A cell's size in pixels, as the terminal reports it (a common size when it does not).
+    var cell: (width: Int, height: Int) = (10, 20)
 
     /// The rendered faces of one card at one width.
     private struct Cache {
@@ -33,13 +38,30 @@ struct ReviewScreen {
         var front: String
         var back: String
         var width: Int
-        var frontLines: [String]
-        var backLines: [String]
+        var height: Int
+        var frontFace: Face
+        var backFace: Face
     }
 
-    init(size: TerminalSize, colors: Bool) {
+    /// A face's lines, and the pictures drawn over them in a graphics protocol.
+    struct Face {
+        var lines: [String]
+        var pictures: [Picture]
+    }
+
+    /// A picture over `rows` lines of a face from line `line`: one escape sequence, drawn
+    /// only when the whole picture is in view.
+    struct Picture {
+        var line: Int
+        var rows: Int
+        var graphic: String
+    }
+
+    init(size: TerminalSize, colors: Bool, media: CardMedia? = nil, imageProtocol: ImageProtocol = .off) {
         self.size = size
         self.colors = colors
+        self.media = media
+        self.imageProtocol = imageProtocol
     }
 
     /// Rows above the body (header, rule) and below it (message, buttons), besides the status bar.
@@ -62,16 +84,20 @@ struct ReviewScreen {
         rows.append(string(StyledLine(String(repeating: "─", count: max(0, width)), style: theme.rule)))
 
         let body: [String]
+        var pictures: [Picture] = []
         var answerRow: Int?
         if session.showingHelp {
             body = renderer.render(markdown: Self.helpText, width: textWidth, colors: colors)
         } else if let card = session.card {
             let faces = rendered(card)
+            pictures = faces.front.pictures
             if session.revealed {
-                answerRow = faces.front.count + 1
-                body = faces.front + ["", string(answerRule())] + faces.back
+                answerRow = faces.front.lines.count + 1
+                let backStart = faces.front.lines.count + 2
+                body = faces.front.lines + ["", string(answerRule())] + faces.back.lines
+                pictures += faces.back.pictures.map { Picture(line: $0.line + backStart, rows: $0.rows, graphic: $0.graphic) }
             } else {
-                body = faces.front
+                body = faces.front.lines
             }
         } else {
             body = []
@@ -92,19 +118,66 @@ struct ReviewScreen {
 
         rows.append(string(fit(messageLine(session), width: width)))
         rows.append(string(fit(buttons(session), width: width)))
-        return Screen(size: size, colors: colors, theme: theme).frame(lines: rows, status: hints(session))
+        // Pictures wholly in view are drawn over their reserved rows, after the rows are written.
+        var overlay = ""
+        let visible = viewport.visibleRange
+        for picture in pictures where picture.line >= visible.lowerBound && picture.line + picture.rows <= visible.upperBound {
+            let row = Self.headerRows + (picture.line - visible.lowerBound) + 1
+            overlay += "\u{1B}7\u{1B}[\(row);\(margin + 1)H" + picture.graphic + "\u{1B}8"
+        }
+        // kitty keeps pictures until they are deleted: each frame starts without the last one's.
+        let prefix = imageProtocol == .kitty ? "\u{1B}_Ga=d,q=2\u{1B}\\" : ""
+        return Screen(size: size, colors: colors, theme: theme)
+            .frame(lines: rows, status: hints(session), prefix: prefix, overlay: overlay)
     }
 
-    private mutating func rendered(_ card: ReviewCard) -> (front: [String], back: [String]) {
-        if let cache, cache.cardID == card.record.id, cache.width == textWidth, cache.front == card.front,
-           cache.back == card.back {
-            return (cache.frontLines, cache.backLines)
+    private mutating func rendered(_ card: ReviewCard) -> (front: Face, back: Face) {
+        if let cache, cache.cardID == card.record.id, cache.width == textWidth, cache.height == bodyHeight,
+           cache.front == card.front, cache.back == card.back {
+            return (cache.frontFace, cache.backFace)
         }
-        let front = renderer.render(markdown: card.front, width: textWidth, colors: colors)
-        let back = renderer.render(markdown: card.back, width: textWidth, colors: colors)
+        let front = face(card.front)
+        let back = face(card.back)
         cache = Cache(cardID: card.record.id, front: card.front, back: card.back, width: textWidth,
-                      frontLines: front, backLines: back)
+                      height: bodyHeight, frontFace: front, backFace: back)
         return (front, back)
+    }
+
+    /// The most rows one picture takes: most of the body, leaving room to see text around it.
+    var pictureRows: Int { max(1, min(bodyHeight - 2, 20)) }
+
+    /// One face: its text, sounds shown as `♪ name`, and its pictures in place. A picture that
+    /// cannot be drawn is a line saying so: `[image: name]` when the file is missing or pictures
+    /// are off, `[image: name (unreadable)]` when its bytes are not a picture we can decode.
+    private func face(_ markdown: String) -> Face {
+        var lines: [String] = []
+        var pictures: [Picture] = []
+        for block in renderer.renderBlocks(markdown: CardMedia.showingSounds(markdown), width: textWidth, colors: colors) {
+            switch block {
+            case .text(let text):
+                lines += text
+            case .image(let name):
+                let shown = Sanitizer.sanitize(name)
+                guard imageProtocol != .off, let path = media?.path(of: name) else {
+                    lines.append(string(StyledLine("[image: \(shown)]", style: theme.rule)))
+                    continue
+                }
+                guard let image = ImageRenderer.render(
+                    path: path, maxColumns: textWidth, maxRows: pictureRows, using: imageProtocol, colors: colors, cell: cell)
+                else {
+                    lines.append(string(StyledLine("[image: \(shown) (unreadable)]", style: theme.rule)))
+                    continue
+                }
+                if let graphic = image.graphic {
+                    pictures.append(Picture(line: lines.count, rows: image.rows, graphic: graphic))
+                    lines.append(string(StyledLine("[image: \(shown)]", style: theme.rule)))
+                    lines += Array(repeating: "", count: max(0, image.rows - 1))
+                } else {
+                    lines += image.lines
+                }
+            }
+        }
+        return Face(lines: lines, pictures: pictures)
     }
 
     // MARK: Parts
@@ -194,8 +267,9 @@ struct ReviewScreen {
         guard session.card != nil else { return " q quit" }
         let edit = session.revealed ? "E edit" : "e edit"
         let first = session.revealed ? "1-4 answer" : "space show"
-        let full = " \(first) · u undo · \(edit) · s suspend · b bury · f flag · ? keys · q quit"
-        return full.count <= size.columns ? full : " \(first) · ? keys · q quit"
+        let play = hasSounds(session) ? " · p play" : ""
+        let full = " \(first) · u undo · \(edit) · s suspend · b bury · f flag\(play) · ? keys · q quit"
+        return full.count <= size.columns ? full : " \(first)\(play) · ? keys · q quit"
     }
 
     /// The `?` overlay, rendered like a card so it wraps to any width.
@@ -210,11 +284,18 @@ struct ReviewScreen {
         - **e**: edit the card in `$EDITOR` before the answer is shown, **E** at any time
         - **s**: suspend the card · **b**: bury it until tomorrow
         - **f**: flag the card for fixing (again to clear the flag)
+        - **p**: play the card's sound (again for the next one), with mpv, ffplay, paplay or aplay
         - **↑ ↓ j k**, **PgUp PgDn**, **Home End**: scroll a card taller than the window
         - **Ctrl-L**: redraw · **?**: these keys · **q**: quit with a summary
 
         Time on each card is recorded with its answer (at most 10 minutes).
         """
+
+    /// Whether the shown faces of the card name a sound.
+    func hasSounds(_ session: ReviewSession) -> Bool {
+        guard let card = session.card else { return false }
+        return !ReviewSession.sounds(of: card, revealed: session.revealed).isEmpty
+    }
 
     // MARK: Strings
 

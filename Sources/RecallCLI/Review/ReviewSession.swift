@@ -46,6 +46,8 @@ enum ReviewAction: Equatable {
     case suspend
     case bury
     case toggleFlag
+    /// Play the next of the shown faces' sounds (the loop starts the player).
+    case playSound(String)
     case quit
     /// Ctrl-C: quit, but report it with exit status 130 as an interrupted command does.
     case interrupt
@@ -102,6 +104,8 @@ struct ReviewSession {
     var message: String?
     private(set) var stats = ReviewStats()
     private(set) var undoStack: [ReviewUndo] = []
+    /// Sounds played on this card, so that `p` again plays the next one.
+    private var soundsPlayed = 0
 
     /// When the card was shown, and time spent on it before a pause (the editor), for the
     /// review's duration.
@@ -112,11 +116,19 @@ struct ReviewSession {
         self.cram = cram
     }
 
+    /// The sounds of the faces on screen: the front's, then (once revealed) the back's.
+    static func sounds(of card: ReviewCard, revealed: Bool) -> [String] {
+        let names = CardMedia.soundNames(in: card.front) + (revealed ? CardMedia.soundNames(in: card.back) : [])
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
+    }
+
     /// Shows a new card: front only, scrolled to the top, its timer started.
     mutating func show(_ card: ReviewCard, at nanos: UInt64) {
         self.card = card
         revealed = false
         scrollToAnswer = false
+        soundsPlayed = 0
         viewport = Viewport(contentHeight: 0, visibleHeight: viewport.visibleHeight)
         shownAt = nanos
         elapsedBeforePause = 0
@@ -206,6 +218,16 @@ struct ReviewSession {
         case "s": return .suspend
         case "b": return .bury
         case "f": return .toggleFlag
+        case "p":
+            guard let card else { return unchanged }
+            let sounds = Self.sounds(of: card, revealed: revealed)
+            guard !sounds.isEmpty else {
+                message = "this card has no sound"
+                return .redraw
+            }
+            let name = sounds[soundsPlayed % sounds.count]
+            soundsPlayed += 1
+            return .playSound(name)
         case "k": return scroll { $0.scroll(by: -1) } ?? unchanged
         case "j": return scroll { $0.scroll(by: 1) } ?? unchanged
         default: return unchanged

@@ -20,7 +20,10 @@ struct TTYReviewLoop {
         defer { terminal.restore() }
         var reader = terminal.keyReader()
         let colors = ColorSupport.enabled(environment: environment, outputIsTerminal: true)
-        var screen = ReviewScreen(size: terminal.size(), colors: colors)
+        var screen = ReviewScreen(
+            size: terminal.size(), colors: colors, media: CardMedia(store: run.engine.store),
+            imageProtocol: colors ? ImageProtocol.detect(environment: environment) : .off)
+        if let cell = terminal.cellPixels() { screen.cell = cell }
         run.session.show(first, at: monotonicNanos())
         try terminal.write(screen.frame(&run.session))
         while true {
@@ -32,6 +35,8 @@ struct TTYReviewLoop {
                     continue
                 case .edit:
                     try edit(&run, terminal: terminal, screen: &screen)
+                case .playSound(let name):
+                    run.session.message = play(name, media: CardMedia(store: run.engine.store))
                 default:
                     if case .end(let end) = try run.perform(action) { return end }
                 }
@@ -44,6 +49,17 @@ struct TTYReviewLoop {
             case .endOfInput:
                 return .quit
             }
+        }
+    }
+
+    /// Starts the sound `name` with the first player found; the line that says what happened.
+    private func play(_ name: String, media: CardMedia) -> String {
+        let shown = Sanitizer.sanitize(name)
+        guard let path = media.path(of: name) else { return "♪ \(shown) is not in the media folder" }
+        switch SoundPlayer(environment: environment).play(path) {
+        case .success(let player): return "♪ playing \(shown) with \(player)"
+        case .failure(.noPlayer): return "♪ no sound player found: install mpv, ffplay (ffmpeg), paplay or aplay"
+        case .failure(.spawn(let reason)): return "♪ cannot play \(shown): \(reason)"
         }
     }
 
