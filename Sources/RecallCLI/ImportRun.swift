@@ -43,6 +43,8 @@ struct ImportRun {
 
     var sources: [Source] = []
     var warnings: [ImportWarning] = []
+    /// Local pictures the banks show, stored with the import.
+    var media = BankMedia()
     /// `folder/` for each folder read: its notes from files that are gone are missing too.
     var folderPrefixes: [String] = []
     /// `--yes`: a prune that looks like an accident (an emptied bank, or many cards with
@@ -78,7 +80,23 @@ struct ImportRun {
             try add(file, key: key)
             sources[sources.count - 1].path = URL(fileURLWithPath: file.path).standardizedFileURL.path
             sources[sources.count - 1].digest = file.digest
+            bringPictures(ofSource: sources.count - 1, file: file.path,
+                          bankFolder: isDirectory.boolValue ? root.path : root.deletingLastPathComponent().path)
         }
+    }
+
+    /// Points the drafts of source `index` at the media store's copies of the local pictures they
+    /// show (stored with the import; see `BankMedia`).
+    private mutating func bringPictures(ofSource index: Int, file: String, bankFolder: String) {
+        let before = media.warnings.count
+        for draft in sources[index].drafts.indices {
+            let line = sources[index].drafts[draft].line
+            sources[index].drafts[draft].front = media.rewrite(
+                sources[index].drafts[draft].front, file: file, bankFolder: bankFolder, line: line)
+            sources[index].drafts[draft].back = media.rewrite(
+                sources[index].drafts[draft].back, file: file, bankFolder: bankFolder, line: line)
+        }
+        warnings += media.warnings[before...]
     }
 
     /// Parses one file already in memory (the bundled seeds).
@@ -315,7 +333,9 @@ struct ImportRun {
                 sourceLine: draft.line, questionKey: keys.front, answerKey: keys.back,
                 contentKey: ReimportPlanner.hex(contentHashes[index]))
         }
+        try media.saveContents(in: store)
         let counts = try store.write {
+            try media.record(in: store, now: now)
             let counts = try store.applyImport(
                 added: plan.addedIndices.map(imported),
                 updated: zip(plan.updated, plan.updatedIndices).compactMap { update, index in

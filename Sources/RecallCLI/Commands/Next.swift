@@ -55,7 +55,7 @@ struct Next: ParsableCommand {
         }
         let face = CardFace.render(card)
         Output.line("card \(card.id) · \(Sanitizer.sanitize(card.deck, keepNewlines: false)) · \(StudyText.counts(queue.counts))")
-        Output.line(Sanitizer.sanitize(face.front))
+        Output.line(Sanitizer.sanitize(CardMedia.describingImages(face.front)))
         Output.line("")
         Output.line(StudyText.buttons(preview, scheduler: scheduler, now: context.now))
     }

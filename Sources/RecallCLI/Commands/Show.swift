@@ -37,9 +37,9 @@ struct Show: ParsableCommand {
         Output.line("card \(card.id) · deck \(Sanitizer.sanitize(card.deck)) · \(card.kind.rawValue) #\(card.ordinal)"
             + CardStatus.words(card, today: today).map { " · " + $0 }.joined())
         Output.line("Front:")
-        Output.line(Sanitizer.sanitize(card.front))
+        Output.line(Sanitizer.sanitize(CardMedia.describingImages(card.front)))
         Output.line("Back:")
-        Output.line(Sanitizer.sanitize(card.back))
+        Output.line(Sanitizer.sanitize(CardMedia.describingImages(card.back)))
         if !card.tags.isEmpty { Output.line("Tags: " + Sanitizer.sanitize(card.tags.joined(separator: " "))) }
         if let source = card.source {
             Output.line("Source: \(Sanitizer.sanitize(source))" + (card.sourceLine.map { ":\($0)" } ?? ""))

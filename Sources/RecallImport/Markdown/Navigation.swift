@@ -97,7 +97,7 @@ enum Navigation {
         }
     }
 
-    /// Whether a paragraph is made of links to places in the page (`#…`) or of images (badges,
+    /// Whether a paragraph is made of links to places in the page (`#…`) or of web images (badges,
     /// shields), with nothing else but punctuation, arrows and emphasis around them.
     static func onlyLinks(_ paragraph: OpaquePointer) -> Bool {
         var sawLink = false
@@ -110,7 +110,9 @@ enum Navigation {
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                     if url.hasPrefix("#") || containsImage(node) { sawLink = true } else { allowed = false }
                 case CMARK_NODE_IMAGE:
-                    sawLink = true
+                    // A badge is a picture on the web; a picture in the bank's folder is content.
+                    let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                    if url.contains("://") || url.hasPrefix("data:") { sawLink = true } else { allowed = false }
                 case CMARK_NODE_TEXT:
                     let text = Inlines.literal(node)
                     if text.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) {
