@@ -31,6 +31,8 @@ public enum DeckExporter {
         public var decks = 0
         public var cards = 0
         public var reviews = 0
+        /// The media files the exported cards use, as listed in the file (`MediaTransfer`).
+        public var media: [MediaFile] = []
     }
 
     /// Exports to a file, atomically (readers see the old file or the new one, never a mix).
@@ -237,6 +239,29 @@ public enum DeckExporter {
         out.newline(indent: 2)
         out.raw("\"format\": \"recall-deck\",")
         out.newline(indent: 2)
+        // The media the cards use, when there are any: a file without pictures is as before.
+        let known = try store.allMedia()
+        if !known.isEmpty {
+            let byName = Dictionary(known.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            counts.media = MediaTransfer.used(by: cards.flatMap { [$0.front, $0.back] }, known: byName)
+        }
+        if !counts.media.isEmpty {
+            out.raw("\"media\": [")
+            for (number, file) in counts.media.enumerated() {
+                out.raw(number == 0 ? "" : ",")
+                out.newline(indent: 4)
+                out.raw("{\"name\":")
+                out.string(file.name)
+                out.raw(",\"sha256\":")
+                out.string(file.sha256)
+                out.raw(",\"size\":")
+                out.int(Int64(file.size))
+                out.raw("}")
+            }
+            out.newline(indent: 2)
+            out.raw("],")
+            out.newline(indent: 2)
+        }
         out.raw("\"tombstones\": [")
         // Every tombstone, also in an export of some decks: a deleted deck's name is gone, so
         // which of the chosen decks a deck tombstone belonged to cannot be told (nor a card's).

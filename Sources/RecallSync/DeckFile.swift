@@ -42,10 +42,14 @@ public struct DeckFile: Sendable, Equatable {
 
     public var decks: [Deck]
     public var tombstones: [Tombstone]
+    /// The media files the cards refer to (by name), with the content each name stands for; the
+    /// files themselves are beside the deck file, in `media/<sha256>` (`MediaTransfer`).
+    public var media: [MediaFile] = []
 
-    public init(decks: [Deck] = [], tombstones: [Tombstone] = []) {
+    public init(decks: [Deck] = [], tombstones: [Tombstone] = [], media: [MediaFile] = []) {
         self.decks = decks
         self.tombstones = tombstones
+        self.media = media
     }
 
     public struct Deck: Sendable, Equatable {

@@ -155,6 +155,7 @@ private struct Reader {
         var versionText: String?
         var decks: [DeckFile.Deck]?
         var tombstones: [Tombstone] = []
+        var media: [MediaFile] = []
         var seen = Set<String>()
         try scanner.beginObject()
         var first = true
@@ -180,6 +181,8 @@ private struct Reader {
                 scanner.path.append(.key("tombstones"))
                 tombstones = try array { (reader: inout Reader) throws(SyncError) in try reader.tombstone() }.compactMap { $0 }
                 scanner.path.removeLast()
+            case "media":
+                media = try MediaList.read(&scanner)
             default:
                 try scanner.skipValue()
             }
@@ -202,7 +205,7 @@ private struct Reader {
         } else if let d = decks.firstIndex(where: { $0.id.isEmpty }) {
             throw .invalid(file: scanner.file, path: "decks[\(d)]", message: "missing \"id\"")
         }
-        return DeckFile(decks: decks, tombstones: tombstones)
+        return DeckFile(decks: decks, tombstones: tombstones, media: media)
     }
 
     /// What a file of version 1 meant, in version 2's terms: a deck's id is the one its name

@@ -65,6 +65,13 @@ public enum FolderSync {
         }
         var outcome = SyncOutcome(ownFile: ownPath)
         if let copiedNotice { outcome.warnings.append(copiedNotice) }
+        // Media first, also when nothing else changed: ours go into the folder (only those it
+        // lacks) before our file can name them, and what peers named before their files arrived
+        // is taken now that it may be there.
+        let mediaFolder = folderURL.appendingPathComponent("media").path
+        let storeMedia = try store.allMedia()
+        outcome.warnings += MediaTransfer.copyIn(storeMedia, from: mediaFolder, into: store, source: "sync", warnMissing: false)
+        try MediaTransfer.copyOut(storeMedia, from: store, to: mediaFolder)
 
         let names: [String]
         do {
@@ -108,8 +115,14 @@ public enum FolderSync {
                 readStamps.append((name, nil))
             }
         }
+        for peer in peers where !peer.file.media.isEmpty {
+            outcome.warnings += MediaTransfer.copyIn(peer.file.media, from: mediaFolder, into: store, source: peer.name)
+        }
         // Then one transaction for the whole merge, one file at a time.
         outcome.report = try store.write {
+            for peer in peers where !peer.file.media.isEmpty {
+                outcome.warnings += try MediaTransfer.record(peer.file.media, in: store, now: now ?? 0, source: peer.name)
+            }
             if let now {
                 let clamped = try store.clampFutureTimes(now: now, tolerance: FutureTimes.tolerance)
                 if clamped > 0 {

@@ -46,14 +46,23 @@ struct Export: ParsableCommand {
                 + "do not undo them if the file reaches another store")
         }
         guard let output else {
-            try DeckExporter.export(context.store, selection, toDescriptor: FileHandle.standardOutput.fileDescriptor,
-                                    name: "standard output")
+            let counts = try DeckExporter.export(
+                context.store, selection, toDescriptor: FileHandle.standardOutput.fileDescriptor, name: "standard output")
+            if !counts.media.isEmpty {
+                Output.warning("the cards use \(counts.media.count) media \(counts.media.count == 1 ? "file" : "files"), "
+                    + "listed in the export but not written: export with -o FILE to write them into media/ beside it")
+            }
             return
         }
         let counts = try DeckExporter.export(context.store, selection, toFile: output)
+        // The files the list names, beside the deck file; those already there (an earlier export) stay.
+        let mediaFolder = MediaTransfer.folder(besideDeckFile: output)
+        try MediaTransfer.copyOut(counts.media, from: context.store, to: mediaFolder)
         Output.line("exported \(counts.cards) \(counts.cards == 1 ? "card" : "cards") in \(counts.decks) "
             + "\(counts.decks == 1 ? "deck" : "decks")" + (noHistory ? "" : " with \(counts.reviews) \(counts.reviews == 1 ? "review" : "reviews")")
-            + " to \(Sanitizer.sanitize(output))")
+            + " to \(Sanitizer.sanitize(output))"
+            + (counts.media.isEmpty ? "" : ", and \(counts.media.count) media \(counts.media.count == 1 ? "file" : "files") to "
+                + Sanitizer.sanitize(mediaFolder)))
     }
 
     /// Refuses an output that is the store itself (or one of its `-wal`/`-shm` files), or any

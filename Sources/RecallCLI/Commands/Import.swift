@@ -121,12 +121,23 @@ struct Import: ParsableCommand {
                 Output.warning(warning)
             }
         }
+        for (index, file) in files.enumerated() where !decks[index].media.isEmpty {
+            for warning in MediaTransfer.copyIn(decks[index].media, from: MediaTransfer.folder(besideDeckFile: file),
+                                                into: context.store, source: file) {
+                Output.warning(warning)
+            }
+        }
+        var mediaWarnings: [String] = []
         let report = try context.store.write {
+            for (index, file) in files.enumerated() where !decks[index].media.isEmpty {
+                mediaWarnings += try MediaTransfer.record(decks[index].media, in: context.store, now: context.now, source: file)
+            }
             let reason = "recall import: a deletion in " + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
             return try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone,
                                        trash: (reason: reason, now: context.now)) { phases.mark($0) }
         }
         phases.mark("commit")
+        mediaWarnings.forEach(Output.warning)
         if json {
             // docs/json.md, "Import summary": counts by name, and the line the text output prints.
             Output.json(.object([
