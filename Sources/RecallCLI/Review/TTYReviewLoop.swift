@@ -22,7 +22,8 @@ struct TTYReviewLoop {
         let colors = ColorSupport.enabled(environment: environment, outputIsTerminal: true)
         var screen = ReviewScreen(
             size: terminal.size(), colors: colors, media: CardMedia(store: run.engine.store),
-            imageProtocol: colors ? ImageProtocol.detect(environment: environment) : .off)
+            // NO_COLOR leaves pictures on: symbols are then drawn without colour.
+            imageProtocol: ImageProtocol.detect(environment: environment))
         if let cell = terminal.cellPixels() { screen.cell = cell }
         run.session.show(first, at: monotonicNanos())
         try terminal.write(screen.frame(&run.session))
