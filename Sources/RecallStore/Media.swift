@@ -40,6 +40,18 @@ extension Store {
         return String(cleaned.prefix(200))
     }
 
+    /// The names a reference in card text may mean, in order: as written, percent-decoded (Anki
+    /// writes `a%20b.png`), and its last component made safe (a bank's `img/a.png`, or a deck
+    /// file's `../a.png`, is kept as `a.png`).
+    public static func mediaNameCandidates(for reference: String) -> [String] {
+        var names = [reference]
+        if let decoded = reference.removingPercentEncoding, decoded != reference { names.append(decoded) }
+        for each in names {
+            if let safe = safeMediaName(each), !names.contains(safe) { names.append(safe) }
+        }
+        return names
+    }
+
     /// Writes `data` into the media folder under its hash, unless a file of that hash is there,
     /// and returns the hash. Call it before the `write` that records the name (`recordMedia`).
     public func saveMediaContent(_ data: Data) throws(StoreError) -> String {

@@ -18,46 +18,14 @@ public enum MediaTransfer {
         text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    /// The names `text` refers to: Markdown images' targets and Anki's `[sound:name]`.
-    public static func referencedNames(in text: String) -> [String] {
-        var names: [String] = []
-        if text.contains("![") {
-            var rest = text[...]
-            while let start = rest.range(of: "![") {
-                rest = rest[start.upperBound...]
-                guard let close = rest.range(of: "]("), !rest[..<close.lowerBound].contains("\n") else { continue }
-                var target = rest[close.upperBound...].prefix { $0 != ")" && $0 != "\n" }
-                rest = rest[close.upperBound...]
-                target = target.drop { $0 == " " }
-                if target.hasPrefix("<"), let end = target.firstIndex(of: ">") {
-                    target = target[target.index(after: target.startIndex)..<end]
-                } else if let space = target.firstIndex(of: " ") {
-                    target = target[..<space]  // a title follows
-                }
-                if !target.isEmpty { names.append(String(target)) }
-            }
-        }
-        var rest = text[...]
-        while let open = rest.range(of: "[sound:") {
-            rest = rest[open.upperBound...]
-            guard let close = rest.firstIndex(of: "]") else { break }
-            let name = rest[..<close].trimmingCharacters(in: .whitespaces)
-            if !name.isEmpty, !name.contains("\n") { names.append(name) }
-            rest = rest[close...]
-        }
-        return names
-    }
-
     /// The media files that `texts` refer to, by name, each once: a reference is matched as
     /// written, percent-decoded, or by its last path component.
     static func used(by texts: [String], known: [String: MediaFile]) -> [MediaFile] {
         guard !known.isEmpty else { return [] }
         var found: [String: MediaFile] = [:]
         for text in texts {
-            for reference in referencedNames(in: text) {
-                var candidates = [reference]
-                if let decoded = reference.removingPercentEncoding { candidates.append(decoded) }
-                if let safe = Store.safeMediaName(candidates.last ?? reference) { candidates.append(safe) }
+            for reference in MediaReferences.names(in: text) {
+                let candidates = Store.mediaNameCandidates(for: reference)
                 if let file = candidates.lazy.compactMap({ known[$0] }).first { found[file.name] = file }
             }
         }

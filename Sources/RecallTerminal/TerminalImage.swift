@@ -72,8 +72,11 @@ public enum ImageRenderer {
         let cellWidth = max(1, cell.width)
         let cellHeight = max(1, cell.height)
         // Cells the picture needs at its own size, then fitted into the space given, aspect kept.
-        var columns = Int32(min(maxColumns, max(1, (picture.width + cellWidth - 1) / cellWidth)))
-        var rows = Int32(min(maxRows, max(1, (picture.height + cellHeight - 1) / cellHeight)))
+        // Symbols resolve a cell into a few blocks only: a small picture gets twice the cells, or
+        // an icon would be a smudge.
+        let scale = mode.isGraphics ? 1 : 2
+        var columns = Int32(min(maxColumns, max(1, (picture.width * scale + cellWidth - 1) / cellWidth)))
+        var rows = Int32(min(maxRows, max(1, (picture.height * scale + cellHeight - 1) / cellHeight)))
         chafa_calc_canvas_geometry(
             Int32(picture.width), Int32(picture.height), &columns, &rows,
             Float(cellWidth) / Float(cellHeight), 0, 0)
