@@ -73,9 +73,11 @@ struct BankMedia {
             warn("picture \(shown) not found; left as written")
             return nil
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: resolved)[.size] as? Int) ?? 0
-        guard size <= Self.maximumFileSize, let data = FileManager.default.contents(atPath: resolved) else {
-            warn("picture \(shown) is larger than 64 MB or unreadable; left as written")
+        let attributes = try? FileManager.default.attributesOfItem(atPath: resolved)
+        let size = attributes?[.size] as? Int ?? 0
+        guard attributes?[.type] as? FileAttributeType == .typeRegular, size <= Self.maximumFileSize,
+              let data = FileManager.default.contents(atPath: resolved) else {
+            warn("picture \(shown) is not a readable file of at most 64 MB; left as written")
             return nil
         }
         let hash = SHA256.hex(of: data)

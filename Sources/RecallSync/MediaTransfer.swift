@@ -14,6 +14,23 @@ public enum MediaTransfer {
         return (directory.isEmpty ? "." : directory) + "/media"
     }
 
+    /// Largest media file taken from a deck file's folder or a sync folder.
+    public static let maximumFileSize = 512 << 20
+
+    /// The size of `path` when it is a regular file, not a link or anything else (a link in a
+    /// shared folder could make recall read a device, a pipe or a file elsewhere); nil otherwise.
+    static func regularFileSize(_ path: String) -> Int? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// Whether `path` is a folder itself, not a link to one elsewhere.
+    static func isRealFolder(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
     static func isHash(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
@@ -39,6 +56,12 @@ public enum MediaTransfer {
     public static func copyOut(_ files: [MediaFile], from store: Store, to folder: String) throws -> Int {
         var copied = 0
         var created = false
+        if FileManager.default.fileExists(atPath: folder) {
+            guard isRealFolder(folder) else {
+                throw SyncError.cannotWrite(file: folder, reason: "it is not a folder (a link is not followed)")
+            }
+            created = true
+        }
         for file in files where isHash(file.sha256) {
             let target = folder + "/" + file.sha256
             let source = store.mediaContentPath(file)
@@ -75,12 +98,20 @@ public enum MediaTransfer {
         _ files: [MediaFile], from folder: String, into store: Store, source: String, warnMissing: Bool = true
     ) -> [String] {
         var warnings: [String] = []
+        guard files.contains(where: { !FileManager.default.fileExists(atPath: store.mediaContentPath($0)) }) else { return [] }
+        if FileManager.default.fileExists(atPath: folder), !isRealFolder(folder) {
+            return ["\(source): \(folder) is a link, not a folder; no media taken from it"]
+        }
         for file in files where isHash(file.sha256) {
             if FileManager.default.fileExists(atPath: store.mediaContentPath(file)) { continue }
             let path = folder + "/" + file.sha256
             guard FileManager.default.fileExists(atPath: path) else {
                 if !warnMissing { continue }
                 warnings.append("\(source): media \(file.name) is not in \(folder); its cards show it once it arrives")
+                continue
+            }
+            guard let size = regularFileSize(path), size <= maximumFileSize else {
+                warnings.append("\(source): media \(file.name) in \(folder) is not a regular file of at most 512 MB; not taken")
                 continue
             }
             guard let data = FileManager.default.contents(atPath: path), SHA256.hex(of: data) == file.sha256 else {

@@ -157,6 +157,28 @@ import Testing
         }
     }
 
+    @Test func linksInTheSyncFoldersMediaAreNotFollowed() throws {
+        let first = RecallSandbox()
+        try first.ok(["init", "--empty"])
+        let (bank, picture) = try makeBank(in: first)
+        try first.ok(["import", bank])
+        let folder = first.path("shared")
+        try first.ok(["sync", folder])
+        let hash = SHA256.hex(of: picture)
+        // Someone with write access to the folder swaps the file for a link (here to the same bytes,
+        // which would pass the hash check: a link to a device or a pipe would not end).
+        try FileManager.default.removeItem(atPath: folder + "/media/\(hash)")
+        symlink(first.path("outside.png"), folder + "/media/\(hash)")
+        let second = RecallSandbox()
+        try second.ok(["init", "--empty"])
+        let result = try second.run(["sync", folder])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("is not a regular file of at most 512 MB; not taken")
+            || result.stderr.contains("is not a regular file of at most 512 MB; not taken"))
+        #expect(mediaFolder(of: second).isEmpty)
+        #expect(try second.ok(["show", "1"]).contains("[image: \(pictureName)]"))
+    }
+
     @Test func twoStoresSyncingThroughAFolderSeeTheSamePicture() throws {
         let first = RecallSandbox()
         try first.ok(["init", "--empty"])

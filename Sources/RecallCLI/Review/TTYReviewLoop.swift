@@ -44,6 +44,7 @@ struct TTYReviewLoop {
                 try terminal.write(screen.frame(&run.session))
             case .resize(let size):
                 screen.size = size
+                if let cell = terminal.cellPixels() { screen.cell = cell }
                 try terminal.write(screen.frame(&run.session))
             case .timeout:
                 continue
