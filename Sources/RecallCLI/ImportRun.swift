@@ -363,7 +363,10 @@ struct ImportRun {
     private func recordFingerprint(_ input: ImportFingerprint.Input, in store: Store, plan: ImportPlan,
                                    notices: [String], missingCards: Int) throws(StoreError) {
         var files: [ImportFingerprint.File] = []
-        if warnings.isEmpty, notices.isEmpty, plan.missing.isEmpty, missingCards == 0, sources.count == input.files.count {
+        // A bank that shows pictures is read every time: the record covers the bank's own files,
+        // and an edited picture must reach its card.
+        if warnings.isEmpty, notices.isEmpty, plan.missing.isEmpty, missingCards == 0, sources.count == input.files.count,
+           media.staged.isEmpty {
             for (source, file) in zip(sources, input.files) {
                 // The digest of the bytes this import parsed (the file may have changed since the
                 // input was taken: the record must say what the store now reflects).

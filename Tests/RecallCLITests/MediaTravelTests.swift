@@ -65,6 +65,24 @@ import Testing
         #expect(mediaFolder(of: sandbox).count == 2)
     }
 
+    @Test func aCSVBanksHTMLPictureIsBroughtAndAnEditedPictureReachesItsCard() throws {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let picture = try mediaFixture("picture.jpg")
+        try FileManager.default.createDirectory(atPath: sandbox.path("bank/img"), withIntermediateDirectories: true)
+        try picture.write(to: URL(fileURLWithPath: sandbox.path("bank/img/a.jpg")))
+        let bank = sandbox.path("bank/cards.csv")
+        try Data("front,back\nWhat is shown?,\"<img src=\"\"img/a.jpg\"\">\"\n".utf8).write(to: URL(fileURLWithPath: bank))
+        try sandbox.ok(["import", bank])
+        #expect(try sandbox.ok(["show", "1"]).contains("[image: a-\(SHA256.hex(of: picture).prefix(8)).jpg]"))
+        #expect(mediaFolder(of: sandbox) == [SHA256.hex(of: picture): picture])
+        // Nothing else changed in the bank: the import still sees the new picture.
+        let edited = try mediaFixture("picture.png")
+        try edited.write(to: URL(fileURLWithPath: sandbox.path("bank/img/a.jpg")))
+        #expect(try sandbox.ok(["import", bank]).contains("1 updated"))
+        #expect(try sandbox.ok(["show", "1"]).contains("[image: a-\(SHA256.hex(of: edited).prefix(8)).jpg]"))
+    }
+
     @Test func exportWritesTheMediaBesideTheFileAndImportBringsThemBack() throws {
         let first = RecallSandbox()
         try first.ok(["init", "--empty"])
