@@ -51,12 +51,19 @@ extension RecallSandbox {
         let sandbox = try RecallSandbox.withMediaCard(
             front: "![](chart.png)", files: ["chart.png": try mediaFixture("picture.jpg")])
         let child = try sandbox.startReview(environment: ["RECALL_IMAGES": "kitty"])
-        try child.expect("\u{1B}_Ga=T")
+        // Sent once with an id, then placed, at the first body row (3) after the margin, the cursor put back after it.
+        try child.expect("\u{1B}7\u{1B}[3;2H\u{1B}_Ga=t,i=1,q=2,")
+        try child.expect("\u{1B}_Ga=p,i=1,")
         let output = child.outputAfterEnteringFullScreen
         #expect(output.contains("show the answer"))
-        // Drawn at the first body row (3), after the margin, with the cursor put back after it.
-        #expect(output.contains("\u{1B}7\u{1B}[3;2H\u{1B}_Ga=T"))
         #expect(output.contains("\u{1B}_Ga=d,q=2\u{1B}\\"))
+        // The next frame (the answer shown) places the same picture without sending it again.
+        let before = child.outputText.count
+        try child.press(" ", until: "1 Again")
+        try child.expect("\u{1B}_Ga=p,i=1,")
+        let later = String(child.outputText.dropFirst(before))
+        #expect(later.contains("\u{1B}_Ga=d,q=2\u{1B}\\"))
+        #expect(!later.contains("\u{1B}_Ga=t"))
         try child.write("q")
         try child.waitForExit()
     }

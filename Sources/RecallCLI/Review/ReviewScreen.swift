@@ -55,6 +55,19 @@ struct ReviewScreen {
         var line: Int
         var rows: Int
         var graphic: String
+        /// With kitty: the picture's id, and `graphic` only transmits it; `placement` shows it.
+        var kittyID: Int? = nil
+        var placement: String = ""
+    }
+
+    /// kitty pictures already sent to the terminal: later frames only place them again.
+    private var transmitted: Set<Int> = []
+    private var nextKittyID = 1
+
+    /// After the terminal was handed to another program (the editor), which may have cleared
+    /// kitty's pictures: the next frame sends them again.
+    mutating func terminalWasLent() {
+        transmitted = []
     }
 
     init(size: TerminalSize, colors: Bool, media: CardMedia? = nil, imageProtocol: ImageProtocol = .off) {
@@ -95,7 +108,11 @@ struct ReviewScreen {
                 answerRow = faces.front.lines.count + 1
                 let backStart = faces.front.lines.count + 2
                 body = faces.front.lines + ["", string(answerRule())] + faces.back.lines
-                pictures += faces.back.pictures.map { Picture(line: $0.line + backStart, rows: $0.rows, graphic: $0.graphic) }
+                pictures += faces.back.pictures.map { picture in
+                    var moved = picture
+                    moved.line += backStart
+                    return moved
+                }
             } else {
                 body = faces.front.lines
             }
@@ -123,9 +140,15 @@ struct ReviewScreen {
         let visible = viewport.visibleRange
         for picture in pictures where picture.line >= visible.lowerBound && picture.line + picture.rows <= visible.upperBound {
             let row = Self.headerRows + (picture.line - visible.lowerBound) + 1
-            overlay += "\u{1B}7\u{1B}[\(row);\(margin + 1)H" + picture.graphic + "\u{1B}8"
+            var drawing = picture.graphic
+            if let id = picture.kittyID {
+                // Sent once; each frame then places it again, a few bytes instead of the picture.
+                drawing = (transmitted.insert(id).inserted ? picture.graphic : "") + picture.placement
+            }
+            overlay += "\u{1B}7\u{1B}[\(row);\(margin + 1)H" + drawing + "\u{1B}8"
         }
-        // kitty keeps pictures until they are deleted: each frame starts without the last one's.
+        // kitty keeps pictures on screen until they are deleted: each frame starts without the last
+        // one's placements (lower-case `a`: the pictures' data stays, for placing them again).
         let prefix = imageProtocol == .kitty ? "\u{1B}_Ga=d,q=2\u{1B}\\" : ""
         return Screen(size: size, colors: colors, theme: theme)
             .frame(lines: rows, status: hints(session), prefix: prefix, overlay: overlay)
@@ -149,7 +172,7 @@ struct ReviewScreen {
     /// One face: its text, sounds shown as `♪ name`, and its pictures in place. A picture that
     /// cannot be drawn is a line saying so: `[image: name]` when the file is missing or pictures
     /// are off, `[image: name (unreadable)]` when its bytes are not a picture we can decode.
-    private func face(_ markdown: String) -> Face {
+    private mutating func face(_ markdown: String) -> Face {
         var lines: [String] = []
         var pictures: [Picture] = []
         for block in renderer.renderBlocks(markdown: CardMedia.showingSounds(markdown), width: textWidth, colors: colors) {
@@ -169,7 +192,16 @@ struct ReviewScreen {
                     continue
                 }
                 if let graphic = image.graphic {
-                    pictures.append(Picture(line: lines.count, rows: image.rows, graphic: graphic))
+                    var picture = Picture(line: lines.count, rows: image.rows, graphic: graphic)
+                    let transmitAndShow = "\u{1B}_Ga=T,"
+                    if imageProtocol == .kitty, graphic.hasPrefix(transmitAndShow) {
+                        let id = nextKittyID
+                        nextKittyID += 1
+                        picture.kittyID = id
+                        picture.graphic = "\u{1B}_Ga=t,i=\(id),q=2," + graphic.dropFirst(transmitAndShow.count)
+                        picture.placement = "\u{1B}_Ga=p,i=\(id),c=\(image.columns),r=\(image.rows),q=2\u{1B}\\"
+                    }
+                    pictures.append(picture)
                     lines.append(string(StyledLine("[image: \(shown)]", style: theme.rule)))
                     lines += Array(repeating: "", count: max(0, image.rows - 1))
                 } else {

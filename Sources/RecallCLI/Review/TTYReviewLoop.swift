@@ -77,6 +77,7 @@ struct TTYReviewLoop {
         }
         try terminal.enterFullScreen()
         screen.size = terminal.size()
+        screen.terminalWasLent()
         run.session.resume(at: monotonicNanos())
         switch edited {
         case .success(let value):
