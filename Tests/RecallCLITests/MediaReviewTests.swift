@@ -68,6 +68,21 @@ extension RecallSandbox {
         try child.waitForExit()
     }
 
+    @Test(arguments: [("sixel", "\u{1B}P"), ("iterm", "\u{1B}]1337;File=")])
+    func sixelAndITermPicturesAreDrawnOverTheirRowsAfterTheText(mode: String, start: String) throws {
+        let sandbox = try RecallSandbox.withMediaCard(
+            front: "![](chart.png)", files: ["chart.png": try mediaFixture("picture.gif")])
+        let child = try sandbox.startReview(environment: ["RECALL_IMAGES": mode])
+        try child.expect("\u{1B}7\u{1B}[3;2H" + start)
+        try child.expect("\u{1B}8")
+        // After the status bar: nothing written later in the frame erases it.
+        let frame = child.outputAfterEnteringFullScreen
+        let picture = try #require(frame.range(of: "\u{1B}7\u{1B}[3;2H" + start))
+        #expect(frame[..<picture.lowerBound].contains("q quit"))
+        try child.write("q")
+        try child.waitForExit()
+    }
+
     @Test func aDamagedPictureAndAMissingOneAreNamedNotDrawn() throws {
         let sandbox = try RecallSandbox.withMediaCard(
             front: "![](broken.png)\n\n![](gone.png)\n\n![](notes.png)",
@@ -141,6 +156,10 @@ extension RecallSandbox {
         #expect(!shown.contains("\u{1B}"))
         let next = try sandbox.ok(["next"])
         #expect(next.contains("[image: chart.png]"))
+        // The line-by-line review (input not a terminal) names it too.
+        let review = try sandbox.run(["review"], stdin: "q\n")
+        #expect(review.stdout.contains("What is this? [image: chart.png] a chart"))
+        #expect(!review.stdout.contains("\u{1B}"))
     }
 
     /// Puts an executable script at `folder/name`, written by `cp` rather than by this process:
