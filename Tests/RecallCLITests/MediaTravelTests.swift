@@ -18,6 +18,15 @@ import Testing
         return (bank, picture)
     }
 
+    /// A store that imported `makeBank`'s bank; returns it and the picture's bytes.
+    func storeWithImportedBank() throws -> (RecallSandbox, Data) {
+        let sandbox = RecallSandbox()
+        try sandbox.ok(["init", "--empty"])
+        let (bank, picture) = try makeBank(in: sandbox)
+        try sandbox.ok(["import", bank])
+        return (sandbox, picture)
+    }
+
     var pictureName: String { "a-" + SHA256.hex(of: (try? mediaFixture("picture.png")) ?? Data()).prefix(8) + ".png" }
 
     /// The files in a store's media folder, by name (hash), with their bytes.
@@ -84,10 +93,7 @@ import Testing
     }
 
     @Test func exportWritesTheMediaBesideTheFileAndImportBringsThemBack() throws {
-        let first = RecallSandbox()
-        try first.ok(["init", "--empty"])
-        let (bank, picture) = try makeBank(in: first)
-        try first.ok(["import", bank])
+        let (first, picture) = try storeWithImportedBank()
         try FileManager.default.createDirectory(atPath: first.path("out"), withIntermediateDirectories: true)
         let out = try first.ok(["export", "-o", first.path("out/deck.json")])
         #expect(out.hasSuffix(", and 1 media file to \(first.path("out/media"))\n"))
@@ -116,10 +122,7 @@ import Testing
     }
 
     @Test func aMissingOrDamagedMediaFileIsAWarningAndTheCardsStillImport() throws {
-        let first = RecallSandbox()
-        try first.ok(["init", "--empty"])
-        let (bank, picture) = try makeBank(in: first)
-        try first.ok(["import", bank])
+        let (first, picture) = try storeWithImportedBank()
         try FileManager.default.createDirectory(atPath: first.path("out"), withIntermediateDirectories: true)
         try first.ok(["export", "-o", first.path("out/deck.json")])
         let hash = SHA256.hex(of: picture)
@@ -176,10 +179,7 @@ import Testing
     }
 
     @Test func linksInTheSyncFoldersMediaAreNotFollowed() throws {
-        let first = RecallSandbox()
-        try first.ok(["init", "--empty"])
-        let (bank, picture) = try makeBank(in: first)
-        try first.ok(["import", bank])
+        let (first, picture) = try storeWithImportedBank()
         let folder = first.path("shared")
         try first.ok(["sync", folder])
         let hash = SHA256.hex(of: picture)
@@ -198,10 +198,7 @@ import Testing
     }
 
     @Test func twoStoresSyncingThroughAFolderSeeTheSamePicture() throws {
-        let first = RecallSandbox()
-        try first.ok(["init", "--empty"])
-        let (bank, picture) = try makeBank(in: first)
-        try first.ok(["import", bank])
+        let (first, picture) = try storeWithImportedBank()
         let folder = first.path("shared")
         try first.ok(["sync", folder])
         let hash = SHA256.hex(of: picture)
