@@ -122,7 +122,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RecallAnkiTests",
-            dependencies: ["RecallAnki", "RecallStore", "RecallModel", "RecallScheduler"]
+            // CCmark: tests read the Markdown they get back as the review screen would.
+            dependencies: ["RecallAnki", "RecallStore", "RecallModel", "RecallScheduler", "CCmark"]
         ),
         .testTarget(
             name: "RecallTerminalTests",
