@@ -82,27 +82,27 @@ public enum AnkiHTML {
         return writer.finish()
     }
 
-    /// Parses `html` as the content of a `<div>` (so that libxml2 implies no `<p>` around
-    /// leading text) and hands the `<body>` to `body`.
+    /// Parses `html` as the content of a `<body>` and hands the document's root to `body`;
+    /// nil when libxml2 gave up part way (callers then fall back to the text without tags,
+    /// so that nothing is lost).
     private static func withParsedBody<T>(_ html: String, _ body: (xmlNodePtr) -> T) -> T? {
         // NUL and the other C0 controls are never content; libxml2 stops at some of them.
         let cleaned = String(String.UnicodeScalarView(html.unicodeScalars.filter { scalar in
             scalar.value >= 0x20 || scalar == "\n" || scalar == "\t" || scalar == "\r"
         }))
-        let source = "<html><body><div>" + cleaned + "</div></body></html>"
+        // An explicit <body> keeps libxml2 from implying a <p> around leading text.
+        let source = "<html><body>" + cleaned + "</body></html>"
+        // HUGE lifts libxml2's nesting limit of 256, past which it would drop the rest.
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue)
+            | HTML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue)
+        guard let context = htmlNewParserCtxt() else { return nil }
+        defer { htmlFreeParserCtxt(context) }
         let document: htmlDocPtr? = source.withCString { pointer in
-            htmlReadMemory(pointer, Int32(clamping: strlen(pointer)), nil, "UTF-8", options)
+            htmlCtxtReadMemory(context, pointer, Int32(clamping: strlen(pointer)), nil, "UTF-8", options)
         }
         guard let document else { return nil }
         defer { xmlFreeDoc(document) }
-        guard let root = xmlDocGetRootElement(document) else { return nil }
-        var node = root.pointee.children
-        while let current = node {
-            if current.pointee.type == XML_ELEMENT_NODE, name(of: current) == "body" { return body(current) }
-            node = current.pointee.next
-        }
+        guard context.pointee.disableSAX == 0, let root = xmlDocGetRootElement(document) else { return nil }
         return body(root)
     }
 
@@ -179,6 +179,9 @@ private enum TextRule {
                 if breaks { out += "\n" }
                 if depth < MarkdownWriter.maximumDepth {
                     walk(current, into: &out, swallowNewline: &swallowNewline, depth: depth + 1)
+                } else if let content = xmlNodeGetContent(current) {
+                    out += String(cString: content)
+                    recall_xml_free(content)
                 }
                 if breaks && name != "hr" && name != "br" { out += "\n" }
             default:
