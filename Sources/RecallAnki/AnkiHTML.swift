@@ -1,3 +1,4 @@
+import CCmark
 import CLibXML2
 import Foundation
 
@@ -645,18 +646,40 @@ private final class MarkdownWriter {
 // MARK: - Inline serialization
 
 private enum Inline {
+    /// What a line may use: everything, no emphasis, or only code spans and images.
+    enum Mode: CaseIterable { case full, withoutEmphasis, plain }
+
     /// One line of pieces as CommonMark: link outermost, then bold, italic and code, each
     /// group's outer spaces moved outside its markers; the line's start escaped where it
-    /// would begin a block.
+    /// would begin a block. CommonMark's delimiter rules have corners (`*a***b*`), so a
+    /// styled line is read back with cmark, and when it would not read as its own text it
+    /// is written with less styling: the words always survive, the emphasis may not.
     static func serialize(_ pieces: [Piece]) -> String {
         var pieces = pieces
         // Lines never end with a space (two would be a hard break) nor start with one.
         trimTrailingSpace(&pieces)
         trimLeadingSpace(&pieces)
         guard !pieces.isEmpty else { return "" }
-        var out = ""
-        write(pieces[...], level: 0, into: &out, followedBy: nil)
-        return escapeLineStart(out)
+        let styled = pieces.contains { $0.style.bold || $0.style.italic || $0.style.link != nil || $0.style.code }
+        let expected = shownText(pieces)
+        for mode in Mode.allCases {
+            var out = ""
+            write(pieces[...], level: 0, mode: mode, into: &out,
+                before: nil, followedBy: nil)
+            let line = escapeLineStart(out)
+            if mode == .plain || (!styled && mode == .full) || CommonMarkReading.readsAs(line, expected) { return line }
+        }
+        return ""
+    }
+
+    /// The text a reader should see for `pieces`: their text, code as written (on one line).
+    private static func shownText(_ pieces: [Piece]) -> String {
+        pieces.map { piece -> String in
+            switch piece {
+            case .text(let text, let style): return style.code ? text.replacingOccurrences(of: "\n", with: " ") : text
+            case .image: return ""
+            }
+        }.joined()
     }
 
     private static func trimTrailingSpace(_ pieces: inout [Piece]) {
@@ -673,24 +696,29 @@ private enum Inline {
         }
     }
 
-    /// Levels: 0 link, 1 bold, 2 italic, 3 code, 4 plain.
-    private static func key(_ style: Style, level: Int) -> String? {
-        switch level {
-        case 0: return style.link
-        case 1: return style.bold ? "b" : nil
-        case 2: return style.italic ? "i" : nil
-        case 3: return style.code ? "c" : nil
+    /// Levels: 0 link, 1 bold, 2 italic, 3 code, 4 plain; a mode skips the levels it does not use.
+    private static func key(_ style: Style, level: Int, mode: Mode) -> String? {
+        switch (level, mode) {
+        case (0, .full), (0, .withoutEmphasis): return style.link
+        case (1, .full): return style.bold ? "b" : nil
+        case (2, .full): return style.italic ? "i" : nil
+        case (3, _): return style.code ? "c" : nil
         default: return nil
         }
     }
 
-    private static func write(_ pieces: ArraySlice<Piece>, level: Int, into out: inout String, followedBy next: Character?) {
+    /// Writes `pieces` at `level`. `before` is the character the output shows just before
+    /// (for the flanking rules), `next` the one just after, nil at the line's ends.
+    private static func write(
+        _ pieces: ArraySlice<Piece>, level: Int, mode: Mode, into out: inout String, before: Character?,
+        followedBy next: Character?, inLinkText: Bool = false
+    ) {
         if level == 4 {
             for (offset, piece) in zip(pieces.indices, pieces) {
                 let last = offset == pieces.indices.last
                 switch piece {
                 case .text(let text, _):
-                    out += escape(text, atEnd: last && next == nil)
+                    out += escape(text, atEnd: last && next == nil, inLinkText: inLinkText)
                 case .image(let source, _):
                     out += "![](" + destination(source) + ")"
                 }
@@ -699,26 +727,28 @@ private enum Inline {
         }
         var start = pieces.startIndex
         while start < pieces.endIndex {
-            let groupKey = key(pieces[start].style, level: level)
+            let groupKey = key(pieces[start].style, level: level, mode: mode)
             var end = start + 1
-            while end < pieces.endIndex, key(pieces[end].style, level: level) == groupKey { end += 1 }
+            while end < pieces.endIndex, key(pieces[end].style, level: level, mode: mode) == groupKey { end += 1 }
             let group = pieces[start..<end]
-            let after: Character? = end < pieces.endIndex ? firstCharacter(of: pieces[end], level: level) : next
+            let after: Character? = end < pieces.endIndex ? firstCharacter(of: pieces[end], level: level, mode: mode) : next
+            let preceding = out.last ?? before
             if let groupKey {
-                wrap(group, level: level, key: groupKey, into: &out, followedBy: after)
+                wrap(group, level: level, mode: mode, key: groupKey, into: &out, before: preceding, followedBy: after,
+                    inLinkText: inLinkText)
             } else {
-                write(group, level: level + 1, into: &out, followedBy: after)
+                write(group, level: level + 1, mode: mode, into: &out, before: preceding, followedBy: after,
+                    inLinkText: inLinkText)
             }
             start = end
         }
     }
 
-    /// The character the output will show first for `piece` (its marker when styled).
-    private static func firstCharacter(of piece: Piece, level: Int) -> Character? {
-        let style = piece.style
-        if style.link != nil { return "[" }
-        if style.bold || style.italic { return "*" }
-        if style.code { return "`" }
+    /// The character the output will show first for `piece` written from `level` down.
+    private static func firstCharacter(of piece: Piece, level: Int, mode: Mode) -> Character? {
+        for inner in level...3 where key(piece.style, level: inner, mode: mode) != nil {
+            return inner == 0 ? "[" : inner == 3 ? "`" : "*"
+        }
         switch piece {
         case .image: return "!"
         case .text(let text, _): return text.first
@@ -726,7 +756,8 @@ private enum Inline {
     }
 
     private static func wrap(
-        _ group: ArraySlice<Piece>, level: Int, key: String, into out: inout String, followedBy after: Character?
+        _ group: ArraySlice<Piece>, level: Int, mode: Mode, key: String, into out: inout String, before: Character?,
+        followedBy after: Character?, inLinkText: Bool
     ) {
         // Spaces at the group's edges go outside the markers.
         var pieces = Array(group)
@@ -744,21 +775,24 @@ private enum Inline {
         out += leading
         defer { out += trailing }
         guard !pieces.isEmpty else { return }
+        let opening = leading.isEmpty ? before : " "
         let closingNext: Character? = trailing.isEmpty ? after : " "
         switch level {
         case 0:
             var inner = ""
-            write(pieces[...], level: 1, into: &inner, followedBy: "]")
+            write(pieces[...], level: 1, mode: mode, into: &inner, before: "[", followedBy: "]", inLinkText: true)
             out += "[" + inner + "](" + destination(key) + ")"
         case 1, 2:
             let marker = level == 1 ? "**" : "*"
             var inner = ""
-            write(pieces[...], level: level + 1, into: &inner, followedBy: "*")
-            if canEmphasize(inner, before: out.last, after: closingNext) {
+            write(pieces[...], level: level + 1, mode: mode, into: &inner, before: "*", followedBy: "*",
+                inLinkText: inLinkText)
+            if canEmphasize(inner, before: opening, after: closingNext) {
                 out += marker + inner + marker
             } else {
                 // Markers that would not be read as emphasis here: the text without them.
-                write(pieces[...], level: level + 1, into: &out, followedBy: closingNext)
+                write(pieces[...], level: level + 1, mode: mode, into: &out, before: opening, followedBy: closingNext,
+                    inLinkText: inLinkText)
             }
         default:
             let code = pieces.map { piece -> String in
@@ -801,7 +835,7 @@ private enum Inline {
     }
 
     /// Plain text with the characters escaped that Markdown would otherwise read as syntax.
-    private static func escape(_ text: String, atEnd: Bool) -> String {
+    private static func escape(_ text: String, atEnd: Bool, inLinkText: Bool = false) -> String {
         let s = Array(text)
         var out = ""
         for (i, c) in s.enumerated() {
@@ -819,7 +853,9 @@ private enum Inline {
                 let space = { (c: Character?) in c?.isWhitespace == true }
                 if !(word(prev) && word(next)) && !(space(prev) && space(next)) { out += "\\" }
             case "]":
-                if next == "(" || next == "[" || (next == nil && !atEnd) { out += "\\" }
+                if inLinkText || next == "(" || next == "[" || (next == nil && !atEnd) { out += "\\" }
+            case "[":
+                if inLinkText { out += "\\" }
             case "<":
                 if let next, next.isASCII && next.isLetter || next == "/" || next == "!" || next == "?" { out += "\\" }
             case "&":
@@ -875,5 +911,43 @@ private enum Inline {
             break
         }
         return line
+    }
+}
+
+// MARK: - Reading Markdown back
+
+/// cmark's reading of one line of Markdown, to check that it shows the text it should.
+private enum CommonMarkReading {
+    static func readsAs(_ line: String, _ expected: String) -> Bool {
+        guard let document = line.withCString({ cmark_parse_document($0, strlen($0), CMARK_OPT_DEFAULT) }) else {
+            return false
+        }
+        defer { cmark_node_free(document) }
+        guard let paragraph = cmark_node_first_child(document), cmark_node_next(paragraph) == nil,
+            cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH
+        else { return false }
+        var text = ""
+        func walk(_ node: OpaquePointer) {
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                if let literal = cmark_node_get_literal(node) { text += String(cString: literal) }
+            case CMARK_NODE_SOFTBREAK:
+                text += " "
+            case CMARK_NODE_LINEBREAK:
+                text += "\n"
+            case CMARK_NODE_IMAGE:
+                return
+            case CMARK_NODE_HTML_INLINE:
+                text += "\u{FFFC}"  // raw HTML is never what a line of text should read as
+            default:
+                var child = cmark_node_first_child(node)
+                while let current = child {
+                    walk(current)
+                    child = cmark_node_next(current)
+                }
+            }
+        }
+        walk(paragraph)
+        return text == expected
     }
 }

@@ -186,3 +186,56 @@ import Testing
         #expect(md(lists).contains("x"))
     }
 }
+
+/// Random text full of Markdown's characters, written as HTML text: the Markdown recall makes
+/// must read back as exactly that text (whitespace collapsed, as HTML collapses it).
+@Suite struct AnkiHTMLEscapingPropertyTests {
+    @Test func anyTextReadsBackAsWrittenThroughMarkdown() {
+        let alphabet = Array("*_`[]()<>!#-+=.~\\&;:|\"' a1b\n")
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(seed >> 33)
+        }
+        var failures: [String] = []
+        for _ in 0..<3000 {
+            let length = 1 + next() % 14
+            let text = String((0..<length).map { _ in alphabet[next() % alphabet.count] })
+            let html = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            let markdown = AnkiHTML.markdown(fromHTML: html)
+            let shown = shownText(ofMarkdown: markdown)
+            if collapsed(shown) != collapsed(text) { failures.append("\(text.debugDescription) -> \(markdown.debugDescription)") }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures, first: \(failures.prefix(15).joined(separator: "\n"))")
+    }
+
+    @Test func anyTextInsideBoldItalicCodeAndLinksReadsBackAsWritten() {
+        let alphabet = Array("*_`[]()<>!#-+=.\\&| a1b")
+        var seed: UInt64 = 42
+        func next() -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(seed >> 33)
+        }
+        func part() -> String { String((0..<(1 + next() % 6)).map { _ in alphabet[next() % alphabet.count] }) }
+        func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        }
+        let wrappers = [("<b>", "</b>"), ("<i>", "</i>"), ("<code>", "</code>"), ("<a href=\"https://x.org\">", "</a>"),
+            ("<b><i>", "</i></b>"), ("", "")]
+        var failures: [String] = []
+        for _ in 0..<3000 {
+            let parts = (0..<3).map { _ in part() }
+            var html = "", text = ""
+            for piece in parts {
+                let (open, close) = wrappers[next() % wrappers.count]
+                html += open + escaped(piece) + close
+                text += piece
+            }
+            let markdown = AnkiHTML.markdown(fromHTML: html)
+            if collapsed(shownText(ofMarkdown: markdown)) != collapsed(text) {
+                failures.append("\(html.debugDescription) -> \(markdown.debugDescription)")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures, first: \(failures.prefix(15).joined(separator: "\n"))")
+    }
+}
