@@ -75,7 +75,7 @@ public enum AnkiCardRenderer {
                 nonEmpty.insert(special)
             }
             return noteType.templates.indices.filter { index in
-                guard let template = try? AnkiTemplate(parsing: noteType.templates[index].questionFormat) else {
+                guard let template = try? AnkiTemplate.cached(noteType.templates[index].questionFormat) else {
                     return false
                 }
                 return template.rendersSomething(nonEmptyFields: nonEmpty)
@@ -120,7 +120,7 @@ public enum AnkiCardRenderer {
         // The question.
         let question: String
         do {
-            let template = try AnkiTemplate(parsing: cardTemplate.questionFormat)
+            let template = try AnkiTemplate.cached(cardTemplate.questionFormat)
             question = try context.render(template.nodes)
             if isCloze {
                 guard AnkiCloze.numbers(in: fields.values).contains(ordinal + 1) else { return nil }
@@ -136,7 +136,7 @@ public enum AnkiCardRenderer {
         context.frontSide = question
         let answer: String
         do {
-            answer = try context.render(try AnkiTemplate(parsing: cardTemplate.answerFormat).nodes)
+            answer = try context.render(try AnkiTemplate.cached(cardTemplate.answerFormat).nodes)
         } catch {
             let message = errorHTML(error, side: "Back")
             return AnkiRenderedCard(questionHTML: message, answerHTML: message)

@@ -35,16 +35,19 @@ public enum AnkiHTML {
     /// when it has no divider, as cloze answers do). Any spelling of the divider counts:
     /// upper case, quoted id, other attributes, `/>`.
     public static func answerPart(ofAnswerHTML html: String) -> String {
-        var searchStart = html.startIndex
-        while let open = html.range(of: "<hr", options: [.caseInsensitive], range: searchStart..<html.endIndex) {
-            guard let close = html[open.upperBound...].firstIndex(of: ">") else { break }
-            let attributes = html[open.upperBound..<close]
-            if attributes.first.map({ $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "/" }) ?? false,
+        let bytes = Array(html.utf8)
+        var index = 0
+        while index + 3 <= bytes.count {
+            defer { index += 1 }
+            guard bytes[index] == UInt8(ascii: "<"), bytes[index + 1] | 0x20 == UInt8(ascii: "h"),
+                bytes[index + 2] | 0x20 == UInt8(ascii: "r")
+            else { continue }
+            guard let close = bytes[(index + 3)...].firstIndex(of: UInt8(ascii: ">")) else { break }
+            let attributes = bytes[(index + 3)..<close]
+            guard let first = attributes.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x2F,
                 idIsAnswer(attributes)
-            {
-                return String(html[html.index(after: close)...])
-            }
-            searchStart = open.upperBound
+            else { continue }
+            return String(decoding: bytes[(close + 1)...], as: UTF8.self)
         }
         return html
     }
@@ -78,9 +81,45 @@ public enum AnkiHTML {
 
     /// Text without markup: only control characters and whitespace need care.
     private static func plainMarkdown(_ text: String) -> String {
+        if needsNoChange(text) { return text }
+        // The usual answer part, "\n\nParis": whitespace at the ends is no content.
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r\n" || $0 == "\r" }
+        if let first = text.first, let last = text.last, isSpace(first) || isSpace(last) {
+            var trimmed = Substring(text)
+            while let first = trimmed.first, isSpace(first) { trimmed.removeFirst() }
+            while let last = trimmed.last, isSpace(last) { trimmed.removeLast() }
+            if needsNoChange(String(trimmed)) { return String(trimmed) }
+        }
         let writer = MarkdownWriter()
         writer.addText(text)
         return writer.finish()
+    }
+
+    /// Whether text without markup is already its own Markdown: single spaces, no control,
+    /// bidi or no-break characters, nothing Markdown reads (most fields: "Paris", "What is 7 × 8?").
+    static func needsNoChange(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return text.isEmpty }
+        if Array("#>-+*=~[0123456789".utf8).contains(first) { return false }
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case 0x00...0x1F, 0x7F: return false
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
+                UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: "&"):
+                return false
+            case 0x20 where previous == 0x20: return false
+            // U+0080-U+00A0 (C1 controls, no-break space) are C2 80-A0.
+            case 0x80...0xA0 where previous == 0xC2: return false
+            // U+2028-U+202E (separators, bidi) are E2 80 A8-AE; U+2066-U+2069 (isolates) E2 81 A6-A9.
+            case 0xA8...0xAE where previous == 0x80 && beforePrevious == 0xE2: return false
+            case 0xA6...0xA9 where previous == 0x81 && beforePrevious == 0xE2: return false
+            default: break
+            }
+            beforePrevious = previous
+            previous = byte
+        }
+        return true
     }
 
     /// Parses `html` as the content of a `<body>` and hands the document's root to `body`;
@@ -88,14 +127,17 @@ public enum AnkiHTML {
     /// so that nothing is lost).
     private static func withParsedBody<T>(_ html: String, _ body: (xmlNodePtr) -> T) -> T? {
         // NUL and the other C0 controls are never content; libxml2 stops at some of them.
-        let cleaned = String(String.UnicodeScalarView(html.unicodeScalars.filter { scalar in
+        let hasControls = html.utf8.contains { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }
+        let cleaned = !hasControls ? html : String(String.UnicodeScalarView(html.unicodeScalars.filter { scalar in
             scalar.value >= 0x20 || scalar == "\n" || scalar == "\t" || scalar == "\r"
         }))
         // An explicit <body> keeps libxml2 from implying a <p> around leading text.
         let source = "<html><body>" + cleaned + "</body></html>"
-        // HUGE lifts libxml2's nesting limit of 256, past which it would drop the rest.
+        // HUGE lifts libxml2's nesting limit of 256, past which it would drop the rest. The
+        // text is UTF-8 whatever a <meta charset> in a field says (IGNORE_ENC), and said to be
+        // UTF-8: left to guess, libxml2 reads a whole field as Latin-1 after one C1 character.
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue)
+            | HTML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
         guard let context = htmlNewParserCtxt() else { return nil }
         defer { htmlFreeParserCtxt(context) }
         let document: htmlDocPtr? = source.withCString { pointer in
@@ -108,8 +150,9 @@ public enum AnkiHTML {
     }
 
     static func name(of node: xmlNodePtr) -> String {
+        // libxml2's HTML parser gives element names in lower case already.
         guard let name = node.pointee.name else { return "" }
-        return String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)).lowercased()
+        return String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
     }
 
     static func attribute(_ attribute: String, of node: xmlNodePtr) -> String? {
@@ -126,24 +169,27 @@ public enum AnkiHTML {
         return String(cString: value)
     }
 
-    private static func idIsAnswer(_ attributes: Substring) -> Bool {
-        // Attribute lexing on a single tag: `id`, optional spaces, `=`, optional quote, `answer`.
-        var rest = attributes[...]
-        while let id = rest.range(of: "id", options: .caseInsensitive) {
-            let before = rest[..<id.lowerBound].last
-            var after = rest[id.upperBound...].drop(while: { $0 == " " })
-            rest = rest[id.upperBound...]
-            guard before == nil || before == " " || before == "\t" || before == "\n" || before == "/" else { continue }
-            guard after.first == "=" else { continue }
-            after = after.dropFirst().drop(while: { $0 == " " })
-            var quote: Character?
-            if let first = after.first, first == "\"" || first == "'" {
-                quote = first
-                after = after.dropFirst()
+    /// Whether a tag's attributes say `id=answer` (any case, quoted or not).
+    private static func idIsAnswer(_ attributes: ArraySlice<UInt8>) -> Bool {
+        let a = attributes.map { (0x41...0x5A).contains($0) ? $0 + 32 : $0 }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x2F }
+        var i = 0
+        while i + 2 <= a.count {
+            defer { i += 1 }
+            guard a[i] == UInt8(ascii: "i"), a[i + 1] == UInt8(ascii: "d"), i == 0 || isSpace(a[i - 1]) else { continue }
+            var j = i + 2
+            while j < a.count, a[j] == 0x20 { j += 1 }
+            guard j < a.count, a[j] == UInt8(ascii: "=") else { continue }
+            j += 1
+            while j < a.count, a[j] == 0x20 { j += 1 }
+            var quote: UInt8?
+            if j < a.count, a[j] == 0x22 || a[j] == 0x27 {
+                quote = a[j]
+                j += 1
             }
-            guard after.lowercased().hasPrefix("answer") else { continue }
-            let end = after.dropFirst(6).first
-            if let quote { if end == quote { return true } } else if end == nil || end == " " || end == "/" { return true }
+            guard j + 6 <= a.count, Array(a[j..<(j + 6)]) == Array("answer".utf8) else { continue }
+            let end: UInt8? = j + 6 < a.count ? a[j + 6] : nil
+            if let quote { if end == quote { return true } } else if end == nil || isSpace(end!) { return true }
         }
         return false
     }
@@ -414,6 +460,14 @@ private final class MarkdownWriter {
             table(node, depth: depth)
         case "b", "strong":
             styled(node, depth: depth) { $0.bold = true }
+        case "span":
+            // Anki's revealed cloze (and the asked one, `[...]`) stands out as it does in Anki.
+            let classes = AnkiHTML.attribute("class", of: node)?.split(separator: " ") ?? []
+            if classes.contains("cloze") {
+                styled(node, depth: depth) { $0.bold = true }
+            } else {
+                walkChildren(of: node, depth: depth + 1)
+            }
         case "i", "em", "cite", "dfn", "var":
             styled(node, depth: depth) { $0.italic = true }
         case "a":
@@ -676,24 +730,43 @@ private enum Inline {
     private static func shownText(_ pieces: [Piece]) -> String {
         pieces.map { piece -> String in
             switch piece {
-            case .text(let text, let style): return style.code ? text.replacingOccurrences(of: "\n", with: " ") : text
+            case .text(let text, let style):
+                return style.code && text.utf8.contains(0x0A) ? text.replacingOccurrences(of: "\n", with: " ") : text
             case .image: return ""
             }
         }.joined()
     }
 
     private static func trimTrailingSpace(_ pieces: inout [Piece]) {
-        while case .text(let text, let style)? = pieces.last {
-            let trimmed = String(text.reversed().drop(while: { $0 == " " }).reversed())
-            if trimmed.isEmpty { pieces.removeLast() } else { pieces[pieces.count - 1] = .text(trimmed, style); break }
+        while case .text(var text, let style)? = pieces.last {
+            guard text.utf8.last == 0x20 else { break }
+            while text.utf8.last == 0x20 { text.removeLast() }
+            if text.isEmpty { pieces.removeLast() } else { pieces[pieces.count - 1] = .text(text, style); break }
         }
     }
 
     private static func trimLeadingSpace(_ pieces: inout [Piece]) {
         while case .text(let text, let style)? = pieces.first {
+            guard text.utf8.first == 0x20 else { break }
             let trimmed = String(text.drop(while: { $0 == " " }))
             if trimmed.isEmpty { pieces.removeFirst() } else { pieces[0] = .text(trimmed, style); break }
         }
+    }
+
+    /// `text` without the spaces at its ends, and how many there were at each end.
+    private static func splitSpaces(_ text: String) -> (leading: Int, kept: String, trailing: Int) {
+        guard text.utf8.first == 0x20 || text.utf8.last == 0x20 else { return (0, text, 0) }
+        var kept = Substring(text)
+        var leading = 0, trailing = 0
+        while kept.utf8.first == 0x20 {
+            kept.removeFirst()
+            leading += 1
+        }
+        while kept.utf8.last == 0x20 {
+            kept.removeLast()
+            trailing += 1
+        }
+        return (leading, String(kept), trailing)
     }
 
     /// Levels: 0 link, 1 bold, 2 italic, 3 code, 4 plain; a mode skips the levels it does not use.
@@ -718,7 +791,7 @@ private enum Inline {
                 let last = offset == pieces.indices.last
                 switch piece {
                 case .text(let text, _):
-                    out += escape(text, atEnd: last && next == nil, inLinkText: inLinkText)
+                    out += escape(text, followedBy: last ? next : "x", inLinkText: inLinkText)
                 case .image(let source, _):
                     out += "![](" + destination(source) + ")"
                 }
@@ -763,14 +836,22 @@ private enum Inline {
         var pieces = Array(group)
         var leading = "", trailing = ""
         if case .text(let text, let style)? = pieces.first {
-            let kept = text.drop(while: { $0 == " " })
-            leading = String(repeating: " ", count: text.count - kept.count)
-            if kept.isEmpty { pieces.removeFirst() } else { pieces[0] = .text(String(kept), style) }
+            let (count, kept, _) = splitSpaces(text)
+            if count > 0 {
+                let kept = String(text.dropFirst(count))
+                leading = String(repeating: " ", count: count)
+                if kept.isEmpty { pieces.removeFirst() } else { pieces[0] = .text(kept, style) }
+            } else if kept.isEmpty {
+                pieces.removeFirst()
+            }
         }
         if case .text(let text, let style)? = pieces.last {
-            let kept = String(text.reversed().drop(while: { $0 == " " }).reversed())
-            trailing = String(repeating: " ", count: text.count - kept.count)
-            if kept.isEmpty { pieces.removeLast() } else { pieces[pieces.count - 1] = .text(kept, style) }
+            let (_, _, count) = splitSpaces(text)
+            if count > 0 {
+                let kept = String(text.dropLast(count))
+                trailing = String(repeating: " ", count: count)
+                if kept.isEmpty { pieces.removeLast() } else { pieces[pieces.count - 1] = .text(kept, style) }
+            }
         }
         out += leading
         defer { out += trailing }
@@ -814,7 +895,7 @@ private enum Inline {
     }
 
     private static func codeSpan(_ code: String) -> String {
-        let code = code.replacingOccurrences(of: "\n", with: " ")
+        let code = code.utf8.contains(0x0A) ? code.replacingOccurrences(of: "\n", with: " ") : code
         guard !code.isEmpty else { return "" }
         var longest = 0, run = 0
         for character in code {
@@ -835,7 +916,15 @@ private enum Inline {
     }
 
     /// Plain text with the characters escaped that Markdown would otherwise read as syntax.
-    private static func escape(_ text: String, atEnd: Bool, inLinkText: Bool = false) -> String {
+    /// `following` is the character the output shows right after `text` (nil at the line's end).
+    private static func escape(_ text: String, followedBy following: Character?, inLinkText: Bool = false) -> String {
+        let needsLook = text.utf8.contains { byte in
+            switch byte {
+            case 0x5C, 0x60, 0x2A, 0x5F, 0x5B, 0x5D, 0x3C, 0x26: return true  // \ ` * _ [ ] < &
+            default: return false
+            }
+        }
+        if !needsLook { return text }
         let s = Array(text)
         var out = ""
         for (i, c) in s.enumerated() {
@@ -853,7 +942,8 @@ private enum Inline {
                 let space = { (c: Character?) in c?.isWhitespace == true }
                 if !(word(prev) && word(next)) && !(space(prev) && space(next)) { out += "\\" }
             case "]":
-                if inLinkText || next == "(" || next == "[" || (next == nil && !atEnd) { out += "\\" }
+                let after = next ?? following
+                if inLinkText || after == "(" || after == "[" { out += "\\" }
             case "[":
                 if inLinkText { out += "\\" }
             case "<":

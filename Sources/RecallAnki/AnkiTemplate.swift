@@ -5,6 +5,8 @@
 /// is text; `<!-- … -->` comments are kept in the output but never read as template syntax;
 /// a template starting with `{{=<% %>=}}` uses `<%` and `%>` instead of the braces; the
 /// filters of `{{a:b:Field}}` apply from the one nearest the field outwards (`b`, then `a`).
+import Foundation
+
 struct AnkiTemplate: Sendable, Equatable {
     indirect enum Node: Sendable, Equatable {
         case text(String)
@@ -39,6 +41,36 @@ struct AnkiTemplate: Sendable, Equatable {
     }
 
     var nodes: [Node]
+
+    /// A collection has a handful of templates and tens of thousands of cards: each template
+    /// is parsed once (the cache forgets everything past a few hundred, which no real
+    /// collection reaches).
+    static func cached(_ source: String) throws(Failure) -> AnkiTemplate {
+        try Cache.shared.template(source)
+    }
+
+    private final class Cache: @unchecked Sendable {
+        static let shared = Cache()
+        private let lock = NSLock()
+        private var entries: [String: Result<AnkiTemplate, Failure>] = [:]
+
+        func template(_ source: String) throws(Failure) -> AnkiTemplate {
+            lock.lock()
+            let known = entries[source]
+            lock.unlock()
+            let result: Result<AnkiTemplate, Failure>
+            if let known {
+                result = known
+            } else {
+                do throws(Failure) { result = .success(try AnkiTemplate(parsing: source)) } catch { result = .failure(error) }
+                lock.lock()
+                if entries.count >= 512 { entries.removeAll() }
+                entries[source] = result
+                lock.unlock()
+            }
+            return try result.get()
+        }
+    }
 
     init(parsing source: String) throws(Failure) {
         var tokens = Tokenizer(source)

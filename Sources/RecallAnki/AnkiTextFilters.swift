@@ -10,6 +10,8 @@ enum AnkiTextFilters {
     /// Anki's test for an empty field: nothing but whitespace and `<br>`/`<div>` tags
     /// (`<br>`, `</div>`, `<br />`, `<div/>`, any case).
     static func fieldIsEmpty(_ text: String) -> Bool {
+        // Most fields start with their content: no need to look further.
+        if let first = text.utf8.first, first > 0x20, first != UInt8(ascii: "<") { return false }
         let s = Array(text.utf8)
         var i = 0
         while i < s.count {

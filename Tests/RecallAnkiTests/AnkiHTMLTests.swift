@@ -98,6 +98,9 @@ import Testing
         #expect(!markdown.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
         #expect(markdown == "a[31mred2Jevil\n\n```\nx]0;title\ty\n```")
         #expect(!md("\u{1B}[2J").contains("\u{1B}"))
+        // A control character does not make the rest of the field read as another encoding.
+        #expect(md("é\u{9B}<b>ü</b>") == "é**ü**")
+        #expect(md("<meta charset=\"latin1\">é ☃") == "é ☃")
         #expect(!AnkiHTML.text(fromHTML: "x\u{1B}[2Jy").contains("\u{1B}"))
     }
 

@@ -168,7 +168,7 @@ import Testing
         let card = try #require(render(type, ["{{c1::Paris}} and {{c2::Rome}}", ""]))
         #expect(card.questionHTML.hasSuffix("[[type:cloze:Text]]"))
         #expect(card.typedAnswers["[[type:cloze:Text]]"] == "Paris")
-        #expect(card.backText == "Paris and Rome\\\nParis")
+        #expect(card.backText == "**Paris** and Rome\\\nParis")
     }
 
     @Test func clozeCardsHideTheirDeletionAndShowTheOthers() throws {
@@ -176,8 +176,8 @@ import Testing
         let fields = ["{{c1::Canberra::city}} is the capital of {{c2::Australia}}; {{c1::Sydney}} is larger.", "Extra"]
         #expect(AnkiCardRenderer.cardOrdinals(of: note(fields), noteType: type) == [0, 1])
         let first = try #require(render(type, fields, ordinal: 0))
-        #expect(first.frontText == "[city] is the capital of Australia; [...] is larger.")
-        #expect(first.backText == "Canberra is the capital of Australia; Sydney is larger.\\\nExtra")
+        #expect(first.frontText == "**[city]** is the capital of Australia; **[...]** is larger.")
+        #expect(first.backText == "**Canberra** is the capital of Australia; **Sydney** is larger.\\\nExtra")
         let second = try #require(render(type, fields, ordinal: 1))
         #expect(second.questionHTML == """
             <span class="cloze-inactive" data-ordinal="1">Canberra</span> is the capital of \
@@ -191,12 +191,12 @@ import Testing
         let type = noteType(["Text"], [("{{cloze:Text}}", "{{cloze:Text}}")], kind: .cloze)
         let nested = ["{{c1::outer {{c2::inner}} end}} and {{c1,3::both}}"]
         #expect(AnkiCardRenderer.cardOrdinals(of: note(nested), noteType: type) == [0, 1, 2])
-        #expect(try #require(render(type, nested, ordinal: 0)).frontText == "[...] and [...]")
-        #expect(try #require(render(type, nested, ordinal: 1)).frontText == "outer [...] end and both")
+        #expect(try #require(render(type, nested, ordinal: 0)).frontText == "**[...]** and **[...]**")
+        #expect(try #require(render(type, nested, ordinal: 1)).frontText == "outer **[...]** end and both")
         let third = try #require(render(type, nested, ordinal: 2))
-        #expect(third.frontText == "outer inner end and [...]")
+        #expect(third.frontText == "outer inner end and **[...]**")
         #expect(third.questionHTML.hasSuffix("<span class=\"cloze\" data-cloze=\"both\" data-ordinal=\"1,3\">[...]</span>"))
-        #expect(third.backText == "outer inner end and both")
+        #expect(third.backText == "outer inner end and **both**")
     }
 
     @Test func clozeNumbersComeFromEveryFieldAndAnUnclosedDeletionIsDropped() throws {
@@ -210,8 +210,8 @@ import Testing
     @Test func clozeConditionalsFollowTheCardsNumber() throws {
         let type = noteType(["Text"], [("{{cloze:Text}}{{#c2}} (second){{/c2}}{{^c1}} (not first){{/c1}}", "")], kind: .cloze)
         let fields = ["{{c1::a}} {{c2::b}}"]
-        #expect(try #require(render(type, fields, ordinal: 0)).frontText == "[...] b")
-        #expect(try #require(render(type, fields, ordinal: 1)).frontText == "a [...] (second) (not first)")
+        #expect(try #require(render(type, fields, ordinal: 0)).frontText == "**[...]** b")
+        #expect(try #require(render(type, fields, ordinal: 1)).frontText == "a **[...]** (second) (not first)")
     }
 
     @Test func clozeOnlyShowsJustTheDeletions() throws {
