@@ -138,6 +138,7 @@ public enum AnkiHTML {
         // UTF-8: left to guess, libxml2 reads a whole field as Latin-1 after one C1 character.
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
+        _ = libraryReady
         guard let context = htmlNewParserCtxt() else { return nil }
         defer { htmlFreeParserCtxt(context) }
         let document: htmlDocPtr? = source.withCString { pointer in
@@ -148,6 +149,10 @@ public enum AnkiHTML {
         guard context.pointee.disableSAX == 0, let root = xmlDocGetRootElement(document) else { return nil }
         return body(root)
     }
+
+    /// libxml2 sets up its globals once, before threads may parse side by side (Swift runs a
+    /// static initializer exactly once).
+    private static let libraryReady: Void = xmlInitParser()
 
     static func name(of node: xmlNodePtr) -> String {
         // libxml2's HTML parser gives element names in lower case already.
@@ -316,6 +321,9 @@ private final class MarkdownWriter {
     /// Text in the normal flow: whitespace collapses, `&nbsp;` (already decoded) is a space
     /// that does not, control characters go.
     func addText(_ text: String) {
+        // `[[type:Field]]` is Anki's marker for its answer box, which its reviewer always
+        // replaces; it is never text a reader sees.
+        let text = text.contains("[[type:") ? Self.removingTypeMarkers(text) : text
         var run = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -388,6 +396,16 @@ private final class MarkdownWriter {
         lines = []
         guard !rendered.isEmpty else { return }
         blocks.append(Block(text: rendered.joined(separator: "\\\n"), kind: .paragraph))
+    }
+
+    static func removingTypeMarkers(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "[[type:"), let close = rest[open.upperBound...].range(of: "]]") {
+            out += rest[..<open.lowerBound]
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -195,11 +195,8 @@ import Testing
 @Suite struct AnkiHTMLEscapingPropertyTests {
     @Test func anyTextReadsBackAsWrittenThroughMarkdown() {
         let alphabet = Array("*_`[]()<>!#-+=.~\\&;:|\"' a1b\n")
-        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> Int {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int(seed >> 33)
-        }
+        var random = SeededRandom(seed: 0x9E37_79B9_7F4A_7C15)
+        func next() -> Int { random.next() }
         var failures: [String] = []
         for _ in 0..<3000 {
             let length = 1 + next() % 14
@@ -214,11 +211,8 @@ import Testing
 
     @Test func anyTextInsideBoldItalicCodeAndLinksReadsBackAsWritten() {
         let alphabet = Array("*_`[]()<>!#-+=.\\&| a1b")
-        var seed: UInt64 = 42
-        func next() -> Int {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int(seed >> 33)
-        }
+        var random = SeededRandom(seed: 42)
+        func next() -> Int { random.next() }
         func part() -> String { String((0..<(1 + next() % 6)).map { _ in alphabet[next() % alphabet.count] }) }
         func escaped(_ text: String) -> String {
             text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

@@ -160,6 +160,8 @@ import Testing
         #expect(card.questionHTML == "Capital of France?\n\n[[type:Back]]")
         #expect(card.frontText == "Capital of France?")
         #expect(card.backText == "Paris")
+        // Converted without the card's knowledge, the marker is still never shown.
+        #expect(AnkiHTML.markdown(fromHTML: card.questionHTML) == "Capital of France?")
     }
 
     @Test func typeClozeExpectsTheDeletionsOfItsCard() throws {

@@ -143,3 +143,13 @@ func markdownNodeKinds(_ markdown: String) -> [String] {
     }
     return kinds
 }
+
+/// A small deterministic generator (a 64-bit LCG) for property tests that must fail the same way twice.
+struct SeededRandom {
+    var seed: UInt64
+
+    mutating func next() -> Int {
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int(seed >> 33)
+    }
+}
