@@ -103,6 +103,33 @@ import Testing
         #expect(markdownNodeKinds(front) == ["document", "paragraph", "text", "code_block"])
     }
 
+    /// The importer may render on several threads: same cards, same text, no crash.
+    @Test func renderingOnManyThreadsAtOnceGivesTheSameCards() throws {
+        let cards = try fixtureCards()
+        let serial = cards.map { card in card.rendered.map { [$0.frontText, $0.backText] } ?? [] }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var mismatches = 0
+        }
+        let results = Results()
+        let inputs = cards.map { ($0.package, $0.note, $0.expected) }
+        let packages = try Dictionary(uniqueKeysWithValues: AnkiFixtures.packageNames.map { ($0, try AnkiFixtures.expected($0)) })
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for (index, (package, note, expected)) in inputs.enumerated() {
+                guard let package = packages[package], let type = package.noteType(named: note.notetype) else { continue }
+                let card = AnkiCardRenderer.render(
+                    package.ankiNote(note, of: type), noteType: type, ordinal: expected.ord, deckName: expected.deck)
+                let texts = card.map { [$0.frontText, $0.backText] } ?? []
+                if texts != serial[index] {
+                    results.lock.lock()
+                    results.mismatches += 1
+                    results.lock.unlock()
+                }
+            }
+        }
+        #expect(results.mismatches == 0)
+    }
+
     @Test func theMediaCardsNameTheirPictureAndKeepTheirSoundTag() throws {
         let cards = try fixtureCards().filter { $0.package == "media" }
         #expect(try #require(cards[0].rendered).frontText == "Which shape is this? ![](red_square.png)")
