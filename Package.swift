@@ -82,11 +82,12 @@ let package = Package(
         ),
         // Anki packages (.apkg/.colpkg) in both directions: the zip, zstd and protobuf containers,
         // the collection's SQLite (read and written through RecallStore's `Database`, which is
-        // the one SQLite layer), note-type templates and field HTML (libxml2).
+        // the one SQLite layer), note-type templates and field HTML (libxml2; cmark checks that
+        // the Markdown made from it reads back as the same text).
         .target(
             name: "RecallAnki",
             dependencies: [
-                "CZstd", "CLibXML2", "RecallScheduler", "RecallModel", "RecallStore",
+                "CZstd", "CLibXML2", "CCmark", "RecallScheduler", "RecallModel", "RecallStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
@@ -128,7 +129,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RecallAnkiTests",
-            dependencies: ["RecallAnki", "RecallStore", "RecallModel", "RecallScheduler"]
+            // CCmark: tests read the Markdown they get back as the review screen would.
+            dependencies: ["RecallAnki", "RecallStore", "RecallModel", "RecallScheduler", "CCmark"]
         ),
         .testTarget(
             name: "RecallTerminalTests",
