@@ -83,7 +83,9 @@ let package = Package(
                 "CZstd", "CLibXML2", "RecallScheduler", "RecallModel", "RecallStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ]
+            ],
+            // The Swift code generated from it is committed (scripts/generate-anki-proto).
+            exclude: ["Proto/anki_package.proto"]
         ),
         .target(name: "RecallTerminal", dependencies: ["CCmark", "CChafa"]),
         .target(

@@ -32,3 +32,26 @@ CREATE TABLE media (
     added  INTEGER NOT NULL              -- ms
 ) WITHOUT ROWID;
 CREATE INDEX media_by_hash ON media(sha256);
+
+-- A card's scheduling state at a moment, that replay starts from instead of a new card: reviews
+-- at or before `at` are history (kept, counted, shown), reviews after it are replayed on top of
+-- this state (DESIGN.md invariant 1, with a known start). An Anki package brings cards whose
+-- state is not the replay of their revlog (a due date set by hand, a card forgotten back to new,
+-- FSRS memory states fitted with other parameters, a history Anki already trimmed): the import
+-- records Anki's state here, honestly, instead of inventing answers. `recall check` and every
+-- replay (answers, sync, option changes) start from it. Deck files carry it as the card's
+-- `checkpoint` (docs/json.md), so another store replays the same way.
+CREATE TABLE card_checkpoints (
+    card_id       INTEGER PRIMARY KEY REFERENCES cards(id) ON DELETE CASCADE,
+    at            INTEGER NOT NULL,      -- ms: reviews at or before this are not replayed
+    phase         TEXT NOT NULL CHECK (phase IN ('new', 'learning', 'review', 'relearning')),
+    due           INTEGER,
+    stability     REAL,
+    difficulty    REAL,
+    reps          INTEGER NOT NULL,
+    lapses        INTEGER NOT NULL,
+    last_review   INTEGER,
+    step          INTEGER NOT NULL,
+    interval_days INTEGER NOT NULL,
+    ease          REAL
+);
