@@ -124,7 +124,9 @@ let package = Package(
         ),
         .testTarget(
             name: "RecallAnkiTests",
-            dependencies: ["RecallAnki", "RecallStore", "RecallModel", "RecallScheduler"]
+            // ZIPFoundation and zstd make the damaged packages the tests refuse.
+            dependencies: ["RecallAnki", "RecallStore", "RecallModel", "RecallScheduler", "CZstd",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(
             name: "RecallTerminalTests",

@@ -18,6 +18,11 @@ enum Zstd {
     /// Decompresses every frame of `input`, handing the output to `sink` in chunks; stops with
     /// `tooLarge` as soon as more than `limit` bytes came out.
     static func decompress(_ input: Data, limit: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        // A frame that declares more than the limit is refused before a byte is decompressed.
+        let declared = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        if declared != ZSTD_CONTENTSIZE_UNKNOWN, declared != ZSTD_CONTENTSIZE_ERROR, declared > UInt64(limit) {
+            throw Failure.tooLarge(limit: limit)
+        }
         guard let stream = ZSTD_createDStream() else { throw Failure.invalid("out of memory") }
         defer { ZSTD_freeDStream(stream) }
         ZSTD_initDStream(stream)

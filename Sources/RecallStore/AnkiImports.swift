@@ -298,3 +298,19 @@ extension Store {
         return guid
     }
 }
+
+extension Store {
+    /// Every card that came from an Anki package: its Anki note GUID and `ord`, and its id here.
+    public func ankiCards() throws(StoreError) -> [(guid: String, ordinal: Int, cardID: Int64)] {
+        try db.rows(
+            "SELECT ac.guid, ac.ordinal, c.id FROM anki_cards ac JOIN cards c ON c.note_id = ac.note_id ORDER BY ac.guid, ac.ordinal",
+            []) { (guid: $0.textValue(0), ordinal: $0.intValue(1), cardID: $0.int64Value(2)) }
+    }
+
+    /// The Anki note behind imported cards, as `anki_notes` keeps it, or nil.
+    public func ankiNote(guid: String) throws(StoreError) -> (noteType: String, fields: String, tags: String, modified: Millis)? {
+        try db.row("SELECT note_type, fields, tags, modified FROM anki_notes WHERE guid = ?", [.text(guid)]) {
+            (noteType: $0.textValue(0), fields: $0.textValue(1), tags: $0.textValue(2), modified: $0.int64Value(3))
+        }
+    }
+}
