@@ -45,15 +45,20 @@ public enum AnkiImporter {
 
         // Media: every file read and checked first (a bad one refuses the package before anything
         // is written), then stored by content before the transaction, as Media.swift asks.
-        var media: [(original: String, safe: String, sha256: String, size: Int)] = []
+        // Two passes, so that a damaged file late in the package leaves no file of an earlier one.
+        var media: [(file: AnkiMediaFile, safe: String, sha256: String, size: Int)] = []
         for file in collection.media {
             let data = try reader.mediaData(file)
             guard let safe = Store.safeMediaName(file.name) else {
                 warnings.append("media file \"\(file.name)\" (zip entry \(file.zipEntry)) has no usable name and was left out")
                 continue
             }
-            let hash = dryRun ? SHA256.hex(of: data) : try store.saveMediaContent(data)
-            media.append((file.name, safe, hash, data.count))
+            media.append((file, safe, SHA256.hex(of: data), data.count))
+        }
+        if !dryRun {
+            for index in media.indices {
+                media[index].sha256 = try store.saveMediaContent(try reader.mediaData(media[index].file))
+            }
         }
 
         let revlogNotAnswers = collection.revlog.filter { !(0...3).contains($0.type) || !(1...4).contains($0.ease) }.count
@@ -61,7 +66,7 @@ public enum AnkiImporter {
         let body = { () throws -> AnkiImportCounts in
             for file in media {
                 let final = dryRun ? file.safe : try store.recordMedia(name: file.safe, sha256: file.sha256, size: file.size, at: now)
-                if final != file.original { renamed.append((file.original, final)) }
+                if final != file.file.name { renamed.append((file.file.name, final)) }
             }
             if !renamed.isEmpty { rewriteMediaNames(&imports, renamed) }
             return try store.applyAnkiImport(imports, deckOptions: deckOptions, timeZone: timeZone, now: now, dryRun: dryRun)
