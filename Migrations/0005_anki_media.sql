@@ -19,6 +19,7 @@ CREATE TABLE anki_cards (
     note_id INTEGER PRIMARY KEY REFERENCES notes(id) ON DELETE CASCADE,
     guid    TEXT NOT NULL,               -- anki_notes.guid
     ordinal INTEGER NOT NULL,            -- Anki's card `ord` (template index, cloze number - 1)
+    flag    INTEGER NOT NULL DEFAULT 0,  -- Anki's flag colour as imported (1-7; recall keeps one flag: cards.flag 1)
     UNIQUE (guid, ordinal)
 );
 
@@ -55,3 +56,10 @@ CREATE TABLE card_checkpoints (
     interval_days INTEGER NOT NULL,
     ease          REAL
 );
+
+-- The trash keeps a deleted card's checkpoint and Anki link too (0003_trash.sql), so that a card
+-- restored from it replays as before and a re-import of its package still finds it.
+CREATE TABLE trash_checkpoints AS SELECT * FROM card_checkpoints WHERE 0;
+CREATE TABLE trash_anki_cards AS SELECT * FROM anki_cards WHERE 0;
+CREATE INDEX trash_checkpoints_by_card ON trash_checkpoints(card_id);
+CREATE INDEX trash_anki_cards_by_note ON trash_anki_cards(note_id);

@@ -15,6 +15,14 @@ public struct CardCheckpoint: Sendable, Equatable, Hashable {
         self.state = state
     }
 
+    /// Whether `a` replaces `b` when two versions of a card meet (sync): the later one; on equal
+    /// times the one with more answers, then the later due, so every store picks the same.
+    public static func later(_ a: CardCheckpoint, than b: CardCheckpoint) -> Bool {
+        if a.at != b.at { return a.at > b.at }
+        if a.state.reps != b.state.reps { return a.state.reps > b.state.reps }
+        return (a.state.due ?? .min) > (b.state.due ?? .min)
+    }
+
     public static func == (a: CardCheckpoint, b: CardCheckpoint) -> Bool { a.at == b.at && a.state == b.state }
 
     public func hash(into hasher: inout Hasher) {

@@ -26,8 +26,13 @@ public struct AnkiCardImport: Sendable, Equatable {
     public var state: CardState
     public var stateAt: Millis
     public var suspended: Bool
+    /// Anki's flag colour (0 none, 1-7); recall has one flag, set for any colour. The colour is
+    /// kept in `anki_cards.flag` for an export back to Anki.
     public var flag: Int
     public var buried: Bool
+
+    /// recall's flag for the card: 1 for any Anki colour.
+    var recallFlag: Int { flag == 0 ? 0 : 1 }
 
     public init(guid: String, ordinal: Int, deck: String, front: String, back: String, tags: [String], noteType: String,
                 fields: String, ankiTags: String, noteModified: Millis, reviews: [Review], state: CardState, stateAt: Millis,
@@ -86,10 +91,19 @@ extension Store {
         let clock = try dayClock(timeZone: timeZone)
         let today = clock.dayNumber(at: now)
 
-        // Decks, parents first, each new one with its Anki options.
+        // Cards imported before, by GUID and ordinal.
+        var known: [String: (noteID: Int64, cardID: Int64)] = [:]
+        let knownRows = try db.rows(
+            "SELECT ac.guid, ac.ordinal, ac.note_id, c.id FROM anki_cards ac JOIN cards c ON c.note_id = ac.note_id", []) {
+            (key: $0.textValue(0) + "\u{1f}" + String($0.intValue(1)), noteID: $0.int64Value(2), cardID: $0.int64Value(3))
+        }
+        for row in knownRows { known[row.key] = (row.noteID, row.cardID) }
+
+        // Decks of the new cards (cards imported before stay where they are), parents first,
+        // each new one with its Anki options.
         var deckIDs: [String: Int64] = [:]
         var wanted = Set<String>()
-        for card in imports {
+        for card in imports where known[card.guid + "\u{1f}" + String(card.ordinal)] == nil {
             let parts = card.deck.components(separatedBy: "::")
             for count in 1...max(parts.count, 1) { wanted.insert(parts.prefix(count).joined(separator: "::")) }
         }
@@ -110,13 +124,6 @@ extension Store {
             }
         }
 
-        // Cards imported before, by GUID and ordinal.
-        var known: [String: (noteID: Int64, cardID: Int64)] = [:]
-        let knownRows = try db.rows(
-            "SELECT ac.guid, ac.ordinal, ac.note_id, c.id FROM anki_cards ac JOIN cards c ON c.note_id = ac.note_id", []) {
-            (key: $0.textValue(0) + "\u{1f}" + String($0.intValue(1)), noteID: $0.int64Value(2), cardID: $0.int64Value(3))
-        }
-        for row in knownRows { known[row.key] = (row.noteID, row.cardID) }
         let existingCards = imports.compactMap { known[$0.guid + "\u{1f}" + String($0.ordinal)]?.cardID }
         let checkpoints = try self.checkpoints(ofCards: existingCards)
         let existingLogs = try syncReviews(ofCards: existingCards)
@@ -139,11 +146,10 @@ extension Store {
         var laterCheckpoints: [(cardID: Int64, checkpoint: CardCheckpoint?)] = []
         var laterLinks: [(noteID: Int64, card: AnkiCardImport)] = []
         let noteRow = try db.prepare(
-            "SELECT n.front, n.back, n.tags, n.deck_id, c.guid, \(Self.stateColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")), c.suspended, c.flag, c.buried_until FROM notes n JOIN cards c ON c.note_id = n.id WHERE c.id = ?")
+            "SELECT n.front, n.back, n.tags, n.deck_id, c.guid, \(Self.stateColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")), c.suspended, c.flag, c.buried_until, c.deck_id FROM notes n JOIN cards c ON c.note_id = n.id WHERE c.id = ?")
 
         for card in imports {
             let deckID = deckIDs[card.deck]
-            let scheduler = try scheduler(deckID)
             let answers = card.reviews.map { (at: $0.at, rating: $0.rating) }
             if let existing = known[card.guid + "\u{1f}" + String(card.ordinal)] {
                 try noteRow.bind(int: existing.cardID, at: 1)
@@ -152,6 +158,7 @@ extension Store {
                 let noteDeck = noteRow.int64Value(3), cardGUID = noteRow.textValue(4)
                 let stored = Self.readState(noteRow, from: 5)
                 let suspended = noteRow.intValue(15) != 0, flag = noteRow.intValue(16), buriedUntil = noteRow.int64(17)
+                let scheduler = try scheduler(noteRow.int64Value(18))  // the card's deck, wherever it was moved
                 noteRow.reset()
                 var changed = false
                 if front != card.front || back != card.back || tags != Tags.encode(card.tags) {
@@ -193,7 +200,7 @@ extension Store {
                 if packageIsNewer {
                     let buried = card.buried ? Int64(today) : nil
                     let buriedNow = buriedUntil.map { $0 >= Int64(today) } ?? false
-                    if suspended != card.suspended || flag != card.flag || buriedNow != card.buried {
+                    if suspended != card.suspended || flag != card.recallFlag || buriedNow != card.buried {
                         changed = true
                         if !dryRun {
                             try writer.flush()
@@ -204,7 +211,7 @@ extension Store {
                                                  buried_until = ?3, buried_at = ?4
                                 WHERE id = ?5
                                 """,
-                                [.integer(card.suspended ? 1 : 0), .integer(Int64(card.flag)), buried.map { .integer($0) } ?? .null,
+                                [.integer(card.suspended ? 1 : 0), .integer(Int64(card.recallFlag)), buried.map { .integer($0) } ?? .null,
                                  .integer(now), .integer(existing.cardID)])
                         }
                     }
@@ -216,6 +223,7 @@ extension Store {
             }
             counts.notesAdded += 1
             counts.reviewsAdded += card.reviews.count
+            let scheduler = try scheduler(deckID)
             let noteGUID = try freeGUID("anki-note", card, table: "notes", kind: "note")
             let cardGUID = try freeGUID("anki-card", card, table: "cards", kind: "card")
             let replayed = scheduler.replay(answers, fuzzSeed: fuzzSeed(forGUID: cardGUID))
@@ -225,7 +233,7 @@ extension Store {
             let noteID = try writer.insertNote(guid: noteGUID, deckID: deckID, kind: .basic, front: card.front, back: card.back,
                                                tags: card.tags, created: now, modified: now, origin: nil)
             let cardID = writer.reserveCardID()
-            let marks = CardMarks(suspended: card.suspended, suspendedAt: now, flag: card.flag, flaggedAt: now,
+            let marks = CardMarks(suspended: card.suspended, suspendedAt: now, flag: card.recallFlag, flaggedAt: now,
                                   buriedUntil: card.buried ? today : nil, buriedAt: now)
             try writer.insertCard(id: cardID, cardGUID, noteID: noteID, deckID: deckID, ordinal: 1, created: now, modified: now,
                                   moved: now, marks: marks, state: card.state)
@@ -245,14 +253,18 @@ extension Store {
             ON CONFLICT(guid) DO UPDATE SET note_type = ?2, fields = ?3, tags = ?4, modified = ?5
             WHERE note_type != ?2 OR fields != ?3 OR tags != ?4 OR modified != ?5
             """)
-        let link = try db.prepare("INSERT OR IGNORE INTO anki_cards(note_id, guid, ordinal) VALUES (?, ?, ?)")
+        let link = try db.prepare(
+            """
+            INSERT INTO anki_cards(note_id, guid, ordinal, flag) VALUES (?1, ?2, ?3, ?4)
+            ON CONFLICT(note_id) DO UPDATE SET flag = ?4 WHERE flag != ?4
+            """)
         var notesDone = Set<String>()
         for (noteID, card) in laterLinks {
             if notesDone.insert(card.guid).inserted {
                 try note.execute([.text(card.guid), .text(card.noteType), .text(card.fields), .text(card.ankiTags),
                                   .integer(card.noteModified)])
             }
-            try link.execute([.integer(noteID), .text(card.guid), .integer(Int64(card.ordinal))])
+            try link.execute([.integer(noteID), .text(card.guid), .integer(Int64(card.ordinal)), .integer(Int64(card.flag))])
         }
         return counts
     }

@@ -77,4 +77,50 @@ import Testing
         #expect(try sandbox.fails(["import", Self.package("basic.apkg"), "--prune"]).contains("not to Anki packages"))
         #expect(try listing(sandbox) == before)
     }
+
+    /// Imported Anki cards keep Anki's state through an export to another store, a sync with an
+    /// answer given on the other side, and the trash: `recall check` holds on both stores.
+    @Test func importedStatesSurviveExportSyncAndTheTrash() throws {
+        let first = RecallSandbox(now: "2026-01-17T12:00:00Z")
+        let second = RecallSandbox(now: "2026-01-17T12:00:00Z")
+        try first.ok(["import", Self.package("generated/history.apkg")])
+        let file = first.path("deck.json")
+        try first.ok(["export", "-o", file])
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("\"checkpoint\""))
+        try second.ok(["import", file])
+        #expect(try second.ok(["check"]).contains("all cards match"))
+        func states(_ sandbox: RecallSandbox) throws -> [String: String] {
+            let cards = try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]])
+            var result: [String: String] = [:]
+            for card in cards {
+                let state = try JSONSerialization.data(withJSONObject: card["state"] ?? [:], options: [.sortedKeys])
+                result[card["id"] as? String ?? ""] = String(decoding: state, as: UTF8.self)
+            }
+            return result
+        }
+        #expect(try states(first) == states(second))
+
+        // An answer on the second store, synced back to the first.
+        let folder = first.path("sync")
+        try first.ok(["sync", folder])
+        try second.ok(["sync", folder], environment: ["RECALL_NOW": "2026-01-18T12:00:00Z"])
+        let cards = try #require(try second.json(["list", "--json"]) as? [[String: Any]])
+        let card = try #require(cards.first { ($0["state"] as? [String: Any])?["phase"] as? String == "review"
+            && $0["suspended"] as? Bool == false })
+        let id = String(card["short_id"] as? Int ?? 0)
+        try second.ok(["answer", id, "good"], environment: ["RECALL_NOW": "2026-01-18T12:00:00Z"])
+        try second.ok(["sync", folder], environment: ["RECALL_NOW": "2026-01-18T12:00:00Z"])
+        try first.ok(["sync", folder], environment: ["RECALL_NOW": "2026-01-18T12:00:00Z"])
+        #expect(try first.ok(["check"], environment: ["RECALL_NOW": "2026-01-18T12:00:00Z"]).contains("all cards match"))
+        #expect(try states(first) == states(second))
+
+        // Deleted and restored: the same state, and a re-import finds it again.
+        let before = try states(first)
+        try first.ok(["rm", id])
+        try first.ok(["restore", id])
+        #expect(try states(first) == before)
+        #expect(try first.ok(["check"]).contains("all cards match"))
+        let again = try object(try first.json(["import", Self.package("generated/history.apkg"), "--json"]))
+        #expect(again["added"] as? Int == 0)
+    }
 }
