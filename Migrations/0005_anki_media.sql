@@ -19,6 +19,7 @@ CREATE TABLE anki_cards (
     note_id INTEGER PRIMARY KEY REFERENCES notes(id) ON DELETE CASCADE,
     guid    TEXT NOT NULL,               -- anki_notes.guid
     ordinal INTEGER NOT NULL,            -- Anki's card `ord` (template index, cloze number - 1)
+    flag    INTEGER NOT NULL DEFAULT 0,  -- Anki's flag colour as imported (1-7; recall keeps one flag: cards.flag 1)
     UNIQUE (guid, ordinal)
 );
 
@@ -32,3 +33,33 @@ CREATE TABLE media (
     added  INTEGER NOT NULL              -- ms
 ) WITHOUT ROWID;
 CREATE INDEX media_by_hash ON media(sha256);
+
+-- A card's scheduling state at a moment, that replay starts from instead of a new card: reviews
+-- at or before `at` are history (kept, counted, shown), reviews after it are replayed on top of
+-- this state (DESIGN.md invariant 1, with a known start). An Anki package brings cards whose
+-- state is not the replay of their revlog (a due date set by hand, a card forgotten back to new,
+-- FSRS memory states fitted with other parameters, a history Anki already trimmed): the import
+-- records Anki's state here, honestly, instead of inventing answers. `recall check` and every
+-- replay (answers, sync, option changes) start from it. Deck files carry it as the card's
+-- `checkpoint` (docs/json.md), so another store replays the same way.
+CREATE TABLE card_checkpoints (
+    card_id       INTEGER PRIMARY KEY REFERENCES cards(id) ON DELETE CASCADE,
+    at            INTEGER NOT NULL,      -- ms: reviews at or before this are not replayed
+    phase         TEXT NOT NULL CHECK (phase IN ('new', 'learning', 'review', 'relearning')),
+    due           INTEGER,
+    stability     REAL,
+    difficulty    REAL,
+    reps          INTEGER NOT NULL,
+    lapses        INTEGER NOT NULL,
+    last_review   INTEGER,
+    step          INTEGER NOT NULL,
+    interval_days INTEGER NOT NULL,
+    ease          REAL
+);
+
+-- The trash keeps a deleted card's checkpoint and Anki link too (0003_trash.sql), so that a card
+-- restored from it replays as before and a re-import of its package still finds it.
+CREATE TABLE trash_checkpoints AS SELECT * FROM card_checkpoints WHERE 0;
+CREATE TABLE trash_anki_cards AS SELECT * FROM anki_cards WHERE 0;
+CREATE INDEX trash_checkpoints_by_card ON trash_checkpoints(card_id);
+CREATE INDEX trash_anki_cards_by_note ON trash_anki_cards(note_id);

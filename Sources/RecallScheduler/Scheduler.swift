@@ -131,7 +131,13 @@ public struct Scheduler: Sendable {
     /// The state a card's review log leads to: `answer` folded from `.new`, so the stored state
     /// is exactly a replay of the log (DESIGN.md invariant 1). Reviews must be in time order.
     public func replay(_ reviews: [(at: Millis, rating: Rating)], fuzzSeed: UInt64) -> CardState {
-        reviews.reduce(CardState.new) { state, review in
+        replay(reviews, from: .new, fuzzSeed: fuzzSeed)
+    }
+
+    /// The state `reviews` lead to from `start`: a card's known state at a moment (a checkpoint,
+    /// such as an imported Anki card's), with the reviews after that moment.
+    public func replay(_ reviews: [(at: Millis, rating: Rating)], from start: CardState, fuzzSeed: UInt64) -> CardState {
+        reviews.reduce(start) { state, review in
             answer(state, rating: review.rating, at: review.at, fuzzSeed: fuzzSeed).state
         }
     }

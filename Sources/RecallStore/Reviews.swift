@@ -258,6 +258,8 @@ extension Store {
         }
         var mismatches: [ReplayMismatch] = []
         let keptBefore = try dueKeptBefore()  // due dates kept by `recall optimize` (Optimization.swift)
+        // Cards whose replay starts from a known state (an imported Anki card's; Checkpoints.swift).
+        let checkpoints = try self.checkpoints(ofCards: only.map { Self.once($0) })
         for card in cards {
             let scheduler: Scheduler
             if let cached = schedulers[card.deckID] {
@@ -267,7 +269,7 @@ extension Store {
                 schedulers[card.deckID] = scheduler
             }
             let replayed = Self.expectedState(
-                replayed: scheduler.replay(logs[card.id] ?? [], fuzzSeed: fuzzSeed(forGUID: card.guid)),
+                replayed: scheduler.replay(logs[card.id] ?? [], checkpoint: checkpoints[card.id], fuzzSeed: fuzzSeed(forGUID: card.guid)),
                 stored: card.state, keptBefore: keptBefore)
             if replayed != card.state {
                 mismatches.append(ReplayMismatch(cardID: card.id, stored: card.state, replayed: replayed))

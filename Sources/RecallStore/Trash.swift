@@ -56,6 +56,11 @@ extension Store {
             try db.run("DELETE FROM trash_notes WHERE id = (SELECT note_id FROM cards WHERE id = ?)", [.integer(id)])
             try db.run("INSERT INTO trash_notes SELECT * FROM notes WHERE id = (SELECT note_id FROM cards WHERE id = ?)", [.integer(id)])
             try db.run("INSERT INTO trash_reviews SELECT * FROM review_log WHERE card_id = ?", [.integer(id)])
+            // An imported Anki card's checkpoint and link (Migrations/0005_anki_media.sql).
+            try db.run("INSERT INTO trash_checkpoints SELECT * FROM card_checkpoints WHERE card_id = ?", [.integer(id)])
+            try db.run("DELETE FROM trash_anki_cards WHERE note_id = (SELECT note_id FROM cards WHERE id = ?)", [.integer(id)])
+            try db.run("INSERT INTO trash_anki_cards SELECT * FROM anki_cards WHERE note_id = (SELECT note_id FROM cards WHERE id = ?)",
+                       [.integer(id)])
         }
     }
 
@@ -108,6 +113,8 @@ extension Store {
                         overriding: ["deck_id": .integer(noteDeck), "modified": .integer(now)])
             try copyRow(from: "trash_reviews", to: "review_log", where: "card_id = ?", [.integer(id)], overriding: [:],
                         orIgnore: true)
+            try db.run("INSERT OR IGNORE INTO card_checkpoints SELECT * FROM trash_checkpoints WHERE card_id = ?", [.integer(id)])
+            try db.run("INSERT OR IGNORE INTO anki_cards SELECT * FROM trash_anki_cards WHERE note_id = ?", [.integer(entry.note)])
             try db.run(
                 """
                 DELETE FROM tombstones WHERE (kind = 'card' AND id = (SELECT guid FROM cards WHERE id = ?))
@@ -150,8 +157,10 @@ extension Store {
         try db.run("DELETE FROM trash WHERE card_id = ?", [.integer(id)])
         try db.run("DELETE FROM trash_cards WHERE id = ?", [.integer(id)])
         try db.run("DELETE FROM trash_reviews WHERE card_id = ?", [.integer(id)])
+        try db.run("DELETE FROM trash_checkpoints WHERE card_id = ?", [.integer(id)])
         if try db.scalarInt("SELECT count(*) FROM trash WHERE note_id = ?", [.integer(note)]) == 0 {
             try db.run("DELETE FROM trash_notes WHERE id = ?", [.integer(note)])
+            try db.run("DELETE FROM trash_anki_cards WHERE note_id = ?", [.integer(note)])
         }
     }
 

@@ -188,6 +188,8 @@ public enum DeckExporter {
         let chosenIDs = Set(chosen.map(\.id))
         let cards = try store.syncCards().filter { chosenIDs.contains($0.deckID) }
         let table = selection.history ? try ReviewTable(store: store, cards: cards) : ReviewTable(cards: cards.count)
+        // Imported Anki cards' checkpoints (history only: without it every card starts new).
+        let checkpoints = selection.history ? try store.checkpoints() : [:]
         counts.reviews = table.reviews.count
 
         var cardsByDeck: [Int64: [Int]] = [:]
@@ -207,7 +209,8 @@ public enum DeckExporter {
             let members = cardsByDeck[deck.id] ?? []  // by guid, as `syncCards` reads them
             for (cardNumber, index) in members.enumerated() {
                 out.raw(cardNumber == 0 ? "" : ",")
-                writeCard(cards[index], history: selection.history, reviews: table, index: index, to: &out)
+                writeCard(cards[index], history: selection.history, reviews: table, index: index,
+                          checkpoint: checkpoints.isEmpty ? nil : checkpoints[cards[index].id], to: &out)
                 try out.flushIfFull()
             }
             if !members.isEmpty { out.newline(indent: 6) }
@@ -321,7 +324,8 @@ public enum DeckExporter {
     }
 
     private static func writeCard<S: ByteSink>(
-        _ card: borrowing SyncCard, history: Bool, reviews table: ReviewTable, index: Int, to out: inout ByteWriter<S>
+        _ card: borrowing SyncCard, history: Bool, reviews table: ReviewTable, index: Int, checkpoint: CardCheckpoint? = nil,
+        to out: inout ByteWriter<S>
     ) {
         out.newline(indent: 8)
         out.raw("{")
@@ -343,6 +347,14 @@ public enum DeckExporter {
             out.raw("\"buried_until\": ")
             out.string(ISOTime.formatDay(day))
             out.raw(",")
+        }
+        if let checkpoint {
+            out.newline(indent: 10)
+            out.raw("\"checkpoint\": {\"at\":")
+            out.time(checkpoint.at)
+            out.raw(",\"state\":")
+            writeState(checkpoint.state, full: true, to: &out)
+            out.raw("},")
         }
         out.newline(indent: 10)
         out.raw("\"created\": ")
@@ -437,11 +449,19 @@ public enum DeckExporter {
     }
 
     /// The state on one line, compact, members sorted, as `CardJSON.state` has them.
-    private static func writeState<S: ByteSink>(_ state: CardState, to out: inout ByteWriter<S>) {
+    /// A state, compact, members sorted. `full` adds what replay starts from in a checkpoint
+    /// (`ease`, `interval_days`, `step`), which a card's `state` leaves out.
+    private static func writeState<S: ByteSink>(_ state: CardState, full: Bool = false, to out: inout ByteWriter<S>) {
         out.raw("{\"difficulty\":")
         if let difficulty = state.difficulty { out.double(difficulty) } else { out.raw("null") }
         out.raw(",\"due\":")
         if let due = state.due { out.time(due) } else { out.raw("null") }
+        if full {
+            out.raw(",\"ease\":")
+            if let ease = state.ease { out.double(ease) } else { out.raw("null") }
+            out.raw(",\"interval_days\":")
+            out.int(Int64(state.intervalDays))
+        }
         out.raw(",\"lapses\":")
         out.int(Int64(state.lapses))
         out.raw(",\"last_review\":")
@@ -452,6 +472,10 @@ public enum DeckExporter {
         out.int(Int64(state.reps))
         out.raw(",\"stability\":")
         if let stability = state.stability { out.double(stability) } else { out.raw("null") }
+        if full {
+            out.raw(",\"step\":")
+            out.int(Int64(state.step))
+        }
         out.raw("}")
     }
 

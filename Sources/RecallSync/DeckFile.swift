@@ -103,6 +103,9 @@ public struct DeckFile: Sendable, Equatable {
         /// When the card last changed deck, as a rename moves it (newest wins in a merge, apart
         /// from `modified`); nil when the file has none: the card never moved since `created`.
         public var moved: Millis?
+        /// The state replay starts from (`checkpoint`, docs/json.md): an imported Anki card's,
+        /// whose state is not the replay of its reviews. Nil for most cards.
+        public var checkpoint: CardCheckpoint?
 
         /// What the card's note says.
         public var content: CardContent { CardContent(kind: kind, front: front, back: back, tags: tags) }

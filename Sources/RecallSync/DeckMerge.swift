@@ -81,7 +81,20 @@ public enum DeckMerge {
         try store.prepareForBulkWork(cacheMegabytes: 16)
         let plan = try self.plan(files, rows: MergeRows(store: store))
         phase?("merge: plan")
-        return try MergeApply(store: store, timeZone: timeZone, trash: trash, phase: phase ?? { _ in }).apply(plan)
+        // Checkpoints (an imported Anki card's known state) travel beside the plan: per card, the
+        // latest of the files' and the store's is the one replay starts from.
+        var checkpoints: [String: CardCheckpoint] = [:]
+        for file in files {
+            for deck in file.decks {
+                for card in deck.cards {
+                    guard let checkpoint = card.checkpoint else { continue }
+                    if let known = checkpoints[card.id], !CardCheckpoint.later(checkpoint, than: known) { continue }
+                    checkpoints[card.id] = checkpoint
+                }
+            }
+        }
+        return try MergeApply(store: store, timeZone: timeZone, trash: trash, phase: phase ?? { _ in },
+                              fileCheckpoints: checkpoints).apply(plan)
     }
 
     /// What merging `files` into a store holding `rows` changes: decided from values alone.
@@ -905,6 +918,8 @@ private struct MergeApply {
     let timeZone: TimeZone
     let trash: (reason: String, now: Millis)?
     var phase: (String) -> Void
+    /// The latest checkpoint of each card that the files give one, by card guid.
+    var fileCheckpoints: [String: CardCheckpoint] = [:]
 
     /// One entry of a card's merged log: a review, and whether the store lacks it.
     struct LogEntry {
@@ -977,6 +992,10 @@ private struct MergeApply {
         // Notes and cards. A card whose log is replayed gets a slot; the reviews of all slots are
         // then written in one pass in time order (below), which also gives each card its state.
         var slots: [Slot] = []
+        let localCheckpoints = try store.checkpoints()
+        var changedCheckpoints: [(cardID: Int64, checkpoint: CardCheckpoint)] = []
+        var newCardCheckpoints: [String: CardCheckpoint] = [:]
+        var needsCheckpointReplay = Set<Int64>()
         var schedulerIndex: [Int64: Int] = [:]
         var schedulerList: [Scheduler] = []
         let newNotes = plan.notes.reduce(0) { $0 + ($1.localID == nil ? 1 : 0) }
@@ -1022,6 +1041,21 @@ private struct MergeApply {
                     slot = Slot(cardID: 0, seed: fuzzSeed(forGUID: card.guid), scheduler: index, suspended: card.marks.suspended,
                                 fileReviews: merged.isEmpty ? card.incoming : [], merged: merged)
                 }
+                // The checkpoint replay starts from: the store's, or a later one a file brings.
+                let localCheckpoint = card.localID.flatMap { localCheckpoints[$0] }
+                var checkpoint = localCheckpoint
+                if let incoming = fileCheckpoints[card.guid], checkpoint.map({ CardCheckpoint.later(incoming, than: $0) }) ?? true {
+                    checkpoint = incoming
+                }
+                slot?.checkpoint = checkpoint
+                if checkpoint != localCheckpoint, let checkpoint {
+                    if let id = card.localID {
+                        changedCheckpoints.append((id, checkpoint))
+                        if slot == nil { needsCheckpointReplay.insert(id) }
+                    } else if slot == nil {
+                        newCardCheckpoints[card.guid] = checkpoint
+                    }
+                }
                 if let id = card.localID {
                     if card.write {
                         try writer.updateCard(id: id, noteID: noteID, deckID: deckID, ordinal: card.ordinal,
@@ -1041,9 +1075,12 @@ private struct MergeApply {
                         slot.pending = pending
                         slots.append(slot)
                     } else {
-                        try writer.insertCard(id: writer.reserveCardID(), pending.guid, noteID: noteID, deckID: deckID,
+                        let id = writer.reserveCardID()
+                        let checkpoint = newCardCheckpoints[card.guid]
+                        if let checkpoint { changedCheckpoints.append((id, checkpoint)) }
+                        try writer.insertCard(id: id, pending.guid, noteID: noteID, deckID: deckID,
                                               ordinal: pending.ordinal, created: pending.created, modified: pending.modified,
-                                              moved: pending.moved, marks: pending.marks, state: .new)
+                                              moved: pending.moved, marks: pending.marks, state: checkpoint?.state ?? .new)
                     }
                 }
             }
@@ -1073,6 +1110,10 @@ private struct MergeApply {
             }
         }
         try writer.flush()
+        for slot in slots where slot.checkpoint != nil && slot.pending != nil {
+            if let checkpoint = slot.checkpoint { changedCheckpoints.append((slot.cardID, checkpoint)) }
+        }
+        for (cardID, checkpoint) in changedCheckpoints { try store.setCheckpoint(checkpoint, cardID: cardID) }
         phase("merge: cards")
         try writeReviews(slots: slots, schedulers: schedulerList, writer: writer)
         phase("merge: reviews")
@@ -1081,15 +1122,17 @@ private struct MergeApply {
         for id in plan.notesMaybeEmpty where try writer.noteIsEmpty(id: id) { try writer.deleteNote(id: id) }
         // A review id already used by another card stays with that card; a card that missed one
         // is replayed from what its log really holds.
-        let needsDatabaseReplay = writer.cardsWithSkippedReviews
+        let needsDatabaseReplay = writer.cardsWithSkippedReviews.union(needsCheckpointReplay)
         if !needsDatabaseReplay.isEmpty {
+            let checkpoints = try store.checkpoints(ofCards: Array(needsDatabaseReplay))
             var schedulers: [Int64: Scheduler] = [:]
             let logs = try store.syncReviews(ofCards: Array(needsDatabaseReplay))
             for card in try store.syncCards() where needsDatabaseReplay.contains(card.id) {
                 let scheduler = try schedulers[card.deckID] ?? store.scheduler(forDeckID: card.deckID, timeZone: timeZone)
                 schedulers[card.deckID] = scheduler
                 let log = (logs[card.id] ?? []).map { (at: $0.at, rating: $0.rating) }
-                try writer.setState(scheduler.replay(log, fuzzSeed: fuzzSeed(forGUID: card.guid)), cardID: card.id)
+                try writer.setState(scheduler.replay(log, checkpoint: checkpoints[card.id], fuzzSeed: fuzzSeed(forGUID: card.guid)),
+                                    cardID: card.id)
             }
         }
         for id in plan.deletedDecks { try writer.deleteDeck(id: id) }
@@ -1125,6 +1168,8 @@ private struct MergeApply {
         var localState: CardState?
         var pending: PendingCard?
         var addedReviews = false
+        /// The state replay starts from, when the card has a checkpoint (reviews after it only).
+        var checkpoint: CardCheckpoint?
 
         init(cardID: Int64, seed: UInt64, scheduler: Int, suspended: Bool, fileReviews: [Review], merged: [LogEntry]) {
             self.cardID = cardID
@@ -1149,16 +1194,20 @@ private struct MergeApply {
         for index in slots.indices {
             let scheduler = schedulers[slots[index].scheduler]
             let seed = slots[index].seed
-            var state = CardState.new
+            let checkpoint = slots[index].checkpoint
+            var state = checkpoint?.state ?? CardState.new
+            let after = checkpoint?.at ?? .min
             var added = false
             if slots[index].merged.isEmpty {
-                for review in slots[index].fileReviews {
+                for review in slots[index].fileReviews where review.at > after {
                     state = scheduler.answer(state, rating: review.rating, at: review.at, fuzzSeed: seed).state
                 }
                 added = !slots[index].fileReviews.isEmpty
             } else {
                 for entry in slots[index].merged {
-                    state = scheduler.answer(state, rating: entry.review.rating, at: entry.review.at, fuzzSeed: seed).state
+                    if entry.review.at > after {
+                        state = scheduler.answer(state, rating: entry.review.rating, at: entry.review.at, fuzzSeed: seed).state
+                    }
                     added = added || entry.isNew
                 }
             }

@@ -334,7 +334,7 @@ private struct Reader {
     /// The members of a card object, for spotting one given twice.
     private static let cardFields: [StaticString] = [
         "id", "note", "kind", "ordinal", "front", "back", "tags", "created", "modified", "suspended", "state", "reviews",
-        "origin", "moved", "suspended_at", "flag", "flagged_at", "buried_until", "buried_at", "deck",
+        "origin", "moved", "suspended_at", "flag", "flagged_at", "buried_until", "buried_at", "deck", "checkpoint",
     ]
 
     /// The `deck` member of the last card read: only a tombstone's card snapshot has one.
@@ -419,6 +419,10 @@ private struct Reader {
                 buriedAt = try scanner.readTime("buried_at")
             case 19:
                 snapshotDeck = try identifier("deck")
+            case 20:
+                scanner.path.append(.key("checkpoint"))
+                card.checkpoint = try checkpoint()
+                scanner.path.removeLast()
             default:
                 scanner.path.append(.key("reviews"))
                 card.reviews = try array { (reader: inout Reader) throws(SyncError) in try reader.review() }.compactMap { $0 }
@@ -520,6 +524,78 @@ private struct Reader {
     /// empty (a text with no letters or digits).
     static func isKey(_ text: String) -> Bool {
         text.isEmpty || (text.utf8.count == 16 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+    }
+
+    /// A card's checkpoint (docs/json.md): `{"at": time, "state": {phase, due, stability,
+    /// difficulty, reps, lapses, last_review, step, interval_days, ease}}`. Unlike `state`, it is
+    /// kept: replay starts from it. Nil (a problem reported) when it is not whole.
+    private mutating func checkpoint() throws(SyncError) -> CardCheckpoint? {
+        guard try beginObject() else { return nil }
+        var at: Millis?
+        var state = CardState()
+        var phase: Phase?
+        var first = true
+        while let key = try scanner.nextKey(first: &first) {
+            let field = try scanner.string(key)
+            switch field {
+            case "at": at = try scanner.readTime("at")
+            case "state":
+                scanner.path.append(.key("state"))
+                guard try beginObject() else { scanner.path.removeLast(); continue }
+                var inner = true
+                while let key = try scanner.nextKey(first: &inner) {
+                    let name = try scanner.string(key)
+                    switch name {
+                    case "phase":
+                        if let text = try scanner.readString("phase") {
+                            phase = Phase(rawValue: text)
+                            if phase == nil {
+                                scanner.report("must be \"new\", \"learning\", \"review\" or \"relearning\", got \(quoted(text))", key: "phase")
+                            }
+                        }
+                    case "due": state.due = try scanner.readTime(name, nullable: true)
+                    case "last_review": state.lastReview = try scanner.readTime(name, nullable: true)
+                    case "stability": state.stability = try number(name)
+                    case "difficulty": state.difficulty = try number(name)
+                    case "ease": state.ease = try number(name)
+                    case "reps", "lapses", "step", "interval_days":
+                        let value = Int(try scanner.readInt(name, in: 0...Int64(Int32.max), rangeText: "a whole number 0 or more") ?? 0)
+                        switch name {
+                        case "reps": state.reps = value
+                        case "lapses": state.lapses = value
+                        case "step": state.step = value
+                        default: state.intervalDays = value
+                        }
+                    default: _ = try scanner.skipValue()
+                    }
+                }
+                scanner.path.removeLast()
+            default: _ = try scanner.skipValue()
+            }
+        }
+        guard let at, let phase else {
+            scanner.report("needs \"at\" and a \"state\" with a \"phase\"")
+            return nil
+        }
+        state.phase = phase
+        return CardCheckpoint(at: at, state: state)
+    }
+
+    /// A finite number, or nil for null (a problem reported for anything else).
+    private mutating func number(_ key: String) throws(SyncError) -> Double? {
+        switch try scanner.kind() {
+        case .number:
+            let token = try scanner.numberToken()
+            if let value = Double(scanner.text(token.start, token.end)), value.isFinite { return value }
+            scanner.report("must be a finite number", key: key)
+            return nil
+        case .null:
+            _ = try scanner.literal()
+            return nil
+        default:
+            scanner.report("must be a number or null, got \(try scanner.skipValue())", key: key)
+            return nil
+        }
     }
 
     /// The schedule as the exporting store had it. Checked, then ignored: the importing store

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecallAnki
 import RecallImport
 import RecallModel
 import RecallScheduler
@@ -9,7 +10,7 @@ import RecallSync
 /// `recall import`: question banks become cards; importing again keeps progress.
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import question banks (Markdown, CSV/TSV) as cards; re-import keeps progress.",
+        abstract: "Import question banks (Markdown, CSV/TSV) and Anki packages as cards; re-import keeps progress.",
         discussion: """
             A folder imports every Markdown, CSV and TSV file below it. The deck is --deck, else \
             the file name (sub-folders give parent::child). Importing an edited bank again updates \
@@ -27,6 +28,10 @@ struct Import: ParsableCommand {
               recall import deck.tsv --deck Spanish --prune --json
               recall import backup.json
               recall import big-backup.json --max-file-size 400MB
+            An Anki package (.apkg deck, .colpkg collection) brings its notes, cards, decks, tags, \
+            review history, schedules, deck options and media (docs/anki.md); --deck puts its decks \
+            under a prefix, and importing a newer version updates the cards in place by Anki's GUIDs.
+              recall import japanese.apkg --deck Anki --dry-run
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -56,6 +61,14 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
+        let packages = paths.filter(AnkiImporter.isPackagePath)
+        guard packages.isEmpty else {
+            guard packages.count == paths.count else {
+                throw CLIError.message("import Anki packages on their own, not together with other files")
+            }
+            try importAnkiPackages(packages)
+            return
+        }
         let deckFiles = paths.filter(DeckReader.isDeckFilePath)
         guard deckFiles.isEmpty else {
             guard deckFiles.count == paths.count else {
