@@ -134,12 +134,22 @@ public enum AnkiImporter {
                 deckOptions[deck] = options(config, fsrs: collection.fsrsEnabled)
             }
             let ankiDeck = (decks[card.deckID]?.nameParts ?? ["Default"]).joined(separator: "::")
-            guard let rendered = AnkiCardRenderer.render(note, noteType: type, ordinal: card.ordinal, deckName: ankiDeck) else {
-                warnings.append("card \(card.ordinal + 1) of note \(note.guid) renders empty in Anki and was left out")
-                continue
+            let front: String
+            let back: String
+            if let rendered = AnkiCardRenderer.render(
+                note, noteType: type, ordinal: card.ordinal, deckName: ankiDeck, flag: card.flags, cardID: card.id)
+            {
+                front = rendered.frontText
+                back = rendered.backText
+            } else {
+                // Anki keeps a card whose template now renders empty (a field emptied after it
+                // was made), and so does recall: its history must not be dropped. It shows the
+                // note's fields instead, first as the front.
+                let texts = note.fields.map { AnkiHTML.markdown(fromHTML: $0) }.filter { !$0.isEmpty }
+                front = texts.first ?? "(empty card \(card.ordinal + 1) of note \(note.guid))"
+                back = texts.dropFirst().joined(separator: "\n\n")
+                warnings.append("card \(card.ordinal + 1) of note \(note.guid) renders empty in Anki; kept, showing the note's fields")
             }
-            let front = AnkiHTML.markdown(fromHTML: rendered.questionHTML)
-            let back = AnkiHTML.markdown(fromHTML: AnkiHTML.answerPart(ofAnswerHTML: rendered.answerHTML))
             let entries = revlog[card.id] ?? []
             let reviews = entries.compactMap { review(of: $0, note: note, card: card) }
             let state = schedule(card, entries: entries, reviews: reviews, crtDay: crtDay, clock: clock,
