@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "RecallAnki",
             dependencies: [
-                "CZstd", "CLibXML2", "RecallScheduler", "RecallModel", "RecallStore",
+                "CCmark", "CZstd", "CLibXML2", "RecallScheduler", "RecallModel", "RecallStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
@@ -122,7 +122,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RecallAnkiTests",
-            dependencies: ["RecallAnki", "RecallStore", "RecallModel", "RecallScheduler"]
+            dependencies: [
+                "RecallAnki", "RecallStore", "RecallModel", "RecallScheduler", "RecallImport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .testTarget(
             name: "RecallTerminalTests",
@@ -130,7 +133,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RecallCLITests",
-            dependencies: ["RecallStore", "RecallScheduler", "RecallModel", "RecallSync", "RecallTerminal"]
+            dependencies: [
+                "RecallStore", "RecallScheduler", "RecallModel", "RecallSync", "RecallTerminal",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
     ]
 )
