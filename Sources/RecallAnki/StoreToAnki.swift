@@ -55,7 +55,8 @@ public struct StoreToAnki {
         } else {
             var seen = Set<Int64>()
             for deck in selection.decks {
-                _ = try store.requireDeck(named: deck)
+                // A name that only groups sub-decks (`Lang` for `Lang::FR`) exports them all.
+                if try store.decks(under: deck).isEmpty { throw StoreError.deckNotFound(deck) }
                 for card in try store.cards(deck: deck) where seen.insert(card.id).inserted { cards.append(card) }
             }
             cards.sort { $0.id < $1.id }
