@@ -308,7 +308,10 @@ public struct StoreToAnki {
             id: 0, noteID: 0, deckID: 0, ordinal: 0, modified: card.modified / 1000, type: 0, queue: 0, due: 0,
             interval: 0, factor: 0, reps: state.reps, lapses: state.lapses, left: 0, flags: card.flag & 7)
         func dayDue(_ millis: Millis?) -> Int64 { Int64(clock.dayNumber(at: millis ?? 0) - crtDay) }
-        func intraday(_ due: Millis?) -> Bool {
+        /// Anki keeps a (re)learning card whose step is shorter than a day in the intraday queue
+        /// (due in seconds), and one on a step of a day or more in the interday queue (due a day).
+        func intraday(_ due: Millis?, steps: [Int]) -> Bool {
+            if steps.indices.contains(state.step), steps[state.step] >= 86_400 { return false }
             guard let due, let last = state.lastReview else { return true }
             return due - last < 86_400_000
         }
@@ -320,7 +323,7 @@ public struct StoreToAnki {
             result.type = state.phase == .learning ? 1 : 3
             let steps = state.phase == .learning ? options.learningSteps : options.relearningSteps
             result.left = max(steps.count - state.step, 1)
-            if intraday(state.due) {
+            if intraday(state.due, steps: steps) {
                 result.queue = 1
                 result.due = (state.due ?? 0) / 1000
             } else {

@@ -185,6 +185,22 @@ final class ScratchStore {
         #expect(data[3] == "")
     }
 
+    @Test func aLearningStepOfADayIsAnkisInterdayQueueDueOnADay() throws {
+        let scratch = try ScratchStore()
+        let id = try scratch.store.write {
+            try scratch.store.setOption("learning_steps", to: "10m 1d", deck: nil, now: ScratchStore.day0)
+            return try scratch.store.addNote(deck: "D", front: "q", back: "a", now: ScratchStore.day0)[0]
+        }
+        try scratch.answer(id, .good, at: ScratchStore.day0)
+        let state = try scratch.store.requireCard(id).state
+        #expect(state.phase == .learning && state.step == 1)
+        let (_, package) = try scratch.export(now: ScratchStore.day0 + ScratchStore.minute)
+        let clock = DayClock(timeZone: ScratchStore.utc, rolloverHour: 4)
+        let crtDay = clock.dayNumber(at: try package.ints("SELECT crt FROM col")[0][0] * 1000)
+        #expect(try package.ints("SELECT type, queue, due, left FROM cards")
+            == [[1, 3, Int64(clock.dayNumber(at: state.due ?? 0) - crtDay), 1]])
+    }
+
     @Test func answersInTheSameMillisecondKeepUniqueRevlogIDs() throws {
         let scratch = try ScratchStore()
         let ids = try scratch.store.write {

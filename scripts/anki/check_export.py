@@ -62,16 +62,19 @@ bank_path = os.path.join(WORK, "bank.md")
 with open(bank_path, "w") as f:
     f.write("\n".join(bank))
 with open(os.path.join(WORK, "other.md"), "w") as f:
-    f.write("Other deck question :: Other deck answer\n\nSecond other :: answer two\n")
+    f.write("Other deck question :: Other deck answer\n\nSecond other :: answer two\n\nThird other :: interday\n")
 
 now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None) - dt.timedelta(minutes=5)
 start = (now - dt.timedelta(days=45)).replace(hour=10, minute=0, second=0)
 recall("init", "--empty", at=start)
 recall("import", bank_path, "--deck", "Check::Main", at=start)
 recall("import", os.path.join(WORK, "other.md"), "--deck", "Other", at=start)
+# Options of one deck: a one-day learning step (Anki's interday learning queue) and a retention.
+recall("config", "learning_steps", "10m 1d", "--deck", "Other", at=start)
+recall("config", "desired_retention", "0.85", "--deck", "Other", at=start)
 
 # Cards kept new until the last minutes (learning, burial) or for good (new cards in the package).
-RESERVED = ("Question 23:", "Question 24:", "Word 4 ")
+RESERVED = ("Question 23:", "Question 24:", "Word 4 ", "Third other")
 rng = random.Random(12)
 day = start
 while day < now - dt.timedelta(days=1):
@@ -102,6 +105,8 @@ if new_cards:
 if reviews:
     recall("answer", str(reviews[0]["short_id"]), "again", at=now)
     recall("suspend", str(reviews[-1]["short_id"]), at=now)
+interday = [c for c in cards if c["front"] == "Third other"]
+recall("answer", str(interday[0]["short_id"]), "good", at=now - dt.timedelta(hours=2))  # on to the 1-day step
 reversed_new = [c for c in cards if c["kind"] == "reversed" and c["state"]["phase"] == "new" and c["ordinal"] == 1]
 if reversed_new:
     recall("answer", str(reversed_new[0]["short_id"]), "good", at=now)  # buries its sibling
@@ -183,7 +188,7 @@ for name, data in (("red_square.png", PNG), ("beep.mp3", MP3)):
     expect(os.path.exists(path) and open(path, "rb").read() == data, f"media {name} missing or different in Anki")
 
 phases = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
-checked = {"due": 0, "learning": 0, "relearning": 0, "suspended": 0, "buried": 0, "flagged": 0, "memory": 0}
+checked = {"due": 0, "interday learning": 0, "learning": 0, "relearning": 0, "suspended": 0, "buried": 0, "flagged": 0, "memory": 0}
 for rc in recall_cards:
     ordinal = {"basic": 0, "reversed": rc["ordinal"] - 1, "cloze": rc["ordinal"] - 1}[rc["kind"]]
     card = cards_by_note_ord.get((rc["note"], ordinal))
@@ -223,6 +228,7 @@ for rc in recall_cards:
             anki_date = recall_today + dt.timedelta(days=card.due - today)
             expect(anki_date == recall_day(state["due"]), f"{label}: due {anki_date} in Anki, recall {recall_day(state['due'])}")
             checked["due"] += 1
+            checked["interday learning"] += card.queue == 3
     # FSRS memory state.
     if state["stability"] is not None:
         memory = card.memory_state
@@ -239,7 +245,15 @@ for rc in recall_cards:
         expect(abs(row[0] - at) < 50 and row[1] == review["rating"] and row[2] == review["duration_ms"],
                f"{label}: revlog {row}, recall {review}")
 
-expect(checked["learning"] + checked["relearning"] > 0, "no card in (re)learning was checked")
+expect(checked["learning"] + checked["relearning"] > 0 and checked["interday learning"] > 0,
+       f"not every learning queue was checked: {checked}")
+# Deck options: the Other deck's own group.
+other_config = col.decks.config_dict_for_deck_id(col.decks.id_for_name("Other"))
+expect(other_config["new"]["delays"] == [10.0, 1440.0], f"Other's learning steps in Anki: {other_config['new']['delays']}")
+expect(abs(other_config["desiredRetention"] - 0.85) < 1e-6, f"Other's desired retention: {other_config['desiredRetention']}")
+main_config = col.decks.config_dict_for_deck_id(col.decks.id_for_name("Check::Main"))
+expect(main_config["new"]["delays"] == [1.0, 10.0] and len(main_config["fsrsParams6"]) == 21,
+       f"Check::Main's options in Anki: {main_config['new']['delays']}, {main_config['fsrsParams6']}")
 expect(checked["suspended"] > 0 and checked["buried"] > 0 and checked["flagged"] > 0,
        f"marks not all exercised: {checked}")
 col.close()
