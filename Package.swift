@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "RecallAnki",
             dependencies: [
-                "CCmark", "CZstd", "CLibXML2", "RecallScheduler", "RecallModel", "RecallStore",
+                "CCmark", "CGzip", "CZstd", "CLibXML2", "RecallScheduler", "RecallModel", "RecallStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]

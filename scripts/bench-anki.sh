@@ -74,7 +74,7 @@ printf 'Anki import:              %8.3f s\n' "$anki_import"
 store="$work/store.sqlite"
 imported=no
 if recall_run "rm -rf '$work/store'*; RECALL_DB='$store' '$bin' init --empty >/dev/null" \
-        --db "$store" import "$work/anki.apkg"; then
+        import "$work/anki.apkg" --db "$store"; then
     imported=yes
     r=$(ratio "$wall" "$anki_import")
     printf 'recall import:            %8.3f s, peak RSS %d MB  (%sx Anki: target <= 0.5x %s; RSS <= 300 MB %s)\n' \
@@ -125,7 +125,7 @@ SQL
     RECALL_DB="$store" "$bin" check --fix >/dev/null
     echo "store: $(sqlite3 "$store" 'SELECT count(*) FROM notes') notes, $(sqlite3 "$store" 'SELECT count(*) FROM cards') cards, $(sqlite3 "$store" 'SELECT count(*) FROM review_log') reviews"
 fi
-if recall_run "rm -f '$work/recall.apkg'" --db "$store" export --anki "$work/recall.apkg"; then
+if recall_run "rm -f '$work/recall.apkg'" export --anki "$work/recall.apkg" --db "$store"; then
     cat "$work/out"
     r_modern=$(ratio "$wall" "$anki_modern")
     r_legacy=$(ratio "$wall" "$anki_legacy")

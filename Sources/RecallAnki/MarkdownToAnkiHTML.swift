@@ -23,8 +23,8 @@ enum MarkdownToAnkiHTML {
         while html.hasSuffix("\n") { html.removeLast() }
         // One paragraph is the common card ("Paris"): its text alone, as Anki's editor writes it.
         if html.hasPrefix("<p>"), html.hasSuffix("</p>") {
-            let inner = html.dropFirst(3).dropLast(4)
-            if !inner.contains("<p>") && !inner.contains("</p>") { return String(inner) }
+            let inner = html.utf8.dropFirst(3).dropLast(4)
+            if StoreToAnki.find(Array("<p>".utf8), in: Array(inner), from: 0) == nil { return String(decoding: inner, as: UTF8.self) }
         }
         return html
     }

@@ -228,7 +228,9 @@ final class ScratchStore {
     @Test func theMediaTheCardsShowTravelUnderTheirNames() throws {
         let scratch = try ScratchStore()
         let picture = Data([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
-        let sound = Data("ID3 sound".utf8)
+        // Over a megabyte, and not very compressible: deflated in several chunks.
+        var generator = SystemRandomNumberGenerator()
+        let sound = Data((0..<3_000_000).map { index in index % 3 == 0 ? UInt8.random(in: 0...255, using: &generator) : UInt8(index % 251) })
         try scratch.store.write {
             for (name, data) in [("pic.png", picture), ("beep.mp3", sound), ("unused.png", Data("x".utf8))] {
                 let hash = try scratch.store.saveMediaContent(data)

@@ -79,11 +79,14 @@ struct Export: ParsableCommand {
     private func exportAnki(_ context: Context, to path: String) throws {
         try Self.checkTarget(path, store: context.store.path)
         let export: StoreToAnki
+        var phases = PhaseTimer(environment: context.environment)
         do {
             export = try StoreToAnki(
                 store: context.store, selection: StoreToAnki.Selection(decks: decks, history: !noHistory),
                 now: context.now, timeZone: context.clock.timeZone, clozeText: CardFace.ankiClozeText)
+            phases.mark("read the store into a collection")
             try export.write(to: path)
+            phases.mark("write the package")
         } catch let error as AnkiWriteError {
             throw CLIError.message(error.description)
         }
