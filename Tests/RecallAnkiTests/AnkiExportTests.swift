@@ -229,8 +229,13 @@ final class ScratchStore {
         let scratch = try ScratchStore()
         let picture = Data([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
         // Over a megabyte, and not very compressible: deflated in several chunks.
-        var generator = SystemRandomNumberGenerator()
-        let sound = Data((0..<3_000_000).map { index in index % 3 == 0 ? UInt8.random(in: 0...255, using: &generator) : UInt8(index % 251) })
+        var state: UInt32 = 12_345
+        var bytes = [UInt8](repeating: 0, count: 1_500_000)
+        for index in bytes.indices {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            bytes[index] = UInt8(truncatingIfNeeded: state >> 24)
+        }
+        let sound = Data(bytes)
         try scratch.store.write {
             for (name, data) in [("pic.png", picture), ("beep.mp3", sound), ("unused.png", Data("x".utf8))] {
                 let hash = try scratch.store.saveMediaContent(data)
