@@ -47,8 +47,15 @@ public struct StoreToAnki {
     /// Reads the store. `clozeText` gives a cloze note's text in Anki's `{{cN::…}}` syntax
     /// (the importer's cloze rules, `CardFace.ankiClozeText`), nil when it has no deletion.
     public init(
-        store: Store, selection: Selection, now: Millis, timeZone: TimeZone, clozeText: (String) -> String?
+        store: Store, selection: Selection, now: Millis, timeZone zone: TimeZone, clozeText: (String) -> String?
     ) throws {
+        // A zone that keeps one offset (UTC, most of Asia) as a fixed offset: the same days, without
+        // asking ICU for the offset of each of the 500,000 answers a large export replays.
+        var timeZone = zone
+        if zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: 0)) == nil,
+           let fixed = TimeZone(secondsFromGMT: zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(now) / 1000))) {
+            timeZone = fixed
+        }
         var cards: [CardRecord] = []
         if selection.decks.isEmpty {
             cards = try store.cards()
@@ -64,12 +71,14 @@ public struct StoreToAnki {
         let clock = try store.dayClock(timeZone: timeZone)
         // Each card's answers, oldest first, read in one pass (`forEachReview`'s order is the log's).
         var reviews: [Int64: [Answer]] = [:]
+        var reviewCount = 0
         if selection.history {
             let wanted = selection.decks.isEmpty ? nil : Set(cards.map(\.id))
             try store.forEachReview { cardID, _, at, rating, durationMS in
                 if let wanted, !wanted.contains(cardID) { return }
                 reviews[cardID, default: []].append(
                     Answer(at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: durationMS))
+                reviewCount += 1
             }
         }
 
@@ -84,6 +93,7 @@ public struct StoreToAnki {
         options = AnkiPackageWriter.Options(
             rolloverHour: clock.rolloverHour, creationOffsetMinutes: offsetWest, modified: now / 1000)
         var collection = AnkiCollection(schemaVersion: 11, createdAt: crtMillis / 1000)
+        collection.revlog.reserveCapacity(reviewCount)
 
         // Decks, their implied parents, and one options group per distinct set of options.
         var ids = UniqueIDs()
@@ -192,8 +202,9 @@ public struct StoreToAnki {
             ankiCard.deckID = deckID
             ankiCard.ordinal = ordinal
             collection.cards.append(ankiCard)
-            collection.revlog += Self.revlog(
-                reviews[card.id] ?? [], cardID: cardID, scheduler: scheduler, fuzzSeed: fuzzSeed(forGUID: card.guid))
+            Self.appendRevlog(
+                reviews[card.id] ?? [], cardID: cardID, scheduler: scheduler, fuzzSeed: fuzzSeed(forGUID: card.guid),
+                to: &collection.revlog)
         }
         // A revlog id is the answer's time in ms and must be unique: answers given in the same
         // millisecond (a script, a merge of two stores) move to the next free one, in time order.
@@ -368,12 +379,10 @@ public struct StoreToAnki {
 
     /// A card's reviews as revlog rows: each answer replayed from the card's first, so that every
     /// row says which phase the card was in (learn, review, relearn) and what interval it gave.
-    static func revlog(
-        _ log: [Answer], cardID: Int64, scheduler: Scheduler, fuzzSeed: UInt64
-    ) -> [AnkiRevlogEntry] {
+    static func appendRevlog(
+        _ log: [Answer], cardID: Int64, scheduler: Scheduler, fuzzSeed: UInt64, to entries: inout [AnkiRevlogEntry]
+    ) {
         var state = CardState()
-        var entries: [AnkiRevlogEntry] = []
-        entries.reserveCapacity(log.count)
         for review in log {
             let before = state
             state = scheduler.answer(before, rating: review.rating, at: review.at, fuzzSeed: fuzzSeed).state
@@ -395,7 +404,6 @@ public struct StoreToAnki {
                 lastInterval: interval(of: before, at: review.at), factor: factor, timeMS: max(review.durationMS, 0),
                 type: type))
         }
-        return entries
     }
 
     /// Anki's revlog interval: days for a review card, minus the seconds of the step for a
