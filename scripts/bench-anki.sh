@@ -13,6 +13,8 @@
 #     (50,000 notes, 10,000 of them reversed, 60,000 cards, 500,000 reviews) made with SQL.
 #
 # Anki's times are of the operation alone, inside Python; recall's are of the whole process.
+# Both wall time (the target's measure) and CPU time (user + system: steadier on a shared machine)
+# are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-bench.sh
@@ -30,18 +32,23 @@ print_bench_header
 
 median() { sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.3f\n", m}'; }
 
-# `anki_seconds ARGS...`: median over the runs of the seconds the Anki step reports.
+# `anki_seconds ARGS...`: median over the runs of the seconds the Anki step reports; its median
+# CPU seconds (user + system) go to $work/cpu.
 anki_seconds() {
     for _ in $(seq 1 "$runs"); do
-        "$@" | sed -n 's/^seconds=//p'
+        "$@" >"$work/anki-out"
+        sed -n 's/^cpu=//p' "$work/anki-out" >>"$work/cpus"
+        sed -n 's/^seconds=//p' "$work/anki-out"
     done | median
+    median <"$work/cpus" >"$work/cpu"
+    rm -f "$work/cpus"
 }
 
 # `recall_run NAME SETUP ARGS...`: runs SETUP then `recall ARGS` RUNS times; sets $wall (median s)
-# and $rss (MB, the largest); returns 1 (with the error in $error) when recall fails.
+# $cpu (median user + system s) and $rss (MB, the largest); returns 1 (with the error in $error) when recall fails.
 recall_run() {
     local setup=$1; shift
-    local times=() start end
+    local times=() cpus=() start end
     rss=0
     for _ in $(seq 1 "$runs"); do
         eval "$setup"
@@ -52,11 +59,13 @@ recall_run() {
         fi
         end=$(date +%s%N)
         times+=("$(awk -v n=$((end - start)) 'BEGIN {printf "%.3f", n / 1e9}')")
+        cpus+=("$(awk '/User time|System time/ {s += $NF} END {printf "%.3f", s}' "$work/time")")
         local kb
         kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time")
         rss=$(( kb / 1024 > rss ? kb / 1024 : rss ))
     done
     wall=$(printf '%s\n' "${times[@]}" | median)
+    cpu=$(printf '%s\n' "${cpus[@]}" | median)
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -70,24 +79,27 @@ ls -l "$work/anki.apkg" | awk '{printf "anki.apkg (modern): %.1f MB\n", $5 / 104
 echo "== import of Anki's .apkg into an empty collection / store"
 anki_import=$(anki_seconds sh -c "rm -rf '$work/target'; mkdir '$work/target'; \
     '$python' scripts/anki/bench_anki.py import '$work/anki.apkg' '$work/target/col.anki2'")
-printf 'Anki import:              %8.3f s\n' "$anki_import"
+anki_import_cpu=$(cat "$work/cpu")
+printf 'Anki import:              %8.3f s (cpu %.3f s)\n' "$anki_import" "$anki_import_cpu"
 store="$work/store.sqlite"
 imported=no
 if recall_run "rm -rf '$work/store'*; RECALL_DB='$store' '$bin' init --empty >/dev/null" \
         import "$work/anki.apkg" --db "$store"; then
     imported=yes
     r=$(ratio "$wall" "$anki_import")
-    printf 'recall import:            %8.3f s, peak RSS %d MB  (%sx Anki: target <= 0.5x %s; RSS <= 300 MB %s)\n' \
-        "$wall" "$rss" "$r" "$(verdict "$r" 0.5)" "$(verdict "$rss" 300)"
+    printf 'recall import:            %8.3f s (cpu %.3f s), peak RSS %d MB  (%sx Anki: target <= 0.5x %s; RSS <= 300 MB %s; cpu %sx)\n' \
+        "$wall" "$cpu" "$rss" "$r" "$(verdict "$r" 0.5)" "$(verdict "$rss" 300)" "$(ratio "$cpu" "$anki_import_cpu")"
 else
     echo "recall import: not available ($error)"
 fi
 
 echo "== export to .apkg"
 anki_modern=$(anki_seconds "$python" scripts/anki/bench_anki.py export "$work/anki.anki2" "$work/out-modern.apkg" modern)
+anki_modern_cpu=$(cat "$work/cpu")
 anki_legacy=$(anki_seconds "$python" scripts/anki/bench_anki.py export "$work/anki.anki2" "$work/out-legacy.apkg" legacy)
-printf 'Anki export (modern):     %8.3f s\n' "$anki_modern"
-printf 'Anki export (legacy):     %8.3f s\n' "$anki_legacy"
+anki_legacy_cpu=$(cat "$work/cpu")
+printf 'Anki export (modern):     %8.3f s (cpu %.3f s)\n' "$anki_modern" "$anki_modern_cpu"
+printf 'Anki export (legacy):     %8.3f s (cpu %.3f s)\n' "$anki_legacy" "$anki_legacy_cpu"
 if [ "$imported" = no ]; then
     echo "(recall store for the export: recall-native, made with SQL: $notes notes, $((notes / 5)) reversed, $((notes * 6 / 5)) cards, $revlog reviews)"
     RECALL_DB="$store" "$bin" init --empty >/dev/null
@@ -129,8 +141,9 @@ if recall_run "rm -f '$work/recall.apkg'" export --anki "$work/recall.apkg" --db
     cat "$work/out"
     r_modern=$(ratio "$wall" "$anki_modern")
     r_legacy=$(ratio "$wall" "$anki_legacy")
-    printf 'recall export --anki:     %8.3f s, peak RSS %d MB  (%sx Anki modern, %sx Anki legacy: target <= 0.5x %s)\n' \
-        "$wall" "$rss" "$r_modern" "$r_legacy" "$(verdict "$r_modern" 0.5)"
+    printf 'recall export --anki:     %8.3f s (cpu %.3f s), peak RSS %d MB  (%sx Anki modern, %sx Anki legacy: target <= 0.5x %s; cpu %sx modern, %sx legacy)\n' \
+        "$wall" "$cpu" "$rss" "$r_modern" "$r_legacy" "$(verdict "$r_modern" 0.5)" \
+        "$(ratio "$cpu" "$anki_modern_cpu")" "$(ratio "$cpu" "$anki_legacy_cpu")"
     # The export at this size is a package Anki takes whole.
     "$python" scripts/anki/bench_anki.py import "$work/recall.apkg" "$work/check.anki2" | sed -n 's/^notes=/Anki imports recall.apkg: notes=/p'
 else
