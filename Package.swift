@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "RecallAnki",
             dependencies: [
-                "CZstd", "CLibXML2", "CCmark", "RecallScheduler", "RecallModel", "RecallStore",
+                "CCmark", "CGzip", "CZstd", "CLibXML2", "RecallScheduler", "RecallModel", "RecallStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -133,8 +133,10 @@ let package = Package(
             name: "RecallAnkiTests",
             // CCmark: tests read the Markdown they get back as the review screen would.
             // ZIPFoundation and zstd make the damaged packages the tests refuse.
-            dependencies: ["RecallAnki", "RecallStore", "RecallModel", "RecallScheduler", "CCmark", "CZstd",
-                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "RecallAnki", "RecallStore", "RecallModel", "RecallScheduler", "RecallImport", "CCmark", "CZstd",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .testTarget(
             name: "RecallTerminalTests",
@@ -142,7 +144,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RecallCLITests",
-            dependencies: ["RecallStore", "RecallScheduler", "RecallModel", "RecallSync", "RecallTerminal"]
+            dependencies: [
+                "RecallStore", "RecallScheduler", "RecallModel", "RecallSync", "RecallTerminal",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
     ]
 )

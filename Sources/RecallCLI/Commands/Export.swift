@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import RecallAnki
+import RecallImport
 import RecallStore
 import RecallSync
 import RecallTerminal
@@ -14,8 +16,13 @@ struct Export: ParsableCommand {
             (keys sorted, cards by id, one review per line), so two exports diff cleanly. \
             `recall import FILE.json` reads it back; --no-history leaves out schedules and \
             reviews, for sharing a deck with other people.
+            With --anki FILE.apkg, writes an Anki package instead: every note, card, deck, tag, \
+            review and FSRS memory state, and the media the cards show, for Anki, AnkiDroid and \
+            AnkiMobile to import (File > Import, keeping scheduling). With --no-history the cards \
+            arrive as new cards.
             Examples:
               recall export -o backup.json
+              recall export --anki python.apkg --deck 'Python interview'
               recall export --deck 'Python interview' --no-history -o python.json
               recall export | gzip > recall.json.gz
             """)
@@ -30,11 +37,23 @@ struct Export: ParsableCommand {
         "Write to this file (replaced atomically) instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Option(name: .customLong("anki"), help: ArgumentHelp(
+        "Write an Anki package (.apkg) to this file, replaced atomically.", valueName: "file.apkg"))
+    var anki: String?
+
     @Flag(help: "Leave out each card's state and review history.")
     var noHistory = false
 
+    func validate() throws {
+        if anki != nil && output != nil { throw ValidationError("give either --anki or --output, not both") }
+    }
+
     func run() throws {
         let context = try Context(storeOptions, bundledDeck: false)
+        if let anki {
+            try exportAnki(context, to: anki)
+            return
+        }
         var selection = DeckExporter.Selection(decks: decks, history: !noHistory)
         if let output { try Self.checkTarget(output, store: context.store.path) }
         // Decided before anything is written: a read-only store cannot record which answers the
@@ -63,6 +82,28 @@ struct Export: ParsableCommand {
             + " to \(Sanitizer.sanitize(output))"
             + (counts.media.isEmpty ? "" : ", and \(counts.media.count) media \(counts.media.count == 1 ? "file" : "files") to "
                 + Sanitizer.sanitize(mediaFolder)))
+    }
+
+    /// `--anki FILE.apkg`: the selected decks as an Anki package (RecallAnki's `StoreToAnki`).
+    private func exportAnki(_ context: Context, to path: String) throws {
+        try Self.checkTarget(path, store: context.store.path)
+        let export: StoreToAnki
+        var phases = PhaseTimer(environment: context.environment)
+        do {
+            export = try StoreToAnki(
+                store: context.store, selection: StoreToAnki.Selection(decks: decks, history: !noHistory),
+                now: context.now, timeZone: context.clock.timeZone, clozeText: CardFace.ankiClozeText)
+            phases.mark("read the store into a collection")
+            try export.write(to: path)
+            phases.mark("write the package")
+        } catch let error as AnkiWriteError {
+            throw CLIError.message(error.description)
+        }
+        let counts = export.counts
+        func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+        Output.line("exported " + count(counts.notes, "note", "notes") + ", " + count(counts.cards, "card", "cards") + ", "
+            + count(counts.reviews, "review", "reviews") + ", " + count(counts.media, "media file", "media files")
+            + " to \(Sanitizer.sanitize(path))")
     }
 
     /// Refuses an output that is the store itself (or one of its `-wal`/`-shm` files), or any
