@@ -86,12 +86,11 @@ final class ReviewBatch {
     }
 
     static let head = """
-        INSERT OR IGNORE INTO review_log(id, card_id, reviewed_at, rating, duration_ms, undoable,
-            prev_phase, prev_due, prev_stability, prev_difficulty, prev_reps, prev_lapses, prev_last_review,
-            prev_step, prev_interval_days, prev_ease, prev_suspended) VALUES
+        INSERT OR IGNORE INTO review_log(card_id, reviewed_at, id, rating, duration_ms,
+            prev_phase, prev_stability, prev_interval_days) VALUES
         """
-    static let row = "(?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    static let columns: Int32 = 16
+    static let row = "(?, ?, ?, ?, ?, ?, ?, ?)"
+    static let columns: Int32 = 8
     let rowsPerStatement = 500
     private let db: Database
     private(set) var rows: [Row] = []
@@ -129,13 +128,15 @@ final class ReviewBatch {
             Result { () throws(StoreError) in
                 for (number, row) in rows.enumerated() {
                     let first = Int32(number) * Self.columns + 1
-                    try statement.bind(utf8: UnsafeRawBufferPointer(rebasing: idBytes[row.idStart..<row.idStart + row.idCount]), at: first)
-                    try statement.bind(int: row.cardID, at: first + 1)
-                    try statement.bind(int: row.at, at: first + 2)
+                    try statement.bind(int: row.cardID, at: first)
+                    try statement.bind(int: row.at, at: first + 1)
+                    try statement.bind(reviewIDText: UnsafeRawBufferPointer(rebasing: idBytes[row.idStart..<row.idStart + row.idCount]),
+                                       at: first + 2)
                     try statement.bind(int: row.rating, at: first + 3)
                     try statement.bind(int: row.durationMS, at: first + 4)
-                    try bindState(row.before, to: statement, from: first + 5)
-                    try statement.bind(int: row.suspended ? 1 : 0, at: first + 15)
+                    try bindPhase(row.before.phase, to: statement, at: first + 5)
+                    try statement.bind(optionalDouble: row.before.stability, at: first + 6)
+                    try statement.bind(int: Int64(row.before.intervalDays), at: first + 7)
                 }
                 try statement.runAndReset()
             }
@@ -152,12 +153,7 @@ final class ReviewBatch {
 
 /// Binds the ten `CardState` columns, in `Store.stateColumns` order, from parameter `first`.
 func bindState(_ state: CardState, to s: Statement, from first: Int32) throws(StoreError) {
-    switch state.phase {
-    case .new: try s.bind(static: "new", at: first)
-    case .learning: try s.bind(static: "learning", at: first)
-    case .review: try s.bind(static: "review", at: first)
-    case .relearning: try s.bind(static: "relearning", at: first)
-    }
+    try bindPhase(state.phase, to: s, at: first)
     try s.bind(optionalInt: state.due, at: first + 1)
     try s.bind(optionalDouble: state.stability, at: first + 2)
     try s.bind(optionalDouble: state.difficulty, at: first + 3)
@@ -167,4 +163,14 @@ func bindState(_ state: CardState, to s: Statement, from first: Int32) throws(St
     try s.bind(int: Int64(state.step), at: first + 7)
     try s.bind(int: Int64(state.intervalDays), at: first + 8)
     try s.bind(optionalDouble: state.ease, at: first + 9)
+}
+
+/// Binds a phase's name without copying it.
+func bindPhase(_ phase: Phase, to s: Statement, at index: Int32) throws(StoreError) {
+    switch phase {
+    case .new: try s.bind(static: "new", at: index)
+    case .learning: try s.bind(static: "learning", at: index)
+    case .review: try s.bind(static: "review", at: index)
+    case .relearning: try s.bind(static: "relearning", at: index)
+    }
 }

@@ -232,7 +232,7 @@ extension Store {
             let at = statement.int64Value(2)
             let rating = statement.intValue(3)
             let duration = statement.int64Value(4)
-            try statement.withUTF8(1) { try body(cardID, $0, at, rating, duration) }
+            try statement.withReviewIDText(1) { try body(cardID, $0, at, rating, duration) }
         }
     }
 
@@ -253,7 +253,7 @@ extension Store {
             var reviews: [Review] = []
             while try statement.step() {
                 reviews.append(Review(
-                    id: statement.withUTF8(0) { ReviewID(bytes: $0) }, at: statement.int64Value(1),
+                    id: statement.reviewID(0), at: statement.int64Value(1),
                     rating: Rating(rawValue: statement.intValue(2)) ?? .again, durationMS: statement.int64Value(3)))
             }
             statement.reset()

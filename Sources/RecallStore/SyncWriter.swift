@@ -122,10 +122,12 @@ public final class SyncWriter {
     }
 
     /// Call before inserting `count` new reviews. When they are many and at least as many as the
-    /// log holds already, the log's secondary indexes (by card, by time) are dropped and made
-    /// again by `endNewReviews`: building an index sorts its rows once, far cheaper than a
-    /// million inserts all over it. Until `endNewReviews`, nothing may query the log by card or
-    /// time. Inside the transaction, so a failure brings the indexes back with everything else.
+    /// log holds already, the log's index by time is dropped and made again by `endNewReviews`
+    /// (building an index sorts its rows once, far cheaper than a million inserts all over it);
+    /// into an empty log, its index of ids too (a merge inserts each id once, and the index is
+    /// made UNIQUE again at the end, which would fail the transaction rather than keep a
+    /// duplicate). Until `endNewReviews`, nothing may query the log by time or id. Inside the
+    /// transaction, so a failure brings the indexes back with everything else.
     public func beginNewReviews(count: Int) throws(StoreError) {
         guard count >= 10_000, droppedReviewIndexes.isEmpty else { return }
         let existing = try store.db.scalarInt("SELECT count(*) FROM review_log") ?? 0
@@ -134,6 +136,7 @@ public final class SyncWriter {
         droppedReviewIndexes = try store.db.rows(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL ORDER BY name"
         ) { (name: $0.textValue(0), sql: $0.textValue(1)) }
+        if existing > 0 { droppedReviewIndexes.removeAll { $0.sql.uppercased().hasPrefix("CREATE UNIQUE") } }
         for index in droppedReviewIndexes {
             try store.db.execute("DROP INDEX \"\(index.name.replacingOccurrences(of: "\"", with: "\"\""))\"")
         }
@@ -164,7 +167,9 @@ public final class SyncWriter {
             let owner = try store.db.prepare("SELECT card_id FROM review_log WHERE id = ?")
             for row in reviews.rows {
                 let id = reviews.id(of: row)
-                let result = id.withUnsafeBytes { bytes in Result { () throws(StoreError) in try owner.bind(utf8: bytes, at: 1) } }
+                let result = id.withUnsafeBytes { bytes in
+                    Result { () throws(StoreError) in try owner.bind(reviewIDText: bytes, at: 1) }
+                }
                 try result.get()
                 let holder = try owner.step() ? owner.int64Value(0) : nil
                 owner.reset()
@@ -340,7 +345,8 @@ public final class SyncWriter {
     /// Gives a card's reviews to another card (sibling cards merged into one); they keep their ids.
     public func moveReviews(fromCard source: Int64, toCard target: Int64) throws(StoreError) {
         try flush()
-        try store.db.run("UPDATE review_log SET card_id = ?, undoable = 0 WHERE card_id = ?", [.integer(target), .integer(source)])
+        try store.db.run("UPDATE review_log SET card_id = ? WHERE card_id = ?", [.integer(target), .integer(source)])
+        try store.db.run("DELETE FROM review_undo WHERE card_id = ?", [.integer(source)])
     }
 
     /// Deletes a note whose cards are all gone (its cards would go with it: ON DELETE CASCADE).
@@ -393,7 +399,7 @@ public final class SyncWriter {
     /// so the card's own answers stop being undoable.
     public func endUndo(cardID: Int64) throws(StoreError) {
         try flush()
-        try store.db.run("UPDATE review_log SET undoable = 0 WHERE card_id = ? AND undoable = 1", [.integer(cardID)])
+        try store.db.run("DELETE FROM review_undo WHERE card_id = ?", [.integer(cardID)])
     }
 
     public func setState(_ state: CardState, cardID: Int64) throws(StoreError) {

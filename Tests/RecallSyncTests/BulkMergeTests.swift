@@ -64,11 +64,10 @@ import Testing
         }
         return try dump(
             """
-            SELECT r.id, c.guid, r.reviewed_at, r.rating, r.duration_ms, r.undoable, r.prev_phase, r.prev_due, r.prev_stability,
-                   r.prev_difficulty, r.prev_reps, r.prev_lapses, r.prev_last_review, r.prev_step, r.prev_interval_days,
-                   r.prev_ease, r.prev_suspended, r.prev_tags, r.buried_siblings
+            SELECT hex(r.id), c.guid, r.reviewed_at, r.rating, r.duration_ms, r.prev_phase, r.prev_stability, r.prev_interval_days,
+                   (SELECT count(*) FROM review_undo u WHERE u.review_id = r.id)
             FROM review_log r JOIN cards c ON c.id = r.card_id ORDER BY r.id
-            """, columns: 19)
+            """, columns: 9)
             + dump(
                 """
                 SELECT c.guid, n.guid, d.name, c.ordinal, c.phase, c.due, c.stability, c.difficulty, c.reps, c.lapses, c.last_review,
