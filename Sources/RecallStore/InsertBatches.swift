@@ -75,14 +75,12 @@ final class InsertBatch {
 /// than SQLite does.
 final class ReviewBatch {
     struct Row {
-        var idStart: Int
-        var idCount: Int
+        var id: ReviewID
         var cardID: Int64
         var at: Millis
         var rating: Int64
         var durationMS: Int64
-        var before: CardState
-        var suspended: Bool
+        var before: ReviewBefore
     }
 
     static let head = """
@@ -94,24 +92,16 @@ final class ReviewBatch {
     let rowsPerStatement = 500
     private let db: Database
     private(set) var rows: [Row] = []
-    private var ids: [UInt8] = []
     private var full: Statement?
 
     init(db: Database) {
         self.db = db
         rows.reserveCapacity(rowsPerStatement)
-        ids.reserveCapacity(rowsPerStatement * 36)
     }
 
     var isFull: Bool { rows.count >= rowsPerStatement }
 
-    func add(id: UnsafeRawBufferPointer, cardID: Int64, at: Millis, rating: Int64, durationMS: Int64, before: CardState, suspended: Bool) {
-        rows.append(Row(idStart: ids.count, idCount: id.count, cardID: cardID, at: at, rating: rating, durationMS: durationMS,
-                        before: before, suspended: suspended))
-        ids.append(contentsOf: id)
-    }
-
-    func id(of row: Row) -> [UInt8] { Array(ids[row.idStart..<row.idStart + row.idCount]) }
+    func add(_ row: Row) { rows.append(row) }
 
     /// Inserts the rows; returns how many were inserted (an id already in the log is skipped).
     func flush() throws(StoreError) -> Int {
@@ -124,30 +114,35 @@ final class ReviewBatch {
             statement = try db.prepare(Self.head + " " + Array(repeating: Self.row, count: count).joined(separator: ", "))
             if count == rowsPerStatement { full = statement }
         }
-        let result = ids.withUnsafeBytes { idBytes in
-            Result { () throws(StoreError) in
-                for (number, row) in rows.enumerated() {
-                    let first = Int32(number) * Self.columns + 1
-                    try statement.bind(int: row.cardID, at: first)
-                    try statement.bind(int: row.at, at: first + 1)
-                    try statement.bind(reviewIDText: UnsafeRawBufferPointer(rebasing: idBytes[row.idStart..<row.idStart + row.idCount]),
-                                       at: first + 2)
-                    try statement.bind(int: row.rating, at: first + 3)
-                    try statement.bind(int: row.durationMS, at: first + 4)
-                    try bindPhase(row.before.phase, to: statement, at: first + 5)
-                    try statement.bind(optionalDouble: row.before.stability, at: first + 6)
-                    try statement.bind(int: Int64(row.before.intervalDays), at: first + 7)
-                }
-                try statement.runAndReset()
-            }
+        for (number, row) in rows.enumerated() {
+            let first = Int32(number) * Self.columns + 1
+            try statement.bind(int: row.cardID, at: first)
+            try statement.bind(int: row.at, at: first + 1)
+            try statement.bind(reviewID: row.id, at: first + 2)
+            try statement.bind(int: row.rating, at: first + 3)
+            try statement.bind(int: row.durationMS, at: first + 4)
+            try bindPhase(row.before.phase, to: statement, at: first + 5)
+            try statement.bind(optionalDouble: row.before.stability, at: first + 6)
+            try statement.bind(int: Int64(row.before.intervalDays), at: first + 7)
         }
-        try result.get()
+        try statement.runAndReset()
         return db.changes
     }
 
-    func clear() {
-        rows.removeAll(keepingCapacity: true)
-        ids.removeAll(keepingCapacity: true)
+    func clear() { rows.removeAll(keepingCapacity: true) }
+}
+
+/// What the review log keeps of a card as it was before a review (`prev_*`): what the study
+/// queue and `recall stats` read. 16 bytes, so a merge can hold one per review it writes.
+public struct ReviewBefore: Sendable, Equatable {
+    public var stability: Double?
+    public var intervalDays: Int32
+    public var phase: Phase
+
+    public init(_ state: CardState) {
+        stability = state.stability
+        intervalDays = Int32(clamping: state.intervalDays)
+        phase = state.phase
     }
 }
 

@@ -51,11 +51,6 @@ extension Statement {
         try result.get()
     }
 
-    /// Binds a review id given as text (a deck file's, a new answer's).
-    func bind(reviewIDText bytes: UnsafeRawBufferPointer, at index: Int32) throws(StoreError) {
-        try bind(reviewID: ReviewID(bytes: bytes), at: index)
-    }
-
     /// A review id column, BLOB or TEXT.
     public func reviewID(_ column: Int32) -> ReviewID {
         if sqlite3_column_type(handle, column) == SQLITE_BLOB, let bytes = sqlite3_column_blob(handle, column),

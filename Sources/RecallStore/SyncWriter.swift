@@ -166,11 +166,7 @@ public final class SyncWriter {
             // Some ids were taken: find the rows that did not land on their card.
             let owner = try store.db.prepare("SELECT card_id FROM review_log WHERE id = ?")
             for row in reviews.rows {
-                let id = reviews.id(of: row)
-                let result = id.withUnsafeBytes { bytes in
-                    Result { () throws(StoreError) in try owner.bind(reviewIDText: bytes, at: 1) }
-                }
-                try result.get()
+                try owner.bind(reviewID: row.id, at: 1)
                 let holder = try owner.step() ? owner.int64Value(0) : nil
                 owner.reset()
                 if holder != row.cardID { cardsWithSkippedReviews.insert(row.cardID) }
@@ -285,14 +281,14 @@ public final class SyncWriter {
         }
     }
 
-    /// Queues a review learnt from another store: not undoable here, with the state the replay
-    /// had before it as the undo columns' content (DESIGN.md invariant 1).
+    /// Queues a review learnt from another store (not undoable here), with what its card was
+    /// before it by the replay of the merged log (DESIGN.md invariant 1). The log is kept by
+    /// card, then time: reviews queued in that order are appended at its end.
     public func insertReview(
-        id: UnsafeRawBufferPointer, cardID: Int64, at: Millis, rating: Rating, durationMS: Int64,
-        before: CardState, suspended: Bool
+        id: ReviewID, cardID: Int64, at: Millis, rating: Rating, durationMS: Int64, before: ReviewBefore
     ) throws(StoreError) {
-        reviews.add(id: id, cardID: cardID, at: at, rating: Int64(rating.rawValue), durationMS: durationMS,
-                    before: before, suspended: suspended)
+        reviews.add(ReviewBatch.Row(id: id, cardID: cardID, at: at, rating: Int64(rating.rawValue), durationMS: durationMS,
+                                    before: before))
         if reviews.isFull { try flush() }  // their cards first
     }
 
