@@ -59,12 +59,6 @@ extension Statement {
         }
         return withUTF8(column) { ReviewID(bytes: $0) }
     }
-
-    /// Calls `body` with a review id column's text (formatted on the stack for a UUID).
-    func withReviewIDText<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        if sqlite3_column_type(handle, column) == SQLITE_BLOB { return try reviewID(column).withUTF8(body) }
-        return try withUTF8(column, body)
-    }
 }
 
 extension Store {

@@ -96,14 +96,29 @@ public final class SyncWriter {
     private var firstBulkNote: Int64 = 0
     /// The review log's secondary indexes (name → SQL) while they are dropped (`beginNewReviews`).
     private var droppedReviewIndexes: [(name: String, sql: String)] = []
+    /// The indexes of notes and cards dropped for a bulk import into an empty store.
+    private var droppedTableIndexes: [(name: String, sql: String)] = []
 
     /// Call before inserting `count` new notes. From `Store.bulkIndexThreshold` on, they are
     /// indexed for search in one statement by `endNewNotes` instead of row by row by the insert
     /// trigger, which makes FTS5 flush its pending terms at every statement (as `applyImport`).
     /// Until `endNewNotes`, notes inserted here must not be updated or deleted.
+    ///
+    /// Into an empty store, the secondary indexes of notes and cards that do not keep rows
+    /// unique (by deck, by source, the study queue's) are dropped too, and made again by
+    /// `endNewReviews`, for the same reason as the review log's.
     public func beginNewNotes(count: Int) throws(StoreError) {
         guard count >= Store.bulkIndexThreshold, ftsInsertTrigger == nil else { return }
         try flush()
+        if droppedTableIndexes.isEmpty, try store.db.scalarInt("SELECT EXISTS (SELECT 1 FROM cards) OR EXISTS (SELECT 1 FROM notes)") == 0 {
+            droppedTableIndexes = try store.db.rows(
+                """
+                SELECT name, sql FROM sqlite_master
+                WHERE type = 'index' AND tbl_name IN ('notes', 'cards') AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%'
+                ORDER BY name
+                """) { (name: $0.textValue(0), sql: $0.textValue(1)) }
+            for index in droppedTableIndexes { try store.db.execute("DROP INDEX \(Self.quoted(index.name))") }
+        }
         ftsInsertTrigger = try store.db.row(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'notes_fts_insert'", []) { $0.textValue(0) }
         guard ftsInsertTrigger != nil else { return }
@@ -137,17 +152,20 @@ public final class SyncWriter {
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL ORDER BY name"
         ) { (name: $0.textValue(0), sql: $0.textValue(1)) }
         if existing > 0 { droppedReviewIndexes.removeAll { $0.sql.uppercased().hasPrefix("CREATE UNIQUE") } }
-        for index in droppedReviewIndexes {
-            try store.db.execute("DROP INDEX \"\(index.name.replacingOccurrences(of: "\"", with: "\"\""))\"")
-        }
+        for index in droppedReviewIndexes { try store.db.execute("DROP INDEX \(Self.quoted(index.name))") }
     }
 
+    /// An SQL identifier in double quotes (names from our own schema).
+    private static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
     /// Inserts the queued reviews and builds the indexes `beginNewReviews` dropped.
+    /// Also makes again the indexes of notes and cards `beginNewNotes` dropped.
     public func endNewReviews() throws(StoreError) {
-        guard !droppedReviewIndexes.isEmpty else { return }
+        guard !droppedReviewIndexes.isEmpty || !droppedTableIndexes.isEmpty else { return }
         try flush()
-        for index in droppedReviewIndexes { try store.db.execute(index.sql) }
+        for index in droppedReviewIndexes + droppedTableIndexes { try store.db.execute(index.sql) }
         droppedReviewIndexes = []
+        droppedTableIndexes = []
     }
 
     /// Writes every queued row, parents first. Call before reading the tables, and when done.

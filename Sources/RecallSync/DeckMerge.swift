@@ -1232,7 +1232,7 @@ private struct MergeApply {
         } else {
             try store.forEachReviewUnordered { cardID, id, _, _, _ in
                 guard cards[cardID] != nil else { return }
-                known[cardID, default: []].append(ReviewID(bytes: id))
+                known[cardID, default: []].append(id)
             }
         }
         var result: [String] = []
@@ -1268,7 +1268,7 @@ private struct MergeApply {
         try store.forEachReview { cardID, id, at, rating, duration in
             guard wanted.contains(cardID) else { return }
             logs[cardID, default: []].append(Review(
-                id: ReviewID(bytes: id), at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
+                id: id, at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
         }
         return logs
     }
