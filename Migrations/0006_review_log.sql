@@ -11,8 +11,13 @@
 -- (`ReviewIDColumn.swift`). Of the card as it was before the review, the log keeps what the
 -- study queue and `recall stats` read for every review: phase, stability, interval. A
 -- review's previous review time is the previous row of the card.
+--
+-- A card's reviews go with it through a trigger instead of a foreign key: the key made SQLite
+-- look the card up for every review inserted (a third of the cost of a million-review import),
+-- and recall writes a card before its reviews anyway. The trigger also runs when a card goes
+-- through the cascade of its note's or deck's deletion.
 CREATE TABLE review_log_6 (
-    card_id            INTEGER NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
+    card_id            INTEGER NOT NULL,          -- cards.id; deleted with the card (cards_delete_reviews)
     reviewed_at        INTEGER NOT NULL,
     id                 NOT NULL,                 -- BLOB (a UUID's 16 bytes) or TEXT (any other id)
     rating             INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
@@ -70,6 +75,9 @@ DROP TABLE review_log;
 ALTER TABLE review_log_6 RENAME TO review_log;
 CREATE UNIQUE INDEX review_log_by_id ON review_log(id);
 CREATE INDEX review_log_by_time ON review_log(reviewed_at);
+CREATE TRIGGER cards_delete_reviews AFTER DELETE ON cards BEGIN
+    DELETE FROM review_log WHERE card_id = old.id;
+END;
 
 -- The trash keeps the same columns as the tables it copies (0003_trash.sql).
 CREATE TABLE trash_reviews_6 AS SELECT * FROM review_log WHERE 0;

@@ -395,7 +395,7 @@ public final class SyncWriter {
     /// changed since the card was created, so that every store holds one value for one meaning.
     static func storedMoved(_ moved: Millis, created: Millis) -> Millis? { moved > created ? moved : nil }
 
-    /// Deletes a card and its review log (ON DELETE CASCADE); the caller records the tombstone.
+    /// Deletes a card and its review log (the trigger cards_delete_reviews); the caller records the tombstone.
     public func deleteCard(id: Int64) throws(StoreError) {
         try flush()
         try store.db.run("DELETE FROM cards WHERE id = ?", [.integer(id)])

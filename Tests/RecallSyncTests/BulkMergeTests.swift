@@ -106,6 +106,7 @@ import Testing
         try bulk.db.execute("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")
         #expect(try bulk.db.scalarInt("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'word599'") == 1)
         #expect(try bulk.db.rows("PRAGMA foreign_key_check") { $0.textValue(0) }.isEmpty)
+        #expect(try bulk.db.scalarInt("SELECT count(*) FROM review_log WHERE card_id NOT IN (SELECT id FROM cards)") == 0)
         // Its export, imported into another empty store (a bulk merge again), gives the same bytes.
         let copy = try makeStore(folder, "copy")
         let text = try bulk.exportText()
