@@ -17,22 +17,21 @@ if [ ! -f "$store" ]; then
     sqlite3 "$store" <<SQL
 PRAGMA synchronous = OFF;
 BEGIN;
-INSERT INTO review_log(id, card_id, reviewed_at, rating, duration_ms, undoable, prev_phase, prev_due, prev_stability,
-                       prev_difficulty, prev_reps, prev_lapses, prev_last_review, prev_step, prev_interval_days, prev_ease, prev_suspended)
+INSERT INTO review_log(id, card_id, reviewed_at, rating, duration_ms, prev_phase, prev_stability, prev_interval_days)
   WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < 9)
   SELECT printf('%08x-0000-7000-8000-%012x', c.id, j), c.id,
          $now - (730 - j * 73 + c.id % 60) * 86400000 + (c.id % 86400) * 1000,
          CASE WHEN (c.id * 7 + j) % 10 = 0 THEN 1 WHEN (c.id + j) % 7 = 0 THEN 2 WHEN (c.id + j) % 11 = 0 THEN 4 ELSE 3 END,
-         3000 + (c.id * 13 + j) % 20000, 0,
-         CASE WHEN j = 0 THEN 'new' WHEN j = 1 THEN 'learning' ELSE 'review' END, NULL,
+         3000 + (c.id * 13 + j) % 20000,
+         CASE WHEN j = 0 THEN 'new' WHEN j = 1 THEN 'learning' ELSE 'review' END,
          CASE WHEN j >= 1 THEN 1.0 + (c.id % 40) + j * 5 ELSE NULL END,
-         CASE WHEN j >= 1 THEN 1.0 + (c.id % 9) ELSE NULL END, j, 0,
-         CASE WHEN j >= 1 THEN $now - (730 - (j - 1) * 73 + c.id % 60) * 86400000 ELSE NULL END, 0,
-         CASE WHEN j >= 2 THEN 73 * (j % 3) ELSE 0 END, NULL, 0
-  FROM cards c, k;
+         CASE WHEN j >= 2 THEN 73 * (j % 3) ELSE 0 END
+  FROM cards c, k ORDER BY c.id, j;
 COMMIT;
 PRAGMA optimize;
 SQL
+    # The sqlite3 shell stores the ids as text; recall keeps a UUID as its 16 bytes.
+    RECALL_DB="$store" "$recall" check --fix >/dev/null || true
 fi
 print_bench_header
 echo "store: $(sqlite3 "$store" 'SELECT count(*) FROM cards') cards, $(sqlite3 "$store" 'SELECT count(*) FROM review_log') reviews"

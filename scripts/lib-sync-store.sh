@@ -3,7 +3,8 @@
 # The store: CARDS basic cards in 10 decks, PER_CARD reviews each (ids shaped like UUIDv7,
 # ratings mostly Good with some Again/Hard/Easy, gaps of 1-30 days), written with the sqlite3
 # shell on top of a schema made by recall itself; then `recall check --fix` makes every card's
-# state the replay of its log (DESIGN.md invariant 1), as a real store's is.
+# state the replay of its log (DESIGN.md invariant 1), as a real store's is, and stores the
+# ids the shell wrote as text as recall does (a UUID's 16 bytes).
 make_store() {
     local path=$1
     RECALL_DB="$path" "$bin" init --empty >/dev/null
@@ -22,18 +23,19 @@ INSERT INTO notes(deck_id, kind, front, back, tags, created, modified)
          'bench', $now_ms - 400 * 86400000, $now_ms - 400 * 86400000 FROM n;
 INSERT INTO cards(note_id, deck_id, ordinal, created, modified)
   SELECT id, deck_id, 1, created, modified FROM notes ORDER BY id;
-INSERT INTO review_log(id, card_id, reviewed_at, rating, duration_ms, undoable,
-                       prev_phase, prev_reps, prev_lapses, prev_step, prev_interval_days, prev_suspended)
+INSERT INTO review_log(id, card_id, reviewed_at, rating, duration_ms, prev_phase, prev_interval_days)
   WITH RECURSIVE k(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM k WHERE k < $per_card - 1),
   r AS (SELECT c.id AS card, k.k AS k, c.id * $per_card + k.k AS n,
                $now_ms - 390 * 86400000 + (c.id % 86400) * 1000 + k.k * (1 + c.id % 30) * 86400000 AS at
         FROM cards c, k)
   SELECT printf('%08x-%04x-7%03x-%04x-%012x', at >> 16, at & 65535, n & 4095, 32768 | ((n >> 12) & 16383), n),
          card, at, CASE (card * 31 + k * 17) % 20 WHEN 0 THEN 1 WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 19 THEN 4 ELSE 3 END,
-         2000 + (n % 9000), 0, 'new', 0, 0, 0, 0, 0
+         2000 + (n % 9000), 'new', 0
   FROM r ORDER BY card, k;
 COMMIT;
 PRAGMA optimize;
 SQL
     RECALL_DB="$path" "$bin" check --fix >/dev/null
+    # Rewriting every id leaves the log's pages half empty; a store recall fills is compact.
+    sqlite3 "$path" VACUUM
 }

@@ -81,11 +81,17 @@ public enum ReviewID: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
-    /// Order of the text, byte by byte, as SQLite's `ORDER BY id` sorts it. For two UUIDs that
-    /// is the order of the numbers, since hex digits and hyphens sit at the same places.
+    /// The order of the store's `ORDER BY id`: UUIDs by their bytes (the order of their text,
+    /// since hex digits and hyphens sit at the same places), other ids by their text, byte by
+    /// byte, and every other id before every UUID (the store keeps UUIDs as BLOBs, other ids as
+    /// TEXT, and SQLite sorts TEXT before BLOB).
     public static func < (lhs: ReviewID, rhs: ReviewID) -> Bool {
-        if case let .uuid(a, b) = lhs, case let .uuid(c, d) = rhs { return (a, b) < (c, d) }
-        return lhs.withUTF8 { l in rhs.withUTF8 { r in l.lexicographicallyPrecedes(r) } }
+        switch (lhs, rhs) {
+        case let (.uuid(a, b), .uuid(c, d)): return (a, b) < (c, d)
+        case (.text, .uuid): return true
+        case (.uuid, .text): return false
+        case let (.text(l), .text(r)): return l.utf8.lexicographicallyPrecedes(r.utf8)
+        }
     }
 
     /// The two halves of a canonical lowercase UUID (`8-4-4-4-12` hex digits), or nil.

@@ -330,7 +330,7 @@ extension Store {
             [.integer(id)]
         ) { row in
             Review(
-                id: ReviewID(row.textValue(0)), at: row.int64Value(2),
+                id: row.reviewID(0), at: row.int64Value(2),
                 rating: Rating(rawValue: row.intValue(3)) ?? .again, durationMS: row.int64Value(4))
         }
     }
@@ -348,7 +348,7 @@ extension Store {
             let cardID = statement.int64Value(1)
             guard wanted.contains(cardID) else { continue }
             result[cardID, default: []].append(Review(
-                id: statement.withUTF8(0) { ReviewID(bytes: $0) }, at: statement.int64Value(2),
+                id: statement.reviewID(0), at: statement.int64Value(2),
                 rating: Rating(rawValue: statement.intValue(3)) ?? .again, durationMS: statement.int64Value(4)))
         }
         return result

@@ -42,6 +42,7 @@ public final class Database {
         }
         handle = db
         self.path = path
+        registerReviewIDFunction()
     }
 
     deinit { sqlite3_close_v2(handle) }

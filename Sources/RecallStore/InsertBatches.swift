@@ -75,44 +75,33 @@ final class InsertBatch {
 /// than SQLite does.
 final class ReviewBatch {
     struct Row {
-        var idStart: Int
-        var idCount: Int
+        var id: ReviewID
         var cardID: Int64
         var at: Millis
         var rating: Int64
         var durationMS: Int64
-        var before: CardState
-        var suspended: Bool
+        var before: ReviewBefore
     }
 
     static let head = """
-        INSERT OR IGNORE INTO review_log(id, card_id, reviewed_at, rating, duration_ms, undoable,
-            prev_phase, prev_due, prev_stability, prev_difficulty, prev_reps, prev_lapses, prev_last_review,
-            prev_step, prev_interval_days, prev_ease, prev_suspended) VALUES
+        INSERT OR IGNORE INTO review_log(card_id, reviewed_at, id, rating, duration_ms,
+            prev_phase, prev_stability, prev_interval_days) VALUES
         """
-    static let row = "(?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    static let columns: Int32 = 16
+    static let row = "(?, ?, ?, ?, ?, ?, ?, ?)"
+    static let columns: Int32 = 8
     let rowsPerStatement = 500
     private let db: Database
     private(set) var rows: [Row] = []
-    private var ids: [UInt8] = []
     private var full: Statement?
 
     init(db: Database) {
         self.db = db
         rows.reserveCapacity(rowsPerStatement)
-        ids.reserveCapacity(rowsPerStatement * 36)
     }
 
     var isFull: Bool { rows.count >= rowsPerStatement }
 
-    func add(id: UnsafeRawBufferPointer, cardID: Int64, at: Millis, rating: Int64, durationMS: Int64, before: CardState, suspended: Bool) {
-        rows.append(Row(idStart: ids.count, idCount: id.count, cardID: cardID, at: at, rating: rating, durationMS: durationMS,
-                        before: before, suspended: suspended))
-        ids.append(contentsOf: id)
-    }
-
-    func id(of row: Row) -> [UInt8] { Array(ids[row.idStart..<row.idStart + row.idCount]) }
+    func add(_ row: Row) { rows.append(row) }
 
     /// Inserts the rows; returns how many were inserted (an id already in the log is skipped).
     func flush() throws(StoreError) -> Int {
@@ -125,39 +114,41 @@ final class ReviewBatch {
             statement = try db.prepare(Self.head + " " + Array(repeating: Self.row, count: count).joined(separator: ", "))
             if count == rowsPerStatement { full = statement }
         }
-        let result = ids.withUnsafeBytes { idBytes in
-            Result { () throws(StoreError) in
-                for (number, row) in rows.enumerated() {
-                    let first = Int32(number) * Self.columns + 1
-                    try statement.bind(utf8: UnsafeRawBufferPointer(rebasing: idBytes[row.idStart..<row.idStart + row.idCount]), at: first)
-                    try statement.bind(int: row.cardID, at: first + 1)
-                    try statement.bind(int: row.at, at: first + 2)
-                    try statement.bind(int: row.rating, at: first + 3)
-                    try statement.bind(int: row.durationMS, at: first + 4)
-                    try bindState(row.before, to: statement, from: first + 5)
-                    try statement.bind(int: row.suspended ? 1 : 0, at: first + 15)
-                }
-                try statement.runAndReset()
-            }
+        for (number, row) in rows.enumerated() {
+            let first = Int32(number) * Self.columns + 1
+            try statement.bind(int: row.cardID, at: first)
+            try statement.bind(int: row.at, at: first + 1)
+            try statement.bind(reviewID: row.id, at: first + 2)
+            try statement.bind(int: row.rating, at: first + 3)
+            try statement.bind(int: row.durationMS, at: first + 4)
+            try bindPhase(row.before.phase, to: statement, at: first + 5)
+            try statement.bind(optionalDouble: row.before.stability, at: first + 6)
+            try statement.bind(int: Int64(row.before.intervalDays), at: first + 7)
         }
-        try result.get()
+        try statement.runAndReset()
         return db.changes
     }
 
-    func clear() {
-        rows.removeAll(keepingCapacity: true)
-        ids.removeAll(keepingCapacity: true)
+    func clear() { rows.removeAll(keepingCapacity: true) }
+}
+
+/// What the review log keeps of a card as it was before a review (`prev_*`): what the study
+/// queue and `recall stats` read. 16 bytes, so a merge can hold one per review it writes.
+public struct ReviewBefore: Sendable, Equatable {
+    public var stability: Double?
+    public var intervalDays: Int32
+    public var phase: Phase
+
+    public init(_ state: CardState) {
+        stability = state.stability
+        intervalDays = Int32(clamping: state.intervalDays)
+        phase = state.phase
     }
 }
 
 /// Binds the ten `CardState` columns, in `Store.stateColumns` order, from parameter `first`.
 func bindState(_ state: CardState, to s: Statement, from first: Int32) throws(StoreError) {
-    switch state.phase {
-    case .new: try s.bind(static: "new", at: first)
-    case .learning: try s.bind(static: "learning", at: first)
-    case .review: try s.bind(static: "review", at: first)
-    case .relearning: try s.bind(static: "relearning", at: first)
-    }
+    try bindPhase(state.phase, to: s, at: first)
     try s.bind(optionalInt: state.due, at: first + 1)
     try s.bind(optionalDouble: state.stability, at: first + 2)
     try s.bind(optionalDouble: state.difficulty, at: first + 3)
@@ -167,4 +158,14 @@ func bindState(_ state: CardState, to s: Statement, from first: Int32) throws(St
     try s.bind(int: Int64(state.step), at: first + 7)
     try s.bind(int: Int64(state.intervalDays), at: first + 8)
     try s.bind(optionalDouble: state.ease, at: first + 9)
+}
+
+/// Binds a phase's name without copying it.
+func bindPhase(_ phase: Phase, to s: Statement, at index: Int32) throws(StoreError) {
+    switch phase {
+    case .new: try s.bind(static: "new", at: index)
+    case .learning: try s.bind(static: "learning", at: index)
+    case .review: try s.bind(static: "review", at: index)
+    case .relearning: try s.bind(static: "relearning", at: index)
+    }
 }

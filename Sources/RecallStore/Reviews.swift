@@ -119,21 +119,39 @@ extension Store {
             }
         }
         let reviewID = makeReviewID(at: now)
-        // Above every rowid already published, even when the rows that had them were deleted since
-        // (a card removed): undo tells published answers from the others by rowid.
-        let rowid = max(try db.scalarInt("SELECT max(rowid) FROM review_log") ?? 0, try publishedReviewRowid()) + 1
-        try db.run(
+        let insert = try db.prepare(
             """
-            INSERT INTO review_log(rowid, id, card_id, reviewed_at, rating, duration_ms, undoable,
-                prev_phase, prev_due, prev_stability, prev_difficulty, prev_reps, prev_lapses, prev_last_review,
-                prev_step, prev_interval_days, prev_ease, prev_suspended, prev_tags, buried_siblings)
-            VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [.integer(rowid), .text(reviewID), .integer(cardID), .integer(now), .integer(Int64(rating.rawValue)),
-             .integer(max(0, durationMS))]
-                + Self.stateValues(card.state)
-                + [.integer(card.suspended ? 1 : 0), previousTags.map { .text($0) } ?? .null,
-                   buried.isEmpty ? .null : .text(buried.map(String.init).joined(separator: " "))])
+            INSERT INTO review_log(card_id, reviewed_at, id, rating, duration_ms, prev_phase, prev_stability, prev_interval_days)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insert.bind(int: cardID, at: 1)
+        try insert.bind(int: now, at: 2)
+        try insert.bind(reviewID: ReviewID(reviewID), at: 3)
+        try insert.bind(int: Int64(rating.rawValue), at: 4)
+        try insert.bind(int: max(0, durationMS), at: 5)
+        try insert.bind(text: card.state.phase.rawValue, at: 6)
+        try insert.bind(optionalDouble: card.state.stability, at: 7)
+        try insert.bind(int: Int64(card.state.intervalDays), at: 8)
+        try insert.runAndReset()
+        // Undo's record of the card before the answer. Its number is above every one already
+        // published, even when the rows that had them are gone since: undo refuses at or below.
+        let used = try db.scalarInt("SELECT seq FROM sqlite_sequence WHERE name = 'review_undo'") ?? 0
+        let seq = max(used, try publishedReviewRowid()) + 1
+        let undo = try db.prepare(
+            """
+            INSERT INTO review_undo(seq, review_id, card_id, prev_phase, prev_due, prev_stability, prev_difficulty,
+                prev_reps, prev_lapses, prev_last_review, prev_step, prev_interval_days, prev_ease, prev_suspended,
+                prev_tags, buried_siblings)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try undo.bind(int: seq, at: 1)
+        try undo.bind(reviewID: ReviewID(reviewID), at: 2)
+        try undo.bind(int: cardID, at: 3)
+        try bindState(card.state, to: undo, from: 4)
+        try undo.bind(int: card.suspended ? 1 : 0, at: 14)
+        try undo.bind(optionalText: previousTags, at: 15)
+        try undo.bind(optionalText: buried.isEmpty ? nil : buried.map(String.init).joined(separator: " "), at: 16)
+        try undo.runAndReset()
         try writeState(outcome.state, cardID: cardID)
         var after = card
         after.state = outcome.state
@@ -159,11 +177,12 @@ extension Store {
         return latest + 1
     }
 
-    /// The settings key holding the largest review-log rowid that a deck file written by this
-    /// store holds (`recordPublishedAnswers(inDecks:)`).
+    /// The settings key holding the largest undo number (`review_undo.seq`; before schema 6,
+    /// the review log's rowid, which migration 6 made the undo numbers) of an answer that a deck
+    /// file written by this store holds (`recordPublishedAnswers(inDecks:)`).
     static let publishedReviewKey = "published_review_rowid"
 
-    /// The largest rowid of a review this store wrote into a deck file; 0 when none.
+    /// The largest undo number of an answer this store wrote into a deck file; 0 when none.
     func publishedReviewRowid() throws(StoreError) -> Int64 {
         try setting(Self.publishedReviewKey).flatMap { Int64($0) } ?? 0
     }
@@ -172,16 +191,18 @@ extension Store {
     /// a deck file just written (`recall sync`, `recall export` with history, to a file or to
     /// standard output). Another store may merge them from it, and a sync would then bring an
     /// undone one back (the merge is a union of logs, DESIGN.md invariant 4), so
-    /// `undoLastAnswer` refuses them from now on.
+    /// `undoLastAnswer` refuses them from now on. Their undo records are dropped but the newest,
+    /// which lets undo say what it refuses.
     ///
-    /// Kept as one rowid, the largest, which only grows: called after the file is written, it
-    /// may also cover an answer given meanwhile by another recall, whose undo is then refused
-    /// too (refusing is the safe side). One statement, so two exports at once cannot lower it.
+    /// Kept as one number, the largest, which only grows: called after the file is written, it
+    /// may also cover an answer given meanwhile by another recall, or one in another deck,
+    /// whose undo is then refused too (refusing is the safe side). One statement sets it, so two
+    /// exports at once cannot lower it.
     public func recordPublishedAnswers(inDecks decks: [String]) throws(StoreError) {
-        var sql = "SELECT max(r.rowid) AS newest FROM review_log r"
+        var sql = "SELECT max(u.seq) AS newest FROM review_undo u"
         var values: [SQLValue] = [.text(Self.publishedReviewKey)]
         if !decks.isEmpty {
-            sql += " JOIN cards c ON c.id = r.card_id JOIN decks d ON d.id = c.deck_id WHERE "
+            sql += " JOIN cards c ON c.id = u.card_id JOIN decks d ON d.id = c.deck_id WHERE "
                 + decks.map { _ in "(d.name = ? OR substr(d.name, 1, length(?)) = ?)" }.joined(separator: " OR ")
             for deck in decks { values += [.text(deck), .text(deck + "::"), .text(deck + "::")] }
         }
@@ -192,6 +213,8 @@ extension Store {
             ON CONFLICT(key) DO UPDATE SET value = excluded.value
             WHERE CAST(settings.value AS INTEGER) < CAST(excluded.value AS INTEGER)
             """, values)
+        try db.run("DELETE FROM review_undo WHERE seq < (SELECT max(seq) FROM review_undo WHERE seq <= ?)",
+                   [.integer(try publishedReviewRowid())])
     }
 
     /// Takes back the latest answer given in this store: restores the card exactly as it was
@@ -203,16 +226,18 @@ extension Store {
     public func undoLastAnswer() throws(StoreError) -> UndoResult? {
         guard let row = try db.row(
             """
-            SELECT rowid, card_id, rating, prev_phase, prev_due, prev_stability, prev_difficulty, prev_reps, prev_lapses,
-                   prev_last_review, prev_step, prev_interval_days, prev_ease, prev_suspended, prev_tags, buried_siblings
-            FROM review_log WHERE undoable = 1 ORDER BY rowid DESC LIMIT 1
+            SELECT u.seq, u.card_id, r.rating, u.prev_phase, u.prev_due, u.prev_stability, u.prev_difficulty, u.prev_reps,
+                   u.prev_lapses, u.prev_last_review, u.prev_step, u.prev_interval_days, u.prev_ease, u.prev_suspended,
+                   u.prev_tags, u.buried_siblings
+            FROM review_undo u JOIN review_log r ON r.id = u.review_id AND r.card_id = u.card_id
+            ORDER BY u.seq DESC LIMIT 1
             """, [], { row in
-                (rowid: row.int64Value(0), cardID: row.int64Value(1), rating: Rating(rawValue: row.intValue(2)) ?? .again,
+                (seq: row.int64Value(0), cardID: row.int64Value(1), rating: Rating(rawValue: row.intValue(2)) ?? .again,
                  state: Self.readState(row, from: 3), suspended: row.intValue(13) != 0, tags: row.text(14),
                  buried: row.text(15))
             })
         else { return nil }
-        guard row.rowid > (try publishedReviewRowid()) else {
+        guard row.seq > (try publishedReviewRowid()) else {
             throw StoreError.answerPublished(cardID: row.cardID, rating: row.rating)
         }
         try writeState(row.state, cardID: row.cardID)
@@ -223,7 +248,10 @@ extension Store {
         for sibling in (row.buried ?? "").split(separator: " ").compactMap({ Int64($0) }) {
             try db.run("UPDATE cards SET buried_until = NULL WHERE id = ?", [.integer(sibling)])
         }
-        try db.run("DELETE FROM review_log WHERE rowid = ?", [.integer(row.rowid)])
+        try db.run(
+            "DELETE FROM review_log WHERE card_id = ?1 AND id = (SELECT review_id FROM review_undo WHERE seq = ?2)",
+            [.integer(row.cardID), .integer(row.seq)])
+        try db.run("DELETE FROM review_undo WHERE seq = ?", [.integer(row.seq)])
         return UndoResult(cardID: row.cardID, rating: row.rating, restored: row.state)
     }
 

@@ -227,15 +227,22 @@ extension Store {
         var periodCards = Set<Int64>()
         // One scan of the log, no join: a card's deck (and so its model) comes from the pass
         // over the cards above, which is what keeps a million reviews well under half a second.
+        // The log is stored in this order (card, time, id), so a review's previous one, whose
+        // time the card's memory had aged from, is the row before it when of the same card.
         let reviewRows = try db.prepare(
-            "SELECT reviewed_at, rating, duration_ms, prev_phase = 'review', prev_stability, prev_last_review, prev_interval_days, "
-                + "card_id FROM review_log")
+            "SELECT reviewed_at, rating, duration_ms, prev_phase = 'review', prev_stability, prev_interval_days, "
+                + "card_id FROM review_log ORDER BY card_id, reviewed_at, id")
+        var previousCard: Int64 = -1
+        var previousAt: Millis = 0
         while try reviewRows.step() {
-            let cardID = reviewRows.int64Value(7)
+            let cardID = reviewRows.int64Value(6)
+            let at = reviewRows.int64Value(0)
+            let lastReview: Millis? = cardID == previousCard ? previousAt : nil
+            previousCard = cardID
+            previousAt = at
             guard cardID >= 0, cardID < modelOfCard.count else { continue }
             let model = modelOfCard[Int(cardID)]
             guard model >= 0 else { continue }  // another deck's card
-            let at = reviewRows.int64Value(0)
             let day = index.day(at: at)
             let ago = today - day
             let rating = reviewRows.intValue(1)
@@ -249,20 +256,20 @@ extension Store {
                 stats.periodMilliseconds += duration
                 if (1...4).contains(rating) {
                     stats.buttons[rating - 1] += 1
-                    let kind = reviewRows.intValue(3) != 1 ? 0 : reviewRows.intValue(6) >= 21 ? 2 : 1
+                    let kind = reviewRows.intValue(3) != 1 ? 0 : reviewRows.intValue(5) >= 21 ? 2 : 1
                     stats.buttonsByKind[kind][rating - 1] += 1
                 }
                 periodCards.insert(cardID)
             }
             guard reviewRows.intValue(3) == 1 else { continue }  // review answers only
             var predicted: Double?
-            if let s = reviewRows.double(4), let last = reviewRows.int64(5) {
+            if let s = reviewRows.double(4), let last = lastReview {
                 let elapsed = Double(max(day - index.day(at: last), 0))
                 let m = Int(model)
                 predicted = pow(1 + factors[m] * elapsed / FSRS.clampStability(s), -decays[m])
             }
             let passed = rating > 1
-            let isMature = reviewRows.intValue(6) >= 21
+            let isMature = reviewRows.intValue(5) >= 21
             for k in 0..<ranges.count where ranges[k].contains(ago) {
                 if isMature { mature[k].add(passed: passed, predicted: predicted) } else {
                     young[k].add(passed: passed, predicted: predicted)

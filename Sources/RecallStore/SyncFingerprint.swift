@@ -4,9 +4,12 @@ import RecallScheduler
 
 extension Store {
     /// A digest of everything an export contains: decks, notes, cards with their state,
-    /// tombstones, and the review log's size and newest row. Sync compares it with the digest it
-    /// recorded after the last sync to skip a folder when neither side changed. The review log is
-    /// append-only apart from undo and deletions, which change its count or its newest row.
+    /// tombstones, and the review log's size, sums of times and cards (read from its index by
+    /// time, a third of the table's size) and last undo number. Sync compares it with
+    /// the digest it recorded after the last sync to skip a folder when neither side changed. The
+    /// review log is append-only apart from undo and deletions, which change its count; every
+    /// answer given here takes a new undo number (never reused), so an answer undone and given
+    /// again differs too.
     public func syncFingerprint() throws(StoreError) -> String {
         var hash = FNV64()
         let decks = try db.prepare("SELECT id, name, config, modified, guid, renamed FROM decks ORDER BY id")
@@ -27,8 +30,8 @@ extension Store {
         while try tombstones.step() { hash.row(tombstones, columns: 3) }
         let log = try db.prepare(
             """
-            SELECT count(*), max(rowid), total(reviewed_at),
-                   (SELECT id || ' ' || card_id FROM review_log ORDER BY rowid DESC LIMIT 1) FROM review_log
+            SELECT count(*), total(reviewed_at), total(card_id),
+                   (SELECT seq FROM sqlite_sequence WHERE name = 'review_undo') FROM review_log INDEXED BY review_log_by_time
             """)
         if try log.step() { hash.row(log, columns: 4) }
         return String(hash.value, radix: 16)

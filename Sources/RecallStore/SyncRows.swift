@@ -159,9 +159,9 @@ extension Store {
     }
 
     /// Calls `body` for every review, grouped by card and oldest first within a card
-    /// (`card_id, reviewed_at, id`), with the id as bytes valid only during the call.
+    /// (`card_id, reviewed_at, id`): the order the log is kept in, read without sorting.
     public func forEachReview(
-        _ body: (_ cardID: Int64, _ id: UnsafeRawBufferPointer, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
+        _ body: (_ cardID: Int64, _ id: ReviewID, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
     ) throws {
         try forEachReview(order: "ORDER BY card_id, reviewed_at, id", body)
     }
@@ -214,9 +214,10 @@ extension Store {
         Int(try db.scalarInt("SELECT count(*) FROM review_log") ?? 0)
     }
 
-    /// Calls `body` for every review in table order (no sorting: the cheapest full read).
+    /// Calls `body` for every review in table order (no sorting: the cheapest full read; since
+    /// schema 6 the table is kept by card, time and id, as `forEachReview`).
     public func forEachReviewUnordered(
-        _ body: (_ cardID: Int64, _ id: UnsafeRawBufferPointer, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
+        _ body: (_ cardID: Int64, _ id: ReviewID, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
     ) throws {
         try forEachReview(order: "", body)
     }
@@ -224,7 +225,7 @@ extension Store {
     /// Every review, in `order` (an ORDER BY clause, or empty for table order).
     private func forEachReview(
         order: String,
-        _ body: (_ cardID: Int64, _ id: UnsafeRawBufferPointer, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
+        _ body: (_ cardID: Int64, _ id: ReviewID, _ at: Millis, _ rating: Int, _ durationMS: Int64) throws -> Void
     ) throws {
         let statement = try db.prepare("SELECT card_id, id, reviewed_at, rating, duration_ms FROM review_log \(order)")
         while try statement.step() {
@@ -232,7 +233,7 @@ extension Store {
             let at = statement.int64Value(2)
             let rating = statement.intValue(3)
             let duration = statement.int64Value(4)
-            try statement.withUTF8(1) { try body(cardID, $0, at, rating, duration) }
+            try body(cardID, statement.reviewID(1), at, rating, duration)
         }
     }
 
@@ -253,7 +254,7 @@ extension Store {
             var reviews: [Review] = []
             while try statement.step() {
                 reviews.append(Review(
-                    id: statement.withUTF8(0) { ReviewID(bytes: $0) }, at: statement.int64Value(1),
+                    id: statement.reviewID(0), at: statement.int64Value(1),
                     rating: Rating(rawValue: statement.intValue(2)) ?? .again, durationMS: statement.int64Value(3)))
             }
             statement.reset()

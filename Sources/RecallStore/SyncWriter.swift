@@ -96,14 +96,29 @@ public final class SyncWriter {
     private var firstBulkNote: Int64 = 0
     /// The review log's secondary indexes (name → SQL) while they are dropped (`beginNewReviews`).
     private var droppedReviewIndexes: [(name: String, sql: String)] = []
+    /// The indexes of notes and cards dropped for a bulk import into an empty store.
+    private var droppedTableIndexes: [(name: String, sql: String)] = []
 
     /// Call before inserting `count` new notes. From `Store.bulkIndexThreshold` on, they are
     /// indexed for search in one statement by `endNewNotes` instead of row by row by the insert
     /// trigger, which makes FTS5 flush its pending terms at every statement (as `applyImport`).
     /// Until `endNewNotes`, notes inserted here must not be updated or deleted.
+    ///
+    /// Into an empty store, the secondary indexes of notes and cards that do not keep rows
+    /// unique (by deck, by source, the study queue's) are dropped too, and made again by
+    /// `endNewReviews`, for the same reason as the review log's.
     public func beginNewNotes(count: Int) throws(StoreError) {
         guard count >= Store.bulkIndexThreshold, ftsInsertTrigger == nil else { return }
         try flush()
+        if droppedTableIndexes.isEmpty, try store.db.scalarInt("SELECT EXISTS (SELECT 1 FROM cards) OR EXISTS (SELECT 1 FROM notes)") == 0 {
+            droppedTableIndexes = try store.db.rows(
+                """
+                SELECT name, sql FROM sqlite_master
+                WHERE type = 'index' AND tbl_name IN ('notes', 'cards') AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%'
+                ORDER BY name
+                """) { (name: $0.textValue(0), sql: $0.textValue(1)) }
+            for index in droppedTableIndexes { try store.db.execute("DROP INDEX \(Self.quoted(index.name))") }
+        }
         ftsInsertTrigger = try store.db.row(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'notes_fts_insert'", []) { $0.textValue(0) }
         guard ftsInsertTrigger != nil else { return }
@@ -122,10 +137,12 @@ public final class SyncWriter {
     }
 
     /// Call before inserting `count` new reviews. When they are many and at least as many as the
-    /// log holds already, the log's secondary indexes (by card, by time) are dropped and made
-    /// again by `endNewReviews`: building an index sorts its rows once, far cheaper than a
-    /// million inserts all over it. Until `endNewReviews`, nothing may query the log by card or
-    /// time. Inside the transaction, so a failure brings the indexes back with everything else.
+    /// log holds already, the log's index by time is dropped and made again by `endNewReviews`
+    /// (building an index sorts its rows once, far cheaper than a million inserts all over it);
+    /// into an empty log, its index of ids too (a merge inserts each id once, and the index is
+    /// made UNIQUE again at the end, which would fail the transaction rather than keep a
+    /// duplicate). Until `endNewReviews`, nothing may query the log by time or id. Inside the
+    /// transaction, so a failure brings the indexes back with everything else.
     public func beginNewReviews(count: Int) throws(StoreError) {
         guard count >= 10_000, droppedReviewIndexes.isEmpty else { return }
         let existing = try store.db.scalarInt("SELECT count(*) FROM review_log") ?? 0
@@ -134,17 +151,21 @@ public final class SyncWriter {
         droppedReviewIndexes = try store.db.rows(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL ORDER BY name"
         ) { (name: $0.textValue(0), sql: $0.textValue(1)) }
-        for index in droppedReviewIndexes {
-            try store.db.execute("DROP INDEX \"\(index.name.replacingOccurrences(of: "\"", with: "\"\""))\"")
-        }
+        if existing > 0 { droppedReviewIndexes.removeAll { $0.sql.uppercased().hasPrefix("CREATE UNIQUE") } }
+        for index in droppedReviewIndexes { try store.db.execute("DROP INDEX \(Self.quoted(index.name))") }
     }
 
+    /// An SQL identifier in double quotes (names from our own schema).
+    private static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
     /// Inserts the queued reviews and builds the indexes `beginNewReviews` dropped.
+    /// Also makes again the indexes of notes and cards `beginNewNotes` dropped.
     public func endNewReviews() throws(StoreError) {
-        guard !droppedReviewIndexes.isEmpty else { return }
+        guard !droppedReviewIndexes.isEmpty || !droppedTableIndexes.isEmpty else { return }
         try flush()
-        for index in droppedReviewIndexes { try store.db.execute(index.sql) }
+        for index in droppedReviewIndexes + droppedTableIndexes { try store.db.execute(index.sql) }
         droppedReviewIndexes = []
+        droppedTableIndexes = []
     }
 
     /// Writes every queued row, parents first. Call before reading the tables, and when done.
@@ -163,9 +184,7 @@ public final class SyncWriter {
             // Some ids were taken: find the rows that did not land on their card.
             let owner = try store.db.prepare("SELECT card_id FROM review_log WHERE id = ?")
             for row in reviews.rows {
-                let id = reviews.id(of: row)
-                let result = id.withUnsafeBytes { bytes in Result { () throws(StoreError) in try owner.bind(utf8: bytes, at: 1) } }
-                try result.get()
+                try owner.bind(reviewID: row.id, at: 1)
                 let holder = try owner.step() ? owner.int64Value(0) : nil
                 owner.reset()
                 if holder != row.cardID { cardsWithSkippedReviews.insert(row.cardID) }
@@ -280,14 +299,14 @@ public final class SyncWriter {
         }
     }
 
-    /// Queues a review learnt from another store: not undoable here, with the state the replay
-    /// had before it as the undo columns' content (DESIGN.md invariant 1).
+    /// Queues a review learnt from another store (not undoable here), with what its card was
+    /// before it by the replay of the merged log (DESIGN.md invariant 1). The log is kept by
+    /// card, then time: reviews queued in that order are appended at its end.
     public func insertReview(
-        id: UnsafeRawBufferPointer, cardID: Int64, at: Millis, rating: Rating, durationMS: Int64,
-        before: CardState, suspended: Bool
+        id: ReviewID, cardID: Int64, at: Millis, rating: Rating, durationMS: Int64, before: ReviewBefore
     ) throws(StoreError) {
-        reviews.add(id: id, cardID: cardID, at: at, rating: Int64(rating.rawValue), durationMS: durationMS,
-                    before: before, suspended: suspended)
+        reviews.add(ReviewBatch.Row(id: id, cardID: cardID, at: at, rating: Int64(rating.rawValue), durationMS: durationMS,
+                                    before: before))
         if reviews.isFull { try flush() }  // their cards first
     }
 
@@ -340,7 +359,8 @@ public final class SyncWriter {
     /// Gives a card's reviews to another card (sibling cards merged into one); they keep their ids.
     public func moveReviews(fromCard source: Int64, toCard target: Int64) throws(StoreError) {
         try flush()
-        try store.db.run("UPDATE review_log SET card_id = ?, undoable = 0 WHERE card_id = ?", [.integer(target), .integer(source)])
+        try store.db.run("UPDATE review_log SET card_id = ? WHERE card_id = ?", [.integer(target), .integer(source)])
+        try store.db.run("DELETE FROM review_undo WHERE card_id = ?", [.integer(source)])
     }
 
     /// Deletes a note whose cards are all gone (its cards would go with it: ON DELETE CASCADE).
@@ -375,7 +395,7 @@ public final class SyncWriter {
     /// changed since the card was created, so that every store holds one value for one meaning.
     static func storedMoved(_ moved: Millis, created: Millis) -> Millis? { moved > created ? moved : nil }
 
-    /// Deletes a card and its review log (ON DELETE CASCADE); the caller records the tombstone.
+    /// Deletes a card and its review log (the trigger cards_delete_reviews); the caller records the tombstone.
     public func deleteCard(id: Int64) throws(StoreError) {
         try flush()
         try store.db.run("DELETE FROM cards WHERE id = ?", [.integer(id)])
@@ -393,7 +413,7 @@ public final class SyncWriter {
     /// so the card's own answers stop being undoable.
     public func endUndo(cardID: Int64) throws(StoreError) {
         try flush()
-        try store.db.run("UPDATE review_log SET undoable = 0 WHERE card_id = ? AND undoable = 1", [.integer(cardID)])
+        try store.db.run("DELETE FROM review_undo WHERE card_id = ?", [.integer(cardID)])
     }
 
     public func setState(_ state: CardState, cardID: Int64) throws(StoreError) {

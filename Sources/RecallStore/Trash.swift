@@ -55,7 +55,12 @@ extension Store {
             try db.run("INSERT INTO trash_cards SELECT * FROM cards WHERE id = ?", [.integer(id)])
             try db.run("DELETE FROM trash_notes WHERE id = (SELECT note_id FROM cards WHERE id = ?)", [.integer(id)])
             try db.run("INSERT INTO trash_notes SELECT * FROM notes WHERE id = (SELECT note_id FROM cards WHERE id = ?)", [.integer(id)])
-            try db.run("INSERT INTO trash_reviews SELECT * FROM review_log WHERE card_id = ?", [.integer(id)])
+            try db.run(
+                """
+                INSERT INTO trash_reviews(card_id, reviewed_at, id, rating, duration_ms, prev_phase, prev_stability, prev_interval_days)
+                SELECT card_id, reviewed_at, id, rating, duration_ms, prev_phase, prev_stability, prev_interval_days
+                FROM review_log WHERE card_id = ?
+                """, [.integer(id)])
             // An imported Anki card's checkpoint and link (Migrations/0005_anki_media.sql).
             try db.run("INSERT INTO trash_checkpoints SELECT * FROM card_checkpoints WHERE card_id = ?", [.integer(id)])
             try db.run("DELETE FROM trash_anki_cards WHERE note_id = (SELECT note_id FROM cards WHERE id = ?)", [.integer(id)])
@@ -194,7 +199,7 @@ extension Store {
         let known = try db.prepare(
             "SELECT EXISTS (SELECT 1 FROM review_log WHERE id = ?1) OR EXISTS (SELECT 1 FROM trash_reviews WHERE id = ?1)")
         for id in ids {
-            try known.bind([.text(id)])
+            try known.bind(reviewID: ReviewID(id), at: 1)
             let found = try known.step() && known.intValue(0) == 1
             known.reset()
             if !found { return false }
@@ -212,7 +217,7 @@ extension Store {
             """)
         while try statement.step() {
             result[statement.textValue(0), default: []].append(Review(
-                id: statement.withUTF8(1) { ReviewID(bytes: $0) }, at: statement.int64Value(2),
+                id: statement.reviewID(1), at: statement.int64Value(2),
                 rating: Rating(rawValue: statement.intValue(3)) ?? .again, durationMS: statement.int64Value(4)))
         }
         return result

@@ -144,7 +144,7 @@ public enum DeckExporter {
                 }
                 guard let card = lastIndex else { return }
                 counts[Int(card)] += 1
-                reviews.append(HeldReview(at: at, durationMS: duration, id: ReviewID(bytes: id), card: card, rating: Int8(truncatingIfNeeded: rating)))
+                reviews.append(HeldReview(at: at, durationMS: duration, id: id, card: card, rating: Int8(truncatingIfNeeded: rating)))
             }
             start = [Int](repeating: 0, count: cards.count + 1)
             for index in 0..<cards.count { start[index + 1] = start[index] + counts[index] }

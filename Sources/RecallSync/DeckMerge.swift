@@ -1086,9 +1086,8 @@ private struct MergeApply {
             }
         }
         try writer.endNewNotes()
-        // New cards with reviews are numbered in the order of their first review. Reviews are
-        // written in time order (`writeReviews`), and cards studied together are then near each
-        // other in the review log's card index too, instead of all over it.
+        // New cards with reviews are numbered in the order of their first review, so that cards
+        // studied together are near each other in the review log (kept by card).
         let newSlots = slots.indices.filter { slots[$0].pending != nil }
             .map { (index: $0, first: slots[$0].firstReview) }
             .sorted { ($0.first, $0.index) < ($1.first, $1.index) }
@@ -1096,7 +1095,7 @@ private struct MergeApply {
         phase("merge: notes")
         // Each card's state is the replay of its whole log; the cards are written with it before
         // their reviews, so that every row's references hold as it is written.
-        replayFinalStates(&slots, schedulers: schedulerList)
+        let befores = replayFinalStates(&slots, schedulers: schedulerList)
         phase("merge: replay")
         for index in slots.indices.sorted(by: { slots[$0].cardID < slots[$1].cardID }) {
             let slot = slots[index]
@@ -1115,7 +1114,7 @@ private struct MergeApply {
         }
         for (cardID, checkpoint) in changedCheckpoints { try store.setCheckpoint(checkpoint, cardID: cardID) }
         phase("merge: cards")
-        try writeReviews(slots: slots, schedulers: schedulerList, writer: writer)
+        try writeReviews(slots: slots, befores: befores, writer: writer)
         phase("merge: reviews")
         report.reviewsAdded = writer.reviewsInserted
 
@@ -1170,6 +1169,8 @@ private struct MergeApply {
         var addedReviews = false
         /// The state replay starts from, when the card has a checkpoint (reviews after it only).
         var checkpoint: CardCheckpoint?
+        /// Where this card's first review's `ReviewBefore` is (`replayFinalStates`).
+        var firstBefore = 0
 
         init(cardID: Int64, seed: UInt64, scheduler: Int, suspended: Bool, fileReviews: [Review], merged: [LogEntry]) {
             self.cardID = cardID
@@ -1187,10 +1188,12 @@ private struct MergeApply {
     }
 
     /// Replays each card's whole log, card by card, for its state after the merge, and notes
-    /// which cards receive reviews. `writeReviews` replays the logs again, in time order, for
-    /// the state before each review it writes; both are `Scheduler.answer` from `.new` over the
-    /// same log, so they agree (DESIGN.md invariant 1).
-    private func replayFinalStates(_ slots: inout [Slot], schedulers: [Scheduler]) {
+    /// which cards receive reviews and what each card was before each of its reviews (what the
+    /// log keeps of it, `ReviewBefore`), for `writeReviews`: one replay, `Scheduler.answer` from
+    /// `.new` over the log (DESIGN.md invariant 1).
+    private func replayFinalStates(_ slots: inout [Slot], schedulers: [Scheduler]) -> [ReviewBefore] {
+        var befores: [ReviewBefore] = []
+        befores.reserveCapacity(slots.reduce(0) { $0 + $1.count })
         for index in slots.indices {
             let scheduler = schedulers[slots[index].scheduler]
             let seed = slots[index].seed
@@ -1198,13 +1201,20 @@ private struct MergeApply {
             var state = checkpoint?.state ?? CardState.new
             let after = checkpoint?.at ?? .min
             var added = false
+            slots[index].firstBefore = befores.count
             if slots[index].merged.isEmpty {
-                for review in slots[index].fileReviews where review.at > after {
-                    state = scheduler.answer(state, rating: review.rating, at: review.at, fuzzSeed: seed).state
+                for review in slots[index].fileReviews {
+                    // Reviews up to a checkpoint are history: the checkpoint already holds
+                    // their effect, so they are logged against it without being replayed.
+                    befores.append(ReviewBefore(state))
+                    if review.at > after {
+                        state = scheduler.answer(state, rating: review.rating, at: review.at, fuzzSeed: seed).state
+                    }
                 }
                 added = !slots[index].fileReviews.isEmpty
             } else {
                 for entry in slots[index].merged {
+                    befores.append(ReviewBefore(state))
                     if entry.review.at > after {
                         state = scheduler.answer(state, rating: entry.review.rating, at: entry.review.at, fuzzSeed: seed).state
                     }
@@ -1214,67 +1224,30 @@ private struct MergeApply {
             slots[index].state = state
             slots[index].addedReviews = added
         }
+        return befores
     }
 
-    /// Inserts the new reviews of every slot, all cards' reviews together in time order, each
-    /// with the state its card had before it (the undo columns), from a second replay. One card
-    /// after another would put each card's reviews all over the review log's id index (ids
-    /// sort by time); in time order it grows at its end. Each card's own reviews still come in
-    /// their order (time, then id), so each replay is exactly `Scheduler.replay` of the log.
-    private func writeReviews(slots: [Slot], schedulers: [Scheduler], writer: SyncWriter) throws {
-        /// One review to write: when, and where its card's log holds it. 16 bytes, so a million
-        /// sort quickly and take little memory; the review itself is read from the log.
-        struct Step {
-            var at: Millis
-            var slot: Int32
-            var index: Int32
-        }
-        var steps: [Step] = []
-        steps.reserveCapacity(slots.reduce(0) { $0 + ($1.addedReviews ? $1.count : 0) })
-        for (slot, entry) in slots.enumerated() where entry.addedReviews {
-            if entry.merged.isEmpty {
-                for (index, review) in entry.fileReviews.enumerated() {
-                    steps.append(Step(at: review.at, slot: Int32(slot), index: Int32(index)))
-                }
-            } else {
-                for (index, review) in entry.merged.enumerated() {
-                    steps.append(Step(at: review.review.at, slot: Int32(slot), index: Int32(index)))
-                }
-            }
-        }
-        // Equal times keep each card's own order: slot, then index.
-        steps.sort { ($0.at, $0.slot, $0.index) < ($1.at, $1.slot, $1.index) }
-        var states = [CardState](repeating: .new, count: slots.count)
+    /// Inserts the new reviews of every slot, card after card in id order and each card's in
+    /// its log order (time, then id): the order the review log is kept in, so that it grows at
+    /// its end.
+    private func writeReviews(slots: [Slot], befores: [ReviewBefore], writer: SyncWriter) throws {
         var newReviews = 0
         for slot in slots where slot.addedReviews {
             newReviews += slot.merged.isEmpty ? slot.fileReviews.count : slot.merged.reduce(0) { $0 + ($1.isNew ? 1 : 0) }
         }
-        // What the loop needs of each slot, in flat arrays: it then reads nothing reference-counted.
-        let seeds = slots.map(\.seed)
-        let schedulerOf = slots.map(\.scheduler)
-        let cardIDs = slots.map(\.cardID)
-        let suspended = slots.map(\.suspended)
-        let fromFile = slots.map(\.merged.isEmpty)
         try writer.beginNewReviews(count: newReviews)
-        try schedulers.withUnsafeBufferPointer { schedulers in
-            try slots.withUnsafeBufferPointer { slots in
-                for step in steps {
-                    let slot = Int(step.slot)
-                    let before = states[slot]
-                    let id: ReviewID, rating: Rating, duration: Int64, isNew: Bool
-                    if fromFile[slot] {
-                        let review = slots[slot].fileReviews[Int(step.index)]
-                        (id, rating, duration, isNew) = (review.id, review.rating, review.durationMS, true)
-                    } else {
-                        let review = slots[slot].merged[Int(step.index)]
-                        (id, rating, duration, isNew) = (review.review.id, review.review.rating, review.review.durationMS, review.isNew)
-                    }
-                    states[slot] = schedulers[schedulerOf[slot]].answer(before, rating: rating, at: step.at, fuzzSeed: seeds[slot]).state
-                    guard isNew else { continue }
-                    try id.withUTF8 { id in
-                        try writer.insertReview(id: id, cardID: cardIDs[slot], at: step.at, rating: rating,
-                                                durationMS: duration, before: before, suspended: suspended[slot])
-                    }
+        for index in slots.indices.sorted(by: { slots[$0].cardID < slots[$1].cardID }) where slots[index].addedReviews {
+            let slot = slots[index]
+            if slot.merged.isEmpty {
+                for (position, review) in slot.fileReviews.enumerated() {
+                    try writer.insertReview(id: review.id, cardID: slot.cardID, at: review.at, rating: review.rating,
+                                            durationMS: review.durationMS, before: befores[slot.firstBefore + position])
+                }
+            } else {
+                for (position, entry) in slot.merged.enumerated() where entry.isNew {
+                    try writer.insertReview(id: entry.review.id, cardID: slot.cardID, at: entry.review.at,
+                                            rating: entry.review.rating, durationMS: entry.review.durationMS,
+                                            before: befores[slot.firstBefore + position])
                 }
             }
         }
@@ -1312,7 +1285,7 @@ private struct MergeApply {
         } else {
             try store.forEachReviewUnordered { cardID, id, _, _, _ in
                 guard cards[cardID] != nil else { return }
-                known[cardID, default: []].append(ReviewID(bytes: id))
+                known[cardID, default: []].append(id)
             }
         }
         var result: [String] = []
@@ -1348,7 +1321,7 @@ private struct MergeApply {
         try store.forEachReview { cardID, id, at, rating, duration in
             guard wanted.contains(cardID) else { return }
             logs[cardID, default: []].append(Review(
-                id: ReviewID(bytes: id), at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
+                id: id, at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
         }
         return logs
     }

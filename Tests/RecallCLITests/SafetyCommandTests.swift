@@ -469,7 +469,7 @@ struct ReadOnlyRunner {
             usleep(30_000)  // let the racer try its undo
             let db = try Database(path: sandbox.dbPath, readOnly: true)
             try db.execute("PRAGMA busy_timeout = 5000")
-            let stored = Set(try db.rows("SELECT id FROM review_log") { $0.textValue(0) })
+            let stored = Set(try db.rows("SELECT id FROM review_log") { $0.reviewID(0).description })
             for id in exported {
                 checked += 1
                 #expect(stored.contains(id), "review \(id) was exported, then undone")
@@ -484,7 +484,7 @@ struct ReadOnlyRunner {
 @Suite struct CopiedStoreTests {
     func reviews(_ sandbox: RecallSandbox, db: String) throws -> Set<String> {
         let database = try Database(path: db, readOnly: true)
-        return Set(try database.rows("SELECT id FROM review_log") { $0.textValue(0) })
+        return Set(try database.rows("SELECT id FROM review_log") { $0.reviewID(0).description })
     }
 
     @Test func aCopiedStoreNoticesItsFileWrittenElsewhereTakesANewIdAndMerges() throws {

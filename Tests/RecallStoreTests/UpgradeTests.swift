@@ -105,4 +105,111 @@ import Testing
         #expect(try snapshot() == before)
         #expect(try store.trash().isEmpty)
     }
+
+    /// Schema 6 reshaped the review log (keyed by card, time and id; UUIDs as 16 bytes; undo's
+    /// records in `review_undo`). A store made at schema 5 (here: the rows a store answered
+    /// into, written back in schema 5's shape, with one card's log merged from elsewhere and
+    /// the first answers published) keeps every review with its id, replays to its cards, and
+    /// undo still takes back exactly the answers it could take back before.
+    @Test func aSchemaFiveStoreWithReviewsKeepsThemAndItsUndo() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let zone = try #require(TimeZone(identifier: "Europe/Berlin"))
+        let made = folder.path("made.sqlite")
+        let start: Millis = 1_764_000_000_000
+        var statesBefore: [String: CardState] = [:]
+        var cardIDs: [Int64] = []
+        do {
+            let store = try Store(path: made)
+            try store.write {
+                for index in 0..<3 {
+                    let ids = try store.addNote(deck: "Go", kind: .basic, front: "q\(index)", back: "a", ordinals: [1], now: start)
+                    cardIDs.append(ids[0])
+                }
+                var now = start + 60_000
+                for round in 0..<3 {
+                    for id in cardIDs {
+                        let before = try store.requireCard(id).state
+                        let answer = try store.answer(cardID: id, rating: round == 1 ? .again : .good, durationMS: 900, now: now,
+                                                      timeZone: zone)
+                        statesBefore[answer.reviewID] = before
+                        now += 86_400_000
+                    }
+                }
+                _ = try store.moveToTrash(cards: [cardIDs[2]], reason: "test", now: now)
+            }
+        }
+        let old = folder.path("old.sqlite")
+        do {
+            let db = try Database(path: old)
+            try db.execute("PRAGMA application_id = \(Store.applicationID)")
+            for migration in Migration.all where migration.version <= 5 { try db.execute(migration.sql) }
+            try db.execute("PRAGMA user_version = 5")
+            try db.run("ATTACH ? AS made", [.text(made)])
+            // A UUID's text from its 16 bytes, as schema 5 kept it.
+            let text = "lower(substr(hex(r.id), 1, 8) || '-' || substr(hex(r.id), 9, 4) || '-' || substr(hex(r.id), 13, 4) || '-' "
+                + "|| substr(hex(r.id), 17, 4) || '-' || substr(hex(r.id), 21, 12))"
+            try db.execute("""
+                DELETE FROM settings;
+                INSERT INTO settings SELECT * FROM made.settings;
+                INSERT INTO decks(id, name, config, created, modified, guid) SELECT id, name, config, created, modified, guid FROM made.decks;
+                INSERT INTO notes SELECT * FROM made.notes;
+                INSERT INTO cards SELECT * FROM made.cards;
+                INSERT INTO tombstones SELECT * FROM made.tombstones;
+                INSERT INTO trash SELECT * FROM made.trash;
+                INSERT INTO trash_cards SELECT * FROM made.trash_cards;
+                INSERT INTO trash_notes SELECT * FROM made.trash_notes;
+                INSERT INTO trash_reviews(id, card_id, reviewed_at, rating, duration_ms, undoable, prev_phase, prev_stability,
+                                          prev_reps, prev_lapses, prev_step, prev_interval_days, prev_suspended)
+                    SELECT \(text), r.card_id, r.reviewed_at, r.rating, r.duration_ms, 0, r.prev_phase, r.prev_stability, 0, 0, 0,
+                           r.prev_interval_days, 0 FROM made.trash_reviews r;
+                INSERT INTO review_log(rowid, id, card_id, reviewed_at, rating, duration_ms, undoable, prev_phase, prev_due,
+                                       prev_stability, prev_difficulty, prev_reps, prev_lapses, prev_last_review, prev_step,
+                                       prev_interval_days, prev_ease, prev_suspended, prev_tags, buried_siblings)
+                    SELECT u.seq, \(text), r.card_id, r.reviewed_at, r.rating, r.duration_ms, 1, u.prev_phase, u.prev_due,
+                           u.prev_stability, u.prev_difficulty, u.prev_reps, u.prev_lapses, u.prev_last_review, u.prev_step,
+                           u.prev_interval_days, u.prev_ease, u.prev_suspended, u.prev_tags, u.buried_siblings
+                    FROM made.review_log r JOIN made.review_undo u ON u.review_id = r.id;
+                DETACH made;
+                """)
+            // The first card's log came from elsewhere (not undoable here); the first round of
+            // answers was written into a deck file.
+            try db.run("UPDATE review_log SET undoable = 0 WHERE card_id = ?", [.integer(cardIDs[0])])
+            try db.run("INSERT INTO settings(key, value) VALUES ('published_review_rowid', '2')")
+            #expect(try db.scalarInt("SELECT count(*) FROM review_log") == 6)
+            #expect(try db.scalarInt("SELECT count(*) FROM trash_reviews") == 3)
+        }
+
+        let store = try Store(path: old)
+        #expect(try store.db.scalarInt("PRAGMA user_version") == Int64(Migration.latestVersion))
+        #expect(try store.db.scalarInt("SELECT count(*) FROM review_log WHERE typeof(id) = 'blob' AND length(id) = 16") == 6)
+        // The second card's answers after the published mark, and the newest at it (undo names it as it refuses).
+        #expect(try store.db.scalarInt("SELECT count(*) FROM review_undo") == 3)
+        let logs = try store.reviewsByCard(Array(cardIDs.prefix(2)))
+        #expect(Set(logs.values.joined().map(\.id.description)) == Set(statesBefore.keys).intersection(
+            try Database(path: made, readOnly: true).rows("SELECT card_id, id FROM review_log") { $0.reviewID(1).description }))
+        #expect(try store.checkReplay(timeZone: zone, fix: false).isEmpty)
+        #expect(try store.trashedReviewsByGUID().values.joined().count == 3)
+
+        // Undo takes back the second card's answers, newest first, back to the published mark.
+        let second = try #require(logs[cardIDs[1]])
+        for review in second.reversed().prefix(2) {
+            let undone = try #require(try store.write { try store.undoLastAnswer() })
+            #expect(undone.cardID == cardIDs[1])
+            #expect(undone.restored == statesBefore[review.id.description])
+            #expect(try store.requireCard(cardIDs[1]).state == statesBefore[review.id.description])
+        }
+        #expect(throws: StoreError.self) { try store.write { try store.undoLastAnswer() } }
+        #expect(try store.reviews(ofCard: cardIDs[1]).count == 1)
+        #expect(try store.checkReplay(timeZone: zone, fix: false).isEmpty)
+
+        // A new answer is undoable again; the restored card keeps its log.
+        let answer = try store.write {
+            try store.answer(cardID: cardIDs[0], rating: .easy, durationMS: 500, now: start + 20 * 86_400_000, timeZone: zone)
+        }
+        #expect(try store.write { try store.undoLastAnswer() }?.cardID == answer.card.id)
+        _ = try store.write { try store.restoreFromTrash([cardIDs[2]], now: start + 30 * 86_400_000) }
+        #expect(try store.reviews(ofCard: cardIDs[2]).count == 3)
+        #expect(try store.checkReplay(timeZone: zone, fix: false).isEmpty)
+    }
 }

@@ -51,7 +51,7 @@ struct ConvergenceScenario {
         func record(_ store: Store) throws {
             let cards = Dictionary(uniqueKeysWithValues: try store.syncCards().map { ($0.id, ($0.guid, $0.noteGUID)) })
             try store.forEachReviewUnordered { cardID, id, at, _, _ in
-                if let owner = cards[cardID] { logged[String(decoding: id, as: UTF8.self)] = (owner.0, owner.1, at) }
+                if let owner = cards[cardID] { logged[id.description] = (owner.0, owner.1, at) }
             }
         }
         let shared = folder.path("shared")
@@ -108,7 +108,7 @@ struct ConvergenceScenario {
             }
         }
         var inExport = Set<String>()
-        for store in stores { try store.forEachReviewUnordered { _, id, _, _, _ in inExport.insert(String(decoding: id, as: UTF8.self)) } }
+        for store in stores { try store.forEachReviewUnordered { _, id, _, _, _ in inExport.insert(id.description) } }
         // A review goes only with its card, when a deletion that saw it wins: the card is gone
         // and a tombstone of it or its note is at or after the review (DESIGN.md invariant 4).
         let deleted = Dictionary(try stores[0].syncTombstones().map { ($0.id, $0.deleted) }, uniquingKeysWith: max)

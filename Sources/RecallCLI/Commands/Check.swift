@@ -27,8 +27,12 @@ struct Check: ParsableCommand {
             throw CLIError.message("the store file is damaged (SQLite's integrity check: \(problem)); "
                 + "`recall restore --backup FILE` puts a backup back (see \(context.store.backupFolder))")
         }
-        let mismatches = try context.store.write {
-            try context.store.checkReplay(timeZone: context.clock.timeZone, fix: fix)
+        let (textIDs, mismatches) = try context.store.write {
+            (try context.store.reviewIDsStoredAsText(fix: fix), try context.store.checkReplay(timeZone: context.clock.timeZone, fix: fix))
+        }
+        if textIDs > 0 {
+            Output.line("\(Output.count(textIDs, "review id")) stored as text, not as recall stores a UUID"
+                + (fix ? " (fixed)" : ": a merge could log those reviews twice"))
         }
         for mismatch in mismatches {
             Output.line("card \(mismatch.cardID): stored \(describe(mismatch.stored)), log replays to \(describe(mismatch.replayed))"
@@ -36,6 +40,7 @@ struct Check: ParsableCommand {
         }
         if mismatches.isEmpty {
             Output.line("all cards match their review logs")
+            if textIDs > 0, !fix { throw CLIError.message("run `recall check --fix`") }
         } else if !fix {
             let verb = mismatches.count == 1 ? "differs from its review log" : "differ from their review logs"
             throw CLIError.message("\(Output.count(mismatches.count, "card")) \(verb); run `recall check --fix`")
