@@ -123,7 +123,8 @@ public enum AnkiImporter {
         var noteTypeJSON: [Int64: String] = [:]
         var result: [AnkiCardImport] = []
         result.reserveCapacity(collection.cards.count)
-        for card in collection.cards {
+        let texts = renderedTexts(of: collection.cards, notes: notes, noteTypes: noteTypes, decks: decks)
+        for (cardIndex, card) in collection.cards.enumerated() {
             guard let note = notes[card.noteID], let type = noteTypes[note.noteTypeID] else {
                 throw .badNote(path: path, reason: "card \(card.id) belongs to note \(card.noteID), which the collection does not have")
             }
@@ -133,21 +134,17 @@ public enum AnkiImporter {
             if deckOptions[deck] == nil, let config {
                 deckOptions[deck] = options(config, fsrs: collection.fsrsEnabled)
             }
-            let ankiDeck = (decks[card.deckID]?.nameParts ?? ["Default"]).joined(separator: "::")
             let front: String
             let back: String
-            if let rendered = AnkiCardRenderer.render(
-                note, noteType: type, ordinal: card.ordinal, deckName: ankiDeck, flag: card.flags, cardID: card.id)
-            {
-                front = rendered.frontText
-                back = rendered.backText
+            if let text = texts[cardIndex] {
+                (front, back) = text
             } else {
                 // Anki keeps a card whose template now renders empty (a field emptied after it
                 // was made), and so does recall: its history must not be dropped. It shows the
                 // note's fields instead, first as the front.
-                let texts = note.fields.map { AnkiHTML.markdown(fromHTML: $0) }.filter { !$0.isEmpty }
-                front = texts.first ?? "(empty card \(card.ordinal + 1) of note \(note.guid))"
-                back = texts.dropFirst().joined(separator: "\n\n")
+                let fieldTexts = note.fields.map { AnkiHTML.markdown(fromHTML: $0) }.filter { !$0.isEmpty }
+                front = fieldTexts.first ?? "(empty card \(card.ordinal + 1) of note \(note.guid))"
+                back = fieldTexts.dropFirst().joined(separator: "\n\n")
                 warnings.append("card \(card.ordinal + 1) of note \(note.guid) renders empty in Anki; kept, showing the note's fields")
             }
             let entries = revlog[card.id] ?? []
@@ -164,6 +161,33 @@ public enum AnkiImporter {
                 buried: card.queue == -2 || card.queue == -3))
         }
         return (result, deckOptions, warnings)
+    }
+
+    /// Each card's front and back text (nil: the card renders empty), rendered on every core:
+    /// turning field HTML into Markdown is most of an import's own work, and the renderer and
+    /// the HTML converter are safe to run on several threads.
+    static func renderedTexts(
+        of cards: [AnkiCard], notes: [Int64: AnkiNote], noteTypes: [Int64: AnkiNoteType], decks: [Int64: AnkiDeck]
+    ) -> [(String, String)?] {
+        let count = cards.count
+        var texts = [(String, String)?](repeating: nil, count: count)
+        let chunk = 256
+        let chunks = (count + chunk - 1) / chunk
+        texts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { part in
+                for index in part * chunk..<min(count, (part + 1) * chunk) {
+                    let card = cards[index]
+                    guard let note = notes[card.noteID], let type = noteTypes[note.noteTypeID] else { continue }
+                    let deck = (decks[card.deckID]?.nameParts ?? ["Default"]).joined(separator: "::")
+                    guard let rendered = AnkiCardRenderer.render(
+                        note, noteType: type, ordinal: card.ordinal, deckName: deck, flag: card.flags, cardID: card.id)
+                    else { continue }
+                    output[index] = (rendered.frontText, rendered.backText)
+                }
+            }
+        }
+        return texts
     }
 
     /// The note type as `anki_notes.note_type` keeps it (Migrations/0005_anki_media.sql).

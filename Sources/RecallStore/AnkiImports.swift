@@ -148,6 +148,10 @@ extension Store {
         let noteRow = try db.prepare(
             "SELECT n.front, n.back, n.tags, n.deck_id, c.guid, \(Self.stateColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")), c.suspended, c.flag, c.buried_until, c.deck_id FROM notes n JOIN cards c ON c.note_id = n.id WHERE c.id = ?")
 
+        // Whether an id is taken, asked once per new note and card: prepared once.
+        let guidTakenSQL = "SELECT (SELECT count(*) FROM %@ WHERE guid = ?1) + (SELECT count(*) FROM tombstones WHERE kind = ?2 AND id = ?1)"
+        let noteGUIDTaken = try db.prepare(guidTakenSQL.replacingOccurrences(of: "%@", with: "notes"))
+        let cardGUIDTaken = try db.prepare(guidTakenSQL.replacingOccurrences(of: "%@", with: "cards"))
         for card in imports {
             let deckID = deckIDs[card.deck]
             let answers = card.reviews.map { (at: $0.at, rating: $0.rating) }
@@ -224,8 +228,8 @@ extension Store {
             counts.notesAdded += 1
             counts.reviewsAdded += card.reviews.count
             let scheduler = try scheduler(deckID)
-            let noteGUID = try freeGUID("anki-note", card, table: "notes", kind: "note")
-            let cardGUID = try freeGUID("anki-card", card, table: "cards", kind: "card")
+            let noteGUID = try freeGUID("anki-note", card, kind: "note", taken: noteGUIDTaken)
+            let cardGUID = try freeGUID("anki-card", card, kind: "card", taken: cardGUIDTaken)
             let replayed = scheduler.replay(answers, fuzzSeed: fuzzSeed(forGUID: cardGUID))
             let checkpoint = replayed == card.state ? nil : CardCheckpoint(at: card.stateAt, state: card.state)
             if checkpoint != nil { counts.checkpoints += 1 }
@@ -245,7 +249,7 @@ extension Store {
         try writer.endNewNotes()
         try writer.endNewReviews()
         try writer.flush()
-        for (cardID, checkpoint) in laterCheckpoints { try setCheckpoint(checkpoint, cardID: cardID) }
+        try setCheckpoints(laterCheckpoints)
         // The Anki notes behind the cards, for `recall export --anki` and the next re-import.
         let note = try db.prepare(
             """
@@ -274,18 +278,14 @@ extension Store {
     private func insertReviews(_ reviews: [Review], all: [Review], cardID: Int64, guid: String, scheduler: Scheduler,
                                writer: SyncWriter) throws {
         guard !reviews.isEmpty else { return }
-        let wanted = Set(reviews.map(\.id))
+        // A new card's reviews are its whole log: no set to look them up in.
+        let wanted: Set<ReviewID> = reviews.count == all.count ? [] : Set(reviews.map(\.id))
         var state = CardState.new
         let seed = fuzzSeed(forGUID: guid)
         for review in all {
-            if wanted.contains(review.id) {
-                let result = review.id.withUTF8 { bytes in
-                    Result { () throws(StoreError) in
-                        try writer.insertReview(id: bytes, cardID: cardID, at: review.at, rating: review.rating,
-                                                durationMS: review.durationMS, before: state, suspended: false)
-                    }
-                }
-                try result.get()
+            if wanted.isEmpty || wanted.contains(review.id) {
+                try writer.insertReview(id: review.id, cardID: cardID, at: review.at, rating: review.rating,
+                                        durationMS: review.durationMS, before: ReviewBefore(state))
             }
             state = scheduler.answer(state, rating: review.rating, at: review.at, fuzzSeed: seed).state
         }
@@ -294,14 +294,17 @@ extension Store {
     /// The id a new note or card of an Anki card gets: made from the GUID and ordinal, so that
     /// two stores importing the same package have the same cards (a later sync meets them as
     /// one); a fresh one when the store used that id before (a card deleted since).
-    private func freeGUID(_ prefix: String, _ card: AnkiCardImport, table: String, kind: String) throws(StoreError) -> String {
+    private func freeGUID(_ prefix: String, _ card: AnkiCardImport, kind: String, taken: Statement) throws(StoreError) -> String {
         var hash = FNV64()
         hash.add(prefix + "\u{1f}" + card.guid + "\u{1f}" + String(card.ordinal))
         var guid = hash.hex
         var attempt: Int64 = 0
-        while try db.scalarInt(
-            "SELECT (SELECT count(*) FROM \(table) WHERE guid = ?1) + (SELECT count(*) FROM tombstones WHERE kind = ?2 AND id = ?1)",
-            [.text(guid), .text(kind)]) ?? 0 > 0 {
+        func isTaken(_ guid: String) throws(StoreError) -> Bool {
+            defer { taken.reset() }
+            try taken.bind([.text(guid), .text(kind)])
+            return try taken.step() && taken.int64Value(0) > 0
+        }
+        while try isTaken(guid) {
             hash.add(attempt)
             hash.add(Int64(Date().timeIntervalSince1970 * 1000))
             guid = hash.hex

@@ -1112,7 +1112,7 @@ private struct MergeApply {
         for slot in slots where slot.checkpoint != nil && slot.pending != nil {
             if let checkpoint = slot.checkpoint { changedCheckpoints.append((slot.cardID, checkpoint)) }
         }
-        for (cardID, checkpoint) in changedCheckpoints { try store.setCheckpoint(checkpoint, cardID: cardID) }
+        try store.setCheckpoints(changedCheckpoints.map { (cardID: $0.cardID, checkpoint: Optional($0.checkpoint)) })
         phase("merge: cards")
         try writeReviews(slots: slots, befores: befores, writer: writer)
         phase("merge: reviews")
