@@ -124,3 +124,47 @@ import Testing
         #expect(again["added"] as? Int == 0)
     }
 }
+
+/// Anki -> recall -> Anki package -> recall, through the binary, with the packages Anki itself
+/// wrote (Tests/Fixtures/anki/anki-made): every card, review, due date, mark and text survives
+/// recall's own Anki export. (`scripts/check-anki-export` checks the export against the real Anki.)
+@Suite struct AnkiRoundTripTests {
+    /// What a user sees of each card that came from Anki, keyed by its text.
+    func cards(_ sandbox: RecallSandbox, deckPrefix: String) throws -> [String: String] {
+        let list = try #require(try sandbox.json(["list", "--json"]) as? [[String: Any]])
+        var result: [String: String] = [:]
+        for card in list where (card["deck"] as? String)?.hasPrefix(deckPrefix) == true {
+            let state = card["state"] as? [String: Any] ?? [:]
+            let reviews = (card["reviews"] as? [[String: Any]] ?? []).map { "\($0["at"] ?? "")/\($0["rating"] ?? "")" }
+            let key = "\(card["deck"] ?? "") | \(card["front"] ?? "") | \(card["back"] ?? "")"
+            result[key] = "\(state["phase"] ?? "") due \(state["due"] ?? "-") reps \(state["reps"] ?? "") lapses \(state["lapses"] ?? "") "
+                + "S \(state["stability"] ?? "-") suspended \(card["suspended"] ?? "") tags \(card["tags"] ?? "") reviews \(reviews)"
+        }
+        return result
+    }
+
+    @Test(arguments: ["modern.apkg", "legacy.apkg", "collection.colpkg"])
+    func anAnkiMadePackageComesBackWholeThroughRecallsAnkiExport(_ name: String) throws {
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: RecallSandbox.fixtures
+            .appendingPathComponent("anki/anki-made/" + (name as NSString).deletingPathExtension + ".expected.json"))) as? [String: Any])
+        let counts = try #require(expected["counts"] as? [String: Int])
+        let first = RecallSandbox(now: "2026-12-06T12:00:00Z")
+        let summary = try #require(try first.json(["import", RecallSandbox.fixtures.appendingPathComponent("anki/anki-made/" + name).path,
+                                                   "--json"]) as? [String: Any])
+        #expect(summary["added"] as? Int == counts["cards"])
+        #expect(try first.ok(["check"]).contains("all cards match their review logs"))
+        let deckPrefix = "Ünïcode"
+        let original = try cards(first, deckPrefix: deckPrefix)
+        #expect(original.count == counts["cards"])
+
+        let package = first.folder.appendingPathComponent("out.apkg").path
+        let exported = try first.ok(["export", "--anki", package, "--deck", "Ünïcode Deck 🎴", "--deck", "Ünïcode Deck 🎴::子デッキ"])
+        #expect(exported.contains("\(counts["cards"] ?? -1) cards"))
+
+        let second = RecallSandbox(now: "2026-12-06T12:00:00Z")
+        _ = try second.ok(["import", package])
+        #expect(try second.ok(["check"]).contains("all cards match their review logs"))
+        let back = try cards(second, deckPrefix: deckPrefix)
+        #expect(back == original)
+    }
+}
