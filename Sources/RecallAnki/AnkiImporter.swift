@@ -39,9 +39,19 @@ public enum AnkiImporter {
         limits: AnkiPackageReader.Limits = AnkiPackageReader.Limits()
     ) throws -> AnkiImportReport {
         let reader = try AnkiPackageReader(path: path, limits: limits)
-        let collection = reader.collection
         let clock = try store.dayClock(timeZone: timeZone)
-        var (imports, deckOptions, warnings) = try cards(of: collection, path: path, deckPrefix: deckPrefix, clock: clock)
+        // The collection lives only as long as it takes to make recall's cards of it.
+        var imports: [AnkiCardImport]
+        var deckOptions: [String: [String: String]]
+        var warnings: [String]
+        let counted: (schemaVersion: Int, notes: Int, cards: Int, revlog: Int, revlogNotAnswers: Int)
+        do {
+            let collection = reader.takeCollection()
+            (imports, deckOptions, warnings) = try cards(of: collection, path: path, deckPrefix: deckPrefix, clock: clock)
+            counted = (collection.schemaVersion, collection.notes.count, collection.cards.count, collection.revlog.count,
+                       collection.revlog.filter { !(0...3).contains($0.type) || !(1...4).contains($0.ease) }.count)
+        }
+        let collection = reader.collection
 
         // Media: every file read and checked first (a bad one refuses the package before anything
         // is written), then stored by content before the transaction, as Media.swift asks.
@@ -61,7 +71,6 @@ public enum AnkiImporter {
             }
         }
 
-        let revlogNotAnswers = collection.revlog.filter { !(0...3).contains($0.type) || !(1...4).contains($0.ease) }.count
         var renamed: [(from: String, to: String)] = []
         let body = { () throws -> AnkiImportCounts in
             for file in media {
@@ -74,9 +83,9 @@ public enum AnkiImporter {
         // A dry run writes nothing (no backup either): it plans in a read transaction.
         let counts = dryRun ? try store.snapshot(body) : try store.write(body)
         return AnkiImportReport(
-            path: path, collectionEntry: reader.collectionEntry, schemaVersion: collection.schemaVersion,
-            ankiNotes: collection.notes.count, ankiCards: collection.cards.count, revlogRows: collection.revlog.count,
-            revlogNotAnswers: revlogNotAnswers, counts: counts, mediaFiles: media.count, mediaRenamed: renamed,
+            path: path, collectionEntry: reader.collectionEntry, schemaVersion: counted.schemaVersion,
+            ankiNotes: counted.notes, ankiCards: counted.cards, revlogRows: counted.revlog,
+            revlogNotAnswers: counted.revlogNotAnswers, counts: counts, mediaFiles: media.count, mediaRenamed: renamed,
             warnings: warnings + counts.warnings, dryRun: dryRun)
     }
 

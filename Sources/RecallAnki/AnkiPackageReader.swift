@@ -36,6 +36,15 @@ public final class AnkiPackageReader {
     /// The zip entry the collection was read from (`collection.anki21b`…).
     public let collectionEntry: String
     public private(set) var collection: AnkiCollection
+
+    /// Hands the collection over and keeps only its media list (which `mediaData` reads from):
+    /// an importer that has turned the notes, cards and revlog into recall's cards lets them go
+    /// before the store write, which is when an import's memory peaks.
+    public func takeCollection() -> AnkiCollection {
+        let taken = collection
+        collection = AnkiCollection(schemaVersion: taken.schemaVersion, createdAt: taken.createdAt, media: taken.media)
+        return taken
+    }
     private let archive: Archive
     private let limits: Limits
     private let temporaryFolder: URL
