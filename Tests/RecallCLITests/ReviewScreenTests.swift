@@ -48,8 +48,10 @@ import Testing
         #expect(try sandbox.ratings(ofCard: 1) == [])
 
         // Space and enter reveal; each answer key grades; time on the card is its duration.
-        try child.press(" ", until: "answer 1")
-        #expect(child.screen.contains("1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d"))
+        // The key line is the last row a frame draws: waiting for it waits for the whole frame
+        // (under load the terminal can show the answer before the rest of the frame arrives).
+        try child.press(" ", until: "1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d")
+        #expect(child.screen.contains("answer 1"))
         usleep(300_000)
         let keys: [(reveal: String, answer: String)] = [
             (" ", "1"), ("\r", "2"), (" ", "3"), ("\r", "4"), (" ", "a"), ("\r", "h"), (" ", "g"), ("\r", "e"),
