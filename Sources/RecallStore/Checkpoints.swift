@@ -44,15 +44,4 @@ extension Store {
             }
         }
     }
-
-    /// Sets (or with nil removes) a card's checkpoint. Inside `write { }`.
-    public func setCheckpoint(_ checkpoint: CardCheckpoint?, cardID: Int64) throws(StoreError) {
-        guard let checkpoint else {
-            try db.run("DELETE FROM card_checkpoints WHERE card_id = ?", [.integer(cardID)])
-            return
-        }
-        try db.run(
-            "INSERT OR REPLACE INTO card_checkpoints(card_id, at, \(Self.stateColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [.integer(cardID), .integer(checkpoint.at)] + Self.stateValues(checkpoint.state))
-    }
 }
