@@ -103,6 +103,42 @@ extension Store {
         try syncCards(where: "")
     }
 
+    /// The cards of the given ids, with their notes (as `syncCards`), by guid: the store's side
+    /// of one part of a merge that takes a few thousand cards at a time.
+    public func syncCards(ids: [Int64]) throws(StoreError) -> [SyncCard] {
+        var result: [SyncCard] = []
+        let sorted = ids.sorted()
+        var start = 0
+        while start < sorted.count {
+            let batch = sorted[start..<min(start + 500, sorted.count)]
+            // Integers from this store's own rows, not text from outside.
+            result += try syncCards(where: "WHERE c.id IN (" + batch.map(String.init).joined(separator: ",") + ")")
+            start += 500
+        }
+        return result.sorted { $0.guid.utf8.lexicographicallyPrecedes($1.guid.utf8) }
+    }
+
+    /// Calls `body` with what ties each card to others in a merge: its row id, its guid, its
+    /// note's guid, its note's source and question and answer keys (nil when imported from
+    /// none), and its deck. One pass, nothing kept: a merge keeps only hashes of these.
+    public func forEachCardKey(
+        _ body: (_ id: Int64, _ guid: String, _ note: String, _ origin: NoteOrigin?, _ deckID: Int64) throws -> Void
+    ) throws {
+        let statement = try db.prepare(
+            """
+            SELECT c.id, c.guid, n.guid, n.source, n.identity, n.answer_key, c.deck_id
+            FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.id
+            """)
+        while try statement.step() {
+            var origin: NoteOrigin?
+            if let file = statement.text(3) {
+                origin = NoteOrigin(file: file, line: nil, questionKey: statement.textValue(4), answerKey: statement.textValue(5),
+                                    contentKey: "")
+            }
+            try body(statement.int64Value(0), statement.textValue(1), statement.textValue(2), origin, statement.int64Value(6))
+        }
+    }
+
     /// A card as a tombstone keeps it (`Tombstone.card`); nil when there is no such card.
     func cardSnapshot(id: Int64) throws(StoreError) -> CardSnapshot? {
         guard let card = try syncCards(where: "WHERE c.id = \(id)").first else { return nil }

@@ -225,6 +225,12 @@ public final class SyncWriter {
 
     /// Deletes a deck row that holds no cards. A note still filed under it whose cards live in
     /// other decks moves to its first card's deck first, so that the cascade cannot take it.
+    /// Whether no card is in deck `id` (after the queued rows are written).
+    public func deckIsEmpty(id: Int64) throws(StoreError) -> Bool {
+        try flush()
+        return try store.db.scalarInt("SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?)", [.integer(id)]) == 0
+    }
+
     public func deleteDeck(id: Int64) throws(StoreError) {
         try flush()
         try store.db.run(

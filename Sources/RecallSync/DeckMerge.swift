@@ -76,25 +76,7 @@ public enum DeckMerge {
         _ files: [DeckFile], into store: Store, timeZone: TimeZone, trash: (reason: String, now: Millis)? = nil,
         phase: ((String) -> Void)? = nil
     ) throws -> MergeReport {
-        // Reading the store's cards and logs to compare goes through a small cache; the cache
-        // grows for writing when there is much to write (`MergeApply`).
-        try store.prepareForBulkWork(cacheMegabytes: 16)
-        let plan = try self.plan(files, rows: MergeRows(store: store))
-        phase?("merge: plan")
-        // Checkpoints (an imported Anki card's known state) travel beside the plan: per card, the
-        // latest of the files' and the store's is the one replay starts from.
-        var checkpoints: [String: CardCheckpoint] = [:]
-        for file in files {
-            for deck in file.decks {
-                for card in deck.cards {
-                    guard let checkpoint = card.checkpoint else { continue }
-                    if let known = checkpoints[card.id], !CardCheckpoint.later(checkpoint, than: known) { continue }
-                    checkpoints[card.id] = checkpoint
-                }
-            }
-        }
-        return try MergeApply(store: store, timeZone: timeZone, trash: trash, phase: phase ?? { _ in },
-                              fileCheckpoints: checkpoints).apply(plan)
+        try merge(sources: files, into: store, timeZone: timeZone, trash: trash, phase: phase)
     }
 
     /// What merging `files` into a store holding `rows` changes: decided from values alone.
@@ -911,15 +893,29 @@ public struct MergePlan: Sendable {
     public var counts = MergeReport()
 }
 
-/// Writes a `MergePlan` into the store: the rows it names, and the merged review logs, each
-/// card replayed from its whole log (DESIGN.md invariant 1). Call inside `Store.write { }`.
-private struct MergeApply {
+/// Writes a `MergePlan` of one chunk (`MergeChunks`) into the store: the rows it names, and the
+/// merged review logs, each card replayed from its whole log (DESIGN.md invariant 1). Decks
+/// and tombstones are the whole merge's (`DeckMerge.merge(sources:)`). Call inside `Store.write { }`.
+struct MergeApply {
     let store: Store
     let timeZone: TimeZone
     let trash: (reason: String, now: Millis)?
     var phase: (String) -> Void
+    let writer: SyncWriter
     /// The latest checkpoint of each card that the files give one, by card guid.
     var fileCheckpoints: [String: CardCheckpoint] = [:]
+    /// Whether the merge writes into an empty store in many chunks: the bulk-write settings
+    /// and index drops are then the whole merge's, not one chunk's.
+    var bulk = false
+
+    init(store: Store, timeZone: TimeZone, trash: (reason: String, now: Millis)?, phase: @escaping (String) -> Void,
+         writer: SyncWriter) {
+        self.store = store
+        self.timeZone = timeZone
+        self.trash = trash
+        self.phase = phase
+        self.writer = writer
+    }
 
     /// One entry of a card's merged log: a review, and whether the store lacks it.
     struct LogEntry {
@@ -927,20 +923,11 @@ private struct MergeApply {
         var isNew: Bool
     }
 
-    func apply(_ plan: MergePlan) throws -> MergeReport {
+    /// Writes the plan's cards and notes and their logs; `deckID` gives a deck's row (writing
+    /// it when it is not there yet). Returns the report (reviews not counted: the writer counts
+    /// them) and the plan's card tombstones, with the logs of the cards they deleted here.
+    func applyCards(_ plan: MergePlan, deckID: (String) throws -> Int64?) throws -> (report: MergeReport, tombstones: [Tombstone]) {
         var report = plan.counts
-        let writer = try SyncWriter(store: store)
-        var deckIDs: [String: Int64] = [:]
-        for deck in try store.syncDecks() { deckIDs[deck.guid] = deck.id }
-        for deck in plan.decks {
-            if let id = deck.localID {
-                try writer.updateDeck(id: id, name: deck.nameChanged ? deck.name : nil, renamed: deck.renamed, created: deck.created,
-                                      config: deck.config, modified: deck.modified)
-            } else {
-                deckIDs[deck.guid] = try writer.insertDeck(guid: deck.guid, name: deck.name, renamed: deck.renamed,
-                                                           config: deck.config, created: deck.created, modified: deck.modified)
-            }
-        }
 
         // Which cards' logs to replay: those the plan says, and those for which the files bring
         // reviews the store lacks.
@@ -960,8 +947,8 @@ private struct MergeApply {
                 localIDs += card.logSources.map(\.cardID)
             }
         }
-        let localLogs = try readLocalLogs(localIDs)
-        phase("merge: decks and what to replay")
+        let localLogs = try store.syncReviews(ofCards: localIDs)
+        phase("merge: what to replay")
 
         for (from, to) in plan.movedReviews { try writer.moveReviews(fromCard: from, toCard: to) }
         if let trash {
@@ -992,21 +979,21 @@ private struct MergeApply {
         // Notes and cards. A card whose log is replayed gets a slot; the reviews of all slots are
         // then written in one pass in time order (below), which also gives each card its state.
         var slots: [Slot] = []
-        let localCheckpoints = try store.checkpoints()
+        let localCheckpoints = try store.checkpoints(ofCards: plan.notes.flatMap { $0.cards.compactMap(\.localID) })
         var changedCheckpoints: [(cardID: Int64, checkpoint: CardCheckpoint)] = []
         var newCardCheckpoints: [String: CardCheckpoint] = [:]
         var needsCheckpointReplay = Set<Int64>()
         var schedulerIndex: [Int64: Int] = [:]
         var schedulerList: [Scheduler] = []
         let newNotes = plan.notes.reduce(0) { $0 + ($1.localID == nil ? 1 : 0) }
-        if newNotes + replay.count >= 1000 {
+        if !bulk && newNotes + replay.count >= 1000 {
             // Many rows to write: with the indexes' pages in the cache, pages are written once
             // at commit instead of spilling again and again.
             try store.prepareForBulkWork(cacheMegabytes: 64)
         }
-        try writer.beginNewNotes(count: newNotes)
+        if !bulk { try writer.beginNewNotes(count: newNotes) }
         for note in plan.notes {
-            guard let noteDeckID = deckIDs[note.deck] else { continue }
+            guard let noteDeckID = try deckID(note.deck) else { continue }
             let noteID: Int64
             if let existing = note.localID {
                 noteID = existing
@@ -1026,7 +1013,7 @@ private struct MergeApply {
                 if let id = card.localID { try writer.parkCard(id: id) }
             }
             for card in note.cards {
-                guard let deckID = deckIDs[card.deck] else { continue }
+                guard let deckID = try deckID(card.deck) else { continue }
                 var slot: Slot?
                 if replay.contains(card.guid) {
                     let index: Int
@@ -1085,7 +1072,7 @@ private struct MergeApply {
                 }
             }
         }
-        try writer.endNewNotes()
+        if !bulk { try writer.endNewNotes() }
         // New cards with reviews are numbered in the order of their first review, so that cards
         // studied together are near each other in the review log (kept by card).
         let newSlots = slots.indices.filter { slots[$0].pending != nil }
@@ -1116,7 +1103,6 @@ private struct MergeApply {
         phase("merge: cards")
         try writeReviews(slots: slots, befores: befores, writer: writer)
         phase("merge: reviews")
-        report.reviewsAdded = writer.reviewsInserted
 
         for id in plan.notesMaybeEmpty where try writer.noteIsEmpty(id: id) { try writer.deleteNote(id: id) }
         // A review id already used by another card stays with that card; a card that missed one
@@ -1126,7 +1112,7 @@ private struct MergeApply {
             let checkpoints = try store.checkpoints(ofCards: Array(needsDatabaseReplay))
             var schedulers: [Int64: Scheduler] = [:]
             let logs = try store.syncReviews(ofCards: Array(needsDatabaseReplay))
-            for card in try store.syncCards() where needsDatabaseReplay.contains(card.id) {
+            for card in try store.syncCards(ids: Array(needsDatabaseReplay)) {
                 let scheduler = try schedulers[card.deckID] ?? store.scheduler(forDeckID: card.deckID, timeZone: timeZone)
                 schedulers[card.deckID] = scheduler
                 let log = (logs[card.id] ?? []).map { (at: $0.at, rating: $0.rating) }
@@ -1134,11 +1120,7 @@ private struct MergeApply {
                                     cardID: card.id)
             }
         }
-        for id in plan.deletedDecks { try writer.deleteDeck(id: id) }
-        // Decks that were written wait for their names here until now (two may share one).
-        if plan.decks.contains(where: \.nameChanged) || !plan.deletedDecks.isEmpty { try store.giveDecksNamesOfTheirOwn() }
-        for tombstone in tombstones { try writer.recordTombstone(tombstone) }
-        return report
+        return (report, tombstones)
     }
 
     /// A card new to the store, inserted once its state is known.
@@ -1235,7 +1217,7 @@ private struct MergeApply {
         for slot in slots where slot.addedReviews {
             newReviews += slot.merged.isEmpty ? slot.fileReviews.count : slot.merged.reduce(0) { $0 + ($1.isNew ? 1 : 0) }
         }
-        try writer.beginNewReviews(count: newReviews)
+        if !bulk { try writer.beginNewReviews(count: newReviews) }
         for index in slots.indices.sorted(by: { slots[$0].cardID < slots[$1].cardID }) where slots[index].addedReviews {
             let slot = slots[index]
             if slot.merged.isEmpty {
@@ -1251,7 +1233,7 @@ private struct MergeApply {
                 }
             }
         }
-        try writer.endNewReviews()
+        if !bulk { try writer.endNewReviews() }
         try writer.flush()
     }
 
@@ -1274,20 +1256,12 @@ private struct MergeApply {
     }
 
     /// Which of the given local cards (id → guid) the files bring reviews for that the store does
-    /// not have. The store's review ids are read compactly (16 bytes each), by one indexed query
-    /// per card when they are few, else by one pass over the log.
+    /// not have: one indexed query per card (a chunk holds a few thousand).
     private func cardsWithNewReviews(_ cards: [Int64: String], incoming: [String: [Review]]) throws -> [String] {
         if cards.isEmpty { return [] }
         var known: [Int64: [ReviewID]] = [:]
         known.reserveCapacity(cards.count)
-        if cards.count < 2000 {
-            for (id, reviews) in try store.syncReviews(ofCards: Array(cards.keys)) { known[id] = reviews.map(\.id) }
-        } else {
-            try store.forEachReviewUnordered { cardID, id, _, _, _ in
-                guard cards[cardID] != nil else { return }
-                known[cardID, default: []].append(id)
-            }
-        }
+        for (id, reviews) in try store.syncReviews(ofCards: Array(cards.keys)) { known[id] = reviews.map(\.id) }
         var result: [String] = []
         for (id, guid) in cards {
             let have = known[id] ?? []
@@ -1309,20 +1283,5 @@ private struct MergeApply {
             }
         }
         return result
-    }
-
-    /// The local logs of some cards: by one indexed query per card when they are few, else by
-    /// one pass over the whole log.
-    private func readLocalLogs(_ ids: [Int64]) throws -> [Int64: [Review]] {
-        if ids.isEmpty { return [:] }
-        if ids.count < 2000 { return try store.syncReviews(ofCards: ids) }
-        let wanted = Set(ids)
-        var logs: [Int64: [Review]] = [:]
-        try store.forEachReview { cardID, id, at, rating, duration in
-            guard wanted.contains(cardID) else { return }
-            logs[cardID, default: []].append(Review(
-                id: id, at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: duration))
-        }
-        return logs
     }
 }
