@@ -109,15 +109,17 @@ struct MergeChunks {
         var size = [Int32](repeating: 0, count: count)
         var groupNeeded = [Bool](repeating: false, count: count)
         for node in 0..<count {
-            let root = Int(find(Int32(node)))
-            size[root] += 1
-            if needed[node] { groupNeeded[root] = true }
+            let root = find(Int32(node))
+            size[Int(root)] += 1
+            if needed[node] { groupNeeded[Int(root)] = true }
         }
+        // Each node's root, in place (path halving leaves some nodes below another).
+        for node in 0..<count { parent[node] = find(Int32(node)) }
         needed = []
         var chunkOf = [Int32](repeating: -1, count: count)
         var chunks: [Chunk] = []
         for node in 0..<count {
-            let root = Int(parent[node])  // every path is compressed by the pass above
+            let root = Int(parent[node])
             guard groupNeeded[root], chunkOf[root] < 0 else { continue }
             let groupSize = Int(size[root])
             if chunks.isEmpty || (chunks[chunks.count - 1].size > 0 && chunks[chunks.count - 1].size + groupSize > chunkSize) {

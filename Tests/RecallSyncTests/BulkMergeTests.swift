@@ -114,6 +114,37 @@ import Testing
         #expect(try copy.exportText() == text)
     }
 
+    /// A merge takes a few thousand cards at a time (`MergeChunks`): whatever the size of the
+    /// chunks, into an empty store or one that holds half the cards already (one edited since),
+    /// it writes exactly what one merge of everything at once writes.
+    @Test(arguments: [1, 7, 300])
+    func aMergeInChunksWritesExactlyWhatAMergeInOneWrites(chunkSize: Int) throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let file = Self.bigFile()
+        // The store's half has an edit made later than the file's, which must win.
+        var half = Self.halves(file)[0]
+        half.decks[0].cards[3].front = "Edited here"
+        half.decks[0].cards[3].modified = day(500)
+        var stores: [Store] = []
+        for (name, size) in [("whole", 1_000_000), ("chunked", chunkSize)] {
+            let empty = try makeStore(folder, "\(name)-empty")
+            let halfFull = try makeStore(folder, "\(name)-half")
+            try DeckMerge.$chunkSize.withValue(size) {
+                _ = try empty.write { try DeckMerge.merge([file], into: empty, timeZone: utc) }
+                _ = try halfFull.write { try DeckMerge.merge([half], into: halfFull, timeZone: utc) }
+                _ = try halfFull.write { try DeckMerge.merge([file], into: halfFull, timeZone: utc) }
+            }
+            stores += [empty, halfFull]
+        }
+        #expect(try Self.rows(stores[2]) == Self.rows(stores[0]))
+        #expect(try stores[2].exportText() == stores[0].exportText())
+        #expect(try stores[3].exportText() == stores[1].exportText())
+        #expect(try stores[3].exportText().contains("Edited here"))
+        for store in stores { #expect(try store.checkReplay(timeZone: utc, fix: false).isEmpty) }
+        #expect(try Self.schema(stores[2]) == Self.schema(stores[0]))
+    }
+
     @Test func aFailedBulkMergeLeavesTheIndexesAndTriggerAsTheyWere() throws {
         struct Stop: Error {}
         let folder = TemporaryFolder()

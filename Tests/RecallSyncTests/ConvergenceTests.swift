@@ -254,10 +254,13 @@ struct ConvergenceScenario {
     }
 
     /// Every seed must lose no review, and end with three byte-identical exports after two
-    /// rounds, the same whatever the order of the syncs.
+    /// rounds, the same whatever the order of the syncs. Even seeds merge a few cards at a time
+    /// (chunks of 1 to 4 versions: `MergeChunks`), so that every decision that spans cards is
+    /// also taken across chunks.
     @Test(arguments: seeds)
     func threeStoresConvergeAndLoseNoReviewWhateverTheyDid(seed: UInt64) throws {
-        let outcome = try ConvergenceScenario.run(seed: seed)
+        let chunkSize = seed % 2 == 0 ? Int(1 + (seed / 2) % 4) : DeckMerge.chunkSize
+        let outcome = try DeckMerge.$chunkSize.withValue(chunkSize) { try ConvergenceScenario.run(seed: seed) }
         #expect(outcome.missingReviews.isEmpty,
                 "seed \(seed): reviews lost: \(outcome.missingReviews)\n\(outcome.operations.joined(separator: "\n"))")
         #expect(outcome.converged, "seed \(seed): exports differ after two rounds\n\(outcome.operations.joined(separator: "\n"))")
