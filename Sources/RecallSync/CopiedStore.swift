@@ -34,9 +34,16 @@ extension FolderSync {
             return false
         }
         if let hash = try store.setting(ownHashKey(folder)), contentHash(ownPath) == hash { return false }
-        guard let file = try? DeckReader.read(path: ownPath) else { return false }
-        let ids = file.decks.lazy.flatMap { $0.cards }.flatMap { $0.reviews }.map { $0.id.description }
-        return try !store.knowsEveryReview(ids)
+        guard let file = try? DeckFileStream.open(path: ownPath).stream else { return false }
+        // A chunk of cards at a time: the file may be large.
+        var start = 0
+        while start < file.cardCount {
+            let end = min(start + 8192, file.cardCount)
+            guard let cards = try? file.cards(Array(start..<end)) else { return false }
+            if try !store.knowsEveryReview(cards.flatMap { $0.card.reviews.map(\.id.description) }) { return true }
+            start = end
+        }
+        return false
     }
 
     /// Gives the store a new device id, in one write; returns it.

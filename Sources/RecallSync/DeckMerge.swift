@@ -91,8 +91,12 @@ public enum DeckMerge {
     public static func importFile(
         path: String, into store: Store, timeZone: TimeZone, sizeLimit: Int = DeckFile.defaultSizeLimit
     ) throws -> MergeReport {
-        let file = try DeckReader.read(path: path, sizeLimit: sizeLimit)
-        return try store.write { try merge([file], into: store, timeZone: timeZone) }
+        let file = try DeckFileStream.open(path: path, sizeLimit: sizeLimit).stream
+        return try store.write {
+            let report = try merge(sources: [file], into: store, timeZone: timeZone)
+            try file.checkUnchanged()
+            return report
+        }
     }
 }
 

@@ -5,7 +5,7 @@ import RecallStore
 /// whole (they are small), its cards a few thousand at a time, so that merging a file takes
 /// memory for the cards in hand, not for the whole file. `DeckFile` (read whole, for small
 /// files and tests) and `DeckFileStream` (a file on disk, read again card by card) both are one.
-public protocol DeckSource {
+public protocol DeckSource: Sendable {
     /// The file's decks, without their cards (`cards` is empty).
     var deckHeaders: [DeckFile.Deck] { get }
     var tombstones: [Tombstone] { get }

@@ -95,19 +95,19 @@ public enum FolderSync {
         // Every peer file is read and checked before the write transaction opens (issue 14
         // item 2): a file that is slow to read, or that a reader refuses, never holds the
         // store's write lock, which the review screen's answers wait for. A bad one is skipped.
+        // A file is kept as what ties its cards together and where they are in it; the merge
+        // reads them again a chunk at a time (`DeckFileStream`), so memory does not grow with it.
         var readStamps: [(String, FileStamp?)] = []
-        var peers: [(name: String, file: DeckFile)] = []
+        var peers: [(name: String, file: DeckFileStream)] = []
         for name in names {
             let path = folderURL.appendingPathComponent(name).path
             do {
                 guard Self.staysInside(folder: folderURL.path, path: path) else {
                     throw SyncError.cannotRead(file: name, reason: "it is a link to a file outside the folder")
                 }
-                var (file, stamp) = try DeckReader.readStamped(path: path, name: name, sizeLimit: sizeLimit)
-                readStamps.append((name, stamp))
-                if let now, let warning = FutureTimes.disarm(&file, now: now).warning(file: name) {
-                    outcome.warnings.append(warning)
-                }
+                let (file, future) = try DeckFileStream.open(path: path, name: name, sizeLimit: sizeLimit, now: now)
+                readStamps.append((name, file.stamp))
+                if let warning = future.warning(file: name) { outcome.warnings.append(warning) }
                 peers.append((name, file))
                 phase?("read and check \(name)")
             } catch {
@@ -118,30 +118,23 @@ public enum FolderSync {
         for peer in peers where !peer.file.media.isEmpty {
             outcome.warnings += MediaTransfer.copyIn(peer.file.media, from: mediaFolder, into: store, source: peer.name)
         }
-        // Then one transaction for the whole merge, one file at a time.
-        outcome.report = try store.write {
-            for peer in peers where !peer.file.media.isEmpty {
-                outcome.warnings += try MediaTransfer.record(peer.file.media, in: store, now: now ?? 0, source: peer.name)
+        // Then one transaction for the whole merge. A file another program rewrote in place
+        // after it was checked is caught before the commit: the merge is rolled back and done
+        // again without it (it is read again by the next sync).
+        while true {
+            do {
+                outcome.report = try mergePeers(peers, into: store, timeZone: timeZone, now: now, warnings: &outcome.warnings,
+                                                phase: phase)
+                break
+            } catch let SyncError.changedWhileReading(file) {
+                guard let index = peers.firstIndex(where: { $0.name == file }) else { throw SyncError.changedWhileReading(file: file) }
+                outcome.warnings.append("skipped \(file): \(SyncError.changedWhileReading(file: file))")
+                peers.remove(at: index)
+                if let stamp = readStamps.firstIndex(where: { $0.0 == file }) { readStamps[stamp].1 = nil }
             }
-            if let now {
-                let clamped = try store.clampFutureTimes(now: now, tolerance: FutureTimes.tolerance)
-                if clamped > 0 {
-                    outcome.warnings.append("this store held times more than a day ahead of this machine's clock in "
-                        + "\(clamped) \(clamped == 1 ? "row" : "rows") (its clock ran ahead when they were made): "
-                        + "they are now this sync's time")
-                }
-            }
-            // All files in one merge: merging them one after another is not the same whatever
-            // their order (a card the first file's tombstone deletes, with its reviews, would come
-            // back from the second without them).
-            guard !peers.isEmpty else { return MergeReport() }
-            let names = peers.map(\.name)
-            let trash = now.map { (reason: "sync: a deletion in \(names.joined(separator: ", "))", now: $0) }
-            let total = try DeckMerge.merge(peers.map(\.file), into: store, timeZone: timeZone, trash: trash, phase: phase)
-            outcome.merged = names
-            peers.removeAll()
-            return total
         }
+        outcome.merged = peers.map(\.name)
+        peers.removeAll()
         phase?("commit")
 
         // Then our own file, with everything we now know; what it holds is recorded as
@@ -165,6 +158,38 @@ public enum FolderSync {
             if let ownHash { try store.setSetting(ownHashKey(folderURL.path), ownHash) }
         }
         return outcome
+    }
+
+    /// The write transaction of a sync: the peers' media recorded, this store's future times
+    /// clamped, and every peer file merged in one merge (merging them one after another is not
+    /// the same whatever their order: a card the first file's tombstone deletes, with its
+    /// reviews, would come back from the second without them).
+    private static func mergePeers(
+        _ peers: [(name: String, file: DeckFileStream)], into store: Store, timeZone: TimeZone, now: Millis?,
+        warnings: inout [String], phase: ((String) -> Void)?
+    ) throws -> MergeReport {
+        var notes: [String] = []
+        let report = try store.write {
+            for peer in peers where !peer.file.media.isEmpty {
+                notes += try MediaTransfer.record(peer.file.media, in: store, now: now ?? 0, source: peer.name)
+            }
+            if let now {
+                let clamped = try store.clampFutureTimes(now: now, tolerance: FutureTimes.tolerance)
+                if clamped > 0 {
+                    notes.append("this store held times more than a day ahead of this machine's clock in "
+                        + "\(clamped) \(clamped == 1 ? "row" : "rows") (its clock ran ahead when they were made): "
+                        + "they are now this sync's time")
+                }
+            }
+            guard !peers.isEmpty else { return MergeReport() }
+            let names = peers.map(\.name)
+            let trash = now.map { (reason: "sync: a deletion in \(names.joined(separator: ", "))", now: $0) }
+            let report = try DeckMerge.merge(sources: peers.map(\.file), into: store, timeZone: timeZone, trash: trash, phase: phase)
+            for peer in peers { try peer.file.checkUnchanged() }
+            return report
+        }
+        warnings += notes
+        return report
     }
 
     /// What a sync saw, in one line per item: the store's fingerprint, our file's stamp, and each

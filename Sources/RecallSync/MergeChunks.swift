@@ -251,12 +251,17 @@ extension DeckMerge {
                 return copy
             }
         }
-        for chunk in parts.chunks {
+        // The files' cards of the next chunk are read (and parsed) on another thread while this
+        // one is planned and written.
+        let prefetch = ChunkPrefetch(sources: sources, chunks: parts.chunks)
+        defer { prefetch.finish() }
+        for (number, chunk) in parts.chunks.enumerated() {
+            let fileCards = try prefetch.cards(ofChunk: number)
             var files: [DeckFile] = []
             var owned = Set<String>()
-            for (s, source) in sources.enumerated() {
+            for s in sources.indices {
                 var decks = headers[s]
-                for (d, card) in try source.cards(chunk.sourceCards[s]) where d < decks.count {
+                for (d, card) in fileCards[s] where d < decks.count {
                     decks[d].cards.append(card)
                     owned.insert(card.id)
                 }
@@ -328,5 +333,55 @@ extension DeckMerge {
         }
         phase("merge: decks and tombstones")
         return report
+    }
+}
+
+/// Reads each chunk's file cards one chunk ahead, on another thread.
+final class ChunkPrefetch: @unchecked Sendable {
+    typealias Cards = [[(deck: Int, card: DeckFile.Card)]]
+    private let sources: [any DeckSource]
+    private let chunks: [MergeChunks.Chunk]
+    private var pending: (number: Int, group: DispatchGroup, box: Box)?
+
+    /// One chunk's cards once read (written by the reading thread before it leaves the group).
+    final class Box: @unchecked Sendable {
+        var result: Result<Cards, any Error>?
+    }
+
+    init(sources: [any DeckSource], chunks: [MergeChunks.Chunk]) {
+        self.sources = sources
+        self.chunks = chunks
+        if !chunks.isEmpty { start(0) }
+    }
+
+    private func start(_ number: Int) {
+        let box = Box()
+        let group = DispatchGroup()
+        group.enter()
+        let sources = self.sources
+        let chunk = chunks[number]
+        DispatchQueue.global().async {
+            box.result = Result { try sources.indices.map { try sources[$0].cards(chunk.sourceCards[$0]) } }
+            group.leave()
+        }
+        pending = (number, group, box)
+    }
+
+    /// The cards of chunk `number` (asked in order), and the next chunk's read begun.
+    func cards(ofChunk number: Int) throws -> Cards {
+        guard let current = pending, current.number == number else {
+            return try sources.indices.map { try sources[$0].cards(chunks[number].sourceCards[$0]) }
+        }
+        current.group.wait()
+        pending = nil
+        let result = current.box.result ?? .success([])
+        if number + 1 < chunks.count { start(number + 1) }
+        return try result.get()
+    }
+
+    /// Waits for a read still going (after a failure), so that nothing outlives the merge.
+    func finish() {
+        pending?.group.wait()
+        pending = nil
     }
 }

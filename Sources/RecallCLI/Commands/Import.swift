@@ -124,30 +124,37 @@ struct Import: ParsableCommand {
             throw CLIError.message("--deck, --prune and --dry-run apply to question banks, not to recall-deck JSON files")
         }
         var phases = PhaseTimer(environment: ProcessInfo.processInfo.environment)
-        var decks = try files.map { try DeckReader.read(path: $0, sizeLimit: deckFileOptions.sizeLimit) }
+        // Each file is read and checked whole before the store is opened, keeping only what ties
+        // its cards together and where they are; the merge reads them again a chunk at a time
+        // (`DeckFileStream`): memory for the cards in hand, not for the files.
+        let now = try Clock.fromEnvironment(ProcessInfo.processInfo.environment).now
+        var sources: [DeckFileStream] = []
+        for file in files {
+            let (stream, future) = try DeckFileStream.open(path: file, sizeLimit: deckFileOptions.sizeLimit, now: now)
+            if let warning = future.warning(file: file) { Output.warning(warning) }
+            sources.append(stream)
+        }
         phases.mark("read and check")
         // A store made by this import stays without the bundled deck, so that export → import
         // into an empty store → export gives the same file.
         let context = try Context(storeOptions, bundledDeck: false)
-        for index in decks.indices {
-            if let warning = FutureTimes.disarm(&decks[index], now: context.now).warning(file: files[index]) {
-                Output.warning(warning)
-            }
-        }
-        for (index, file) in files.enumerated() where !decks[index].media.isEmpty {
-            for warning in MediaTransfer.copyIn(decks[index].media, from: MediaTransfer.folder(besideDeckFile: file),
+        for (index, file) in files.enumerated() where !sources[index].media.isEmpty {
+            for warning in MediaTransfer.copyIn(sources[index].media, from: MediaTransfer.folder(besideDeckFile: file),
                                                 into: context.store, source: file) {
                 Output.warning(warning)
             }
         }
         var mediaWarnings: [String] = []
         let report = try context.store.write {
-            for (index, file) in files.enumerated() where !decks[index].media.isEmpty {
-                mediaWarnings += try MediaTransfer.record(decks[index].media, in: context.store, now: context.now, source: file)
+            for (index, file) in files.enumerated() where !sources[index].media.isEmpty {
+                mediaWarnings += try MediaTransfer.record(sources[index].media, in: context.store, now: context.now, source: file)
             }
             let reason = "recall import: a deletion in " + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
-            return try DeckMerge.merge(decks, into: context.store, timeZone: context.clock.timeZone,
-                                       trash: (reason: reason, now: context.now)) { phases.mark($0) }
+            let report = try DeckMerge.merge(sources: sources, into: context.store, timeZone: context.clock.timeZone,
+                                             trash: (reason: reason, now: context.now)) { phases.mark($0) }
+            // A file changed since it was checked: nothing of this import is kept.
+            for source in sources { try source.checkUnchanged() }
+            return report
         }
         phases.mark("commit")
         mediaWarnings.forEach(Output.warning)
