@@ -1,4 +1,5 @@
 import RecallModel
+import RecallStore
 
 /// One deck file as a merge reads it (issue 13, streaming): its decks, tombstones and media
 /// whole (they are small), its cards a few thousand at a time, so that merging a file takes
@@ -52,11 +53,11 @@ public struct CardKeys: Sendable, Equatable {
     public static func bankHash(_ origin: NoteOrigin?) -> UInt64 {
         guard let origin, !origin.questionKey.isEmpty else { return 0 }
         var hash = FNV64()
-        hash.add(0x01)
+        hash.add(UInt8(0x01))
         hash.add(origin.file)
-        hash.add(0x00)
+        hash.add(UInt8(0x00))
         hash.add(origin.questionKey)
-        hash.add(0x00)
+        hash.add(UInt8(0x00))
         hash.add(origin.answerKey)
         return hash.value == 0 ? 1 : hash.value
     }
