@@ -9,6 +9,9 @@ import RecallSync
 /// its own, and records BENCHMARKS.md's figures).
 ///
 /// - read ours: `DeckReader.read` (read, parse, check every value, build `DeckFile`).
+/// - read stream: `DeckFileStream.open` (pass 1: read, parse and check every value through a
+///   window, keep each card's keys), then every card read again in batches of 4,096, as a merge
+///   takes them (issue 13, streaming); prints the RSS after pass 1 and the peak of each part.
 /// - read foundation: `JSONDecoder` into Codable mirrors of the same shape, then every time
 ///   string parsed, which is less checking than ours does.
 /// - write ours: `DeckExporter.export` of STORE to a file (SQLite reads included).
@@ -81,6 +84,21 @@ enum DeckJSONBench {
             case ("read", "ours"):
                 let file = try DeckReader.read(path: path, sizeLimit: DeckFile.maximumSizeLimit)
                 detail = "\(file.decks.reduce(0) { $0 + $1.cards.count }) cards"
+            case ("read", "stream"):
+                let (stream, _) = try DeckFileStream.open(path: path, sizeLimit: DeckFile.maximumSizeLimit)
+                let pass1 = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let afterPass1 = memory()
+                var reviews = 0
+                var batch = 0
+                while batch < stream.cardCount {
+                    let cards = try stream.cards(Array(batch..<min(batch + 4096, stream.cardCount)))
+                    for (_, card) in cards { reviews += card.reviews.count }
+                    batch += 4096
+                }
+                try stream.checkUnchanged()
+                detail = String(format: "%d cards, %d reviews; pass 1 %.2f s, peak RSS %d MB, RSS after it %d MB; "
+                    + "all cards read again: peak RSS %d MB", stream.cardCount, reviews, pass1, afterPass1.peak, afterPass1.now,
+                    memory().peak)
             case ("read", "foundation"):
                 let file = try decode(path)
                 var times = 0
@@ -117,12 +135,23 @@ enum DeckJSONBench {
         return 0
     }
 
+    /// This process's resident memory now and at its peak, in MB (/proc/self/status).
+    private static func memory() -> (now: Int, peak: Int) {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
+                  let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+            return kilobytes / 1024
+        }
+        return (field("VmRSS"), field("VmHWM"))
+    }
+
     private static func decode(_ path: String) throws -> File {
         try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     private static func usage() -> Int32 {
-        FileHandle.standardError.write(Data("usage: recall-bench deck-json read|write ours|foundation FILE [STORE]\n".utf8))
+        FileHandle.standardError.write(Data("usage: recall-bench deck-json read|write ours|foundation|stream FILE [STORE]\n".utf8))
         return 64
     }
 }

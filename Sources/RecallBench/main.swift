@@ -4,6 +4,8 @@
 //   recall-bench deck-json read|write ours|foundation FILE [STORE]
 //                                             deck files by hand vs JSONDecoder/JSONEncoder
 //                                             (scripts/bench-deck-json.sh)
+//   recall-bench deck-json read stream FILE   a deck file through DeckFileStream, with its
+//                                             peak RSS (scripts/bench-stream.sh)
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -135,9 +135,56 @@ public enum DeckReader {
     }
 }
 
+// MARK: Streaming
+
+extension DeckReader {
+    /// What pass 1 of `DeckFileStream` is handed for each card of a deck's `cards`, in file order:
+    /// the deck's index, the card as read (not yet upgraded from version 1: the version may come
+    /// after the decks), and the byte range of its JSON object in the file.
+    typealias CardSink = (_ deck: Int, _ card: DeckFile.Card, _ range: Range<Int>) throws(SyncError) -> Void
+
+    /// Reads the file `window` reads with every check `parse` makes before its whole-file ones,
+    /// handing each card of the decks to `sink` instead of keeping it: the decks come back
+    /// without their cards, with the tombstones, media, and the file's version.
+    static func scan(_ window: FileWindow, file: String, cards sink: @escaping CardSink) throws(SyncError)
+        -> (file: DeckFile, version: Int64) {
+        var reader = Reader(scanner: JSONScanner(window: window, file: file))
+        reader.cardSink = sink
+        let deckFile = try reader.file()
+        return (deckFile, reader.version)
+    }
+
+    /// Reads one card: the JSON object `bytes`, which was card `card` of deck `deck` in a file of
+    /// version `version` read before (`DeckFileStream.cards`), with the same checks.
+    static func card(_ bytes: UnsafeRawBufferPointer, file: String, deck: Int, card: Int, version: Int64) throws(SyncError) -> DeckFile.Card {
+        var reader = Reader(scanner: JSONScanner(bytes: bytes, file: file))
+        reader.scanner.path = [.key("decks"), .index(deck), .key("cards"), .index(card)]
+        var read = try reader.card()
+        reader.scanner.skipWhitespace()
+        if !reader.scanner.atEnd {
+            throw reader.scanner.syntax("unexpected \(reader.scanner.describeByte(at: reader.scanner.position)) after the card")
+        }
+        if let problem = reader.scanner.problem { throw problem }
+        if version == 1 { upgradeFromVersion1(&read) }
+        return read
+    }
+
+    /// What a card of a file of version 1 meant in version 2's terms: its `modified` covered its
+    /// suspension too.
+    static func upgradeFromVersion1(_ card: inout DeckFile.Card) {
+        card.marks.suspendedAt = max(card.modified, card.created)
+    }
+}
+
 /// The schema of a deck file, read member by member (docs/recall-deck.schema.json).
 private struct Reader {
     var scanner: JSONScanner
+    /// When set, the cards of the decks go here one by one and are not kept (`DeckReader.scan`).
+    var cardSink: DeckReader.CardSink?
+    /// The index of the deck being read.
+    var deckIndex = 0
+    /// The file's version, once `file` has read it.
+    var version: Int64 = 0
 
     /// Option names a deck may set: every option but the store-wide ones.
     static let deckOptionNames: Set<String> = Set(SchedulerOptions.keys.map(\.name)).subtracting(Store.storeWideKeys)
@@ -175,7 +222,10 @@ private struct Reader {
                 }
             case "decks":
                 scanner.path.append(.key("decks"))
-                decks = try array { (reader: inout Reader) throws(SyncError) in try reader.deck() }
+                decks = try array { (reader: inout Reader, index: Int) throws(SyncError) in
+                    reader.deckIndex = index
+                    return try reader.deck()
+                }
                 scanner.path.removeLast()
             case "tombstones":
                 scanner.path.append(.key("tombstones"))
@@ -200,6 +250,7 @@ private struct Reader {
         }
         guard var decks else { throw .invalid(file: scanner.file, path: "decks", message: "missing") }
         if let problem = scanner.problem { throw problem }
+        self.version = version
         if version == 1 {
             Self.upgradeFromVersion1(&decks, &tombstones)
         } else if let d = decks.firstIndex(where: { $0.id.isEmpty }) {
@@ -215,10 +266,7 @@ private struct Reader {
         for d in decks.indices {
             decks[d].id = DeckName.stableID(decks[d].name)
             decks[d].renamed = decks[d].modified
-            for c in decks[d].cards.indices {
-                let card = decks[d].cards[c]
-                decks[d].cards[c].marks.suspendedAt = max(card.modified, card.created)
-            }
+            for c in decks[d].cards.indices { DeckReader.upgradeFromVersion1(&decks[d].cards[c]) }
         }
         for t in tombstones.indices where tombstones[t].kind == .deck {
             tombstones[t].id = DeckName.stableID(tombstones[t].id)
@@ -233,21 +281,33 @@ private struct Reader {
     /// Reads an array, calling `element` for each item with its index on the path.
     /// A value that is not an array is reported and skipped (giving no elements).
     private mutating func array<T>(_ element: (inout Reader) throws(SyncError) -> T) throws(SyncError) -> [T] {
+        try array { (reader: inout Reader, _: Int) throws(SyncError) in try element(&reader) }
+    }
+
+    /// `array`, with each element's index.
+    private mutating func array<T>(_ element: (inout Reader, Int) throws(SyncError) -> T) throws(SyncError) -> [T] {
+        var items: [T] = []
+        try forEach { (reader: inout Reader, index: Int) throws(SyncError) in items.append(try element(&reader, index)) }
+        return items
+    }
+
+    /// Reads an array, calling `element` for each item with its index (on the path too). A
+    /// window over a file lets go of the items read before each one (`JSONScanner.release`).
+    private mutating func forEach(_ element: (inout Reader, Int) throws(SyncError) -> Void) throws(SyncError) {
         guard try scanner.kind() == .array else {
             scanner.report("must be an array, got \(try scanner.skipValue())")
-            return []
+            return
         }
-        var items: [T] = []
         try scanner.beginArray()
         var first = true
         var index = 0
         while try scanner.nextElement(first: &first) {
+            scanner.release()
             scanner.path.append(.index(index))
-            items.append(try element(&self))
+            try element(&self, index)
             scanner.path.removeLast()
             index += 1
         }
-        return items
     }
 
     /// Checks that the next value is an object, reporting and skipping it when not.
@@ -292,7 +352,16 @@ private struct Reader {
                 deck.modified = try scanner.readTime("modified") ?? 0
             case "cards":
                 scanner.path.append(.key("cards"))
-                deck.cards = try array { (reader: inout Reader) throws(SyncError) in try reader.card() }
+                if let sink = cardSink {
+                    try forEach { (reader: inout Reader, _: Int) throws(SyncError) in
+                        reader.scanner.skipWhitespace()
+                        let start = reader.scanner.absolutePosition
+                        let card = try reader.card()
+                        try sink(reader.deckIndex, card, start..<reader.scanner.absolutePosition)
+                    }
+                } else {
+                    deck.cards = try array { (reader: inout Reader) throws(SyncError) in try reader.card() }
+                }
                 scanner.path.removeLast()
             default:
                 try scanner.skipValue()
@@ -340,7 +409,7 @@ private struct Reader {
     /// The `deck` member of the last card read: only a tombstone's card snapshot has one.
     var snapshotDeck: String?
 
-    private mutating func card() throws(SyncError) -> DeckFile.Card {
+    fileprivate mutating func card() throws(SyncError) -> DeckFile.Card {
         var card = DeckFile.Card(id: "", note: "", front: "", back: "", created: 0, modified: 0)
         guard try beginObject() else { return card }
         var have = (id: false, note: false, front: false, back: false, created: false, modified: false)

@@ -32,6 +32,38 @@ struct FileStamp: Equatable, Sendable, CustomStringConvertible {
 
 /// A file read whole, with the stamp it had while it was read.
 struct FileContents {
+    /// Opens `path` for reading and returns its descriptor (the caller closes it) with the stamp
+    /// it had: only a regular file under `sizeLimit` bytes is opened.
+    static func openRegularFile(path: String, name: String, sizeLimit: Int) throws(SyncError) -> (descriptor: Int32, stamp: FileStamp) {
+        // Opened without blocking: opening a FIFO for reading waits for a writer, forever if
+        // none comes (issue 14 item 2). Only a regular file is read; reads of one never block.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { throw .cannotRead(file: name, reason: String(cString: strerror(errno))) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw .cannotRead(file: name, reason: reason)
+        }
+        let reason: String? = switch info.st_mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "it is a folder"
+        case S_IFIFO: "it is a named pipe (FIFO), not a regular file"
+        case S_IFSOCK: "it is a socket, not a regular file"
+        default: "it is a device, not a regular file"
+        }
+        let stamp = FileStamp(info)
+        if let reason {
+            close(descriptor)
+            throw .cannotRead(file: name, reason: reason)
+        }
+        guard stamp.size < Int64(sizeLimit) else {
+            close(descriptor)
+            throw .tooLarge(file: name, bytes: Int(stamp.size), limit: sizeLimit)
+        }
+        return (descriptor, stamp)
+    }
+
     var bytes: [UInt8]
     var stamp: FileStamp
 
@@ -45,22 +77,8 @@ struct FileContents {
     /// stamp changed between opening and the end of reading: another program was writing it, and
     /// what we read may be half old, half new.
     static func read(path: String, name: String, sizeLimit: Int) throws(SyncError) -> FileContents {
-        // Opened without blocking: opening a FIFO for reading waits for a writer, forever if
-        // none comes (issue 14 item 2). Only a regular file is read; reads of one never block.
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { throw .cannotRead(file: name, reason: String(cString: strerror(errno))) }
+        let (descriptor, before) = try openRegularFile(path: path, name: name, sizeLimit: sizeLimit)
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .cannotRead(file: name, reason: String(cString: strerror(errno))) }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw .cannotRead(file: name, reason: "it is a folder")
-        case S_IFIFO: throw .cannotRead(file: name, reason: "it is a named pipe (FIFO), not a regular file")
-        case S_IFSOCK: throw .cannotRead(file: name, reason: "it is a socket, not a regular file")
-        default: throw .cannotRead(file: name, reason: "it is a device, not a regular file")
-        }
-        let before = FileStamp(info)
-        guard before.size < Int64(sizeLimit) else { throw .tooLarge(file: name, bytes: Int(before.size), limit: sizeLimit) }
         let expected = Int(before.size)
         var failure: SyncError?
         var hook = Self.duringRead

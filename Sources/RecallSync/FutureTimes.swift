@@ -23,46 +23,69 @@ public struct FutureTimes: Sendable, Equatable {
     /// real): deck and card changes, moves, creation and tombstones. Reviews keep their times.
     public static func disarm(_ file: inout DeckFile, now: Millis) -> FutureTimes {
         var found = FutureTimes()
-        let limit = now > Millis.max - tolerance ? Millis.max : now + tolerance
-        func check(_ time: inout Millis) {
-            guard time > limit else { return }
-            found.count += 1
-            found.latest = max(found.latest, time)
-            time = 0
-        }
+        let limit = Self.limit(now: now)
         for d in file.decks.indices {
-            check(&file.decks[d].modified)
-            check(&file.decks[d].renamed)
-            for c in file.decks[d].cards.indices {
-                check(&file.decks[d].cards[c].created)
-                check(&file.decks[d].cards[c].modified)
-                check(&file.decks[d].cards[c].marks.suspendedAt)
-                check(&file.decks[d].cards[c].marks.flaggedAt)
-                check(&file.decks[d].cards[c].marks.buriedAt)
-                if var moved = file.decks[d].cards[c].moved {
-                    check(&moved)
-                    file.decks[d].cards[c].moved = moved
-                }
-            }
+            found.disarm(deck: &file.decks[d], limit: limit)
+            for c in file.decks[d].cards.indices { found.disarm(card: &file.decks[d].cards[c], limit: limit) }
         }
-        for t in file.tombstones.indices {
-            check(&file.tombstones[t].deleted)
-            if var card = file.tombstones[t].card {
-                check(&card.created)
-                check(&card.modified)
-                check(&card.moved)
-                check(&card.marks.suspendedAt)
-                check(&card.marks.flaggedAt)
-                check(&card.marks.buriedAt)
-                file.tombstones[t].card = card
-            }
-            if var deck = file.tombstones[t].deck {
-                check(&deck.renamed)
-                check(&deck.modified)
-                file.tombstones[t].deck = deck
-            }
-        }
+        for t in file.tombstones.indices { found.disarm(tombstone: &file.tombstones[t], limit: limit) }
         return found
+    }
+
+    /// The latest time that still counts when the clock says `now`.
+    public static func limit(now: Millis) -> Millis {
+        now > Millis.max - tolerance ? Millis.max : now + tolerance
+    }
+
+    /// Sets `time` to 0 and counts it when it is after `limit`.
+    private mutating func check(_ time: inout Millis, _ limit: Millis) {
+        guard time > limit else { return }
+        count += 1
+        latest = max(latest, time)
+        time = 0
+    }
+
+    /// A deck's own times (not its cards').
+    public mutating func disarm(deck: inout DeckFile.Deck, limit: Millis) {
+        check(&deck.modified, limit)
+        check(&deck.renamed, limit)
+    }
+
+    /// One card's times, as `DeckFileStream` hands cards out one by one.
+    public mutating func disarm(card: inout DeckFile.Card, limit: Millis) {
+        check(&card.created, limit)
+        check(&card.modified, limit)
+        check(&card.marks.suspendedAt, limit)
+        check(&card.marks.flaggedAt, limit)
+        check(&card.marks.buriedAt, limit)
+        if var moved = card.moved {
+            check(&moved, limit)
+            card.moved = moved
+        }
+    }
+
+    public mutating func disarm(tombstone: inout Tombstone, limit: Millis) {
+        check(&tombstone.deleted, limit)
+        if var card = tombstone.card {
+            check(&card.created, limit)
+            check(&card.modified, limit)
+            check(&card.moved, limit)
+            check(&card.marks.suspendedAt, limit)
+            check(&card.marks.flaggedAt, limit)
+            check(&card.marks.buriedAt, limit)
+            tombstone.card = card
+        }
+        if var deck = tombstone.deck {
+            check(&deck.renamed, limit)
+            check(&deck.modified, limit)
+            tombstone.deck = deck
+        }
+    }
+
+    /// Adds `other`'s count and latest time to these.
+    public mutating func add(_ other: FutureTimes) {
+        count += other.count
+        latest = max(latest, other.latest)
     }
 
     /// The warning for a file, naming it: nil when nothing was from the future.

@@ -11,10 +11,20 @@ import RecallScheduler
 /// Syntax errors are thrown at once (nothing after them can be read). A value of the wrong type
 /// or out of range is a "problem": the first one is kept, the value is skipped, and reading goes
 /// on, so that a file of another version is reported as such and not by its first odd value.
+///
+/// The bytes are either a whole buffer or a window over a file (`FileWindow`, issue 13,
+/// streaming): the scanner asks the window for more bytes whenever it needs one past the end
+/// (`has`), and lets go of the bytes before the current position between two values of an
+/// array (`release`), where no token is held. Offsets (`position`, tokens) count from the
+/// window's first byte, which is `origin` in the file.
 struct JSONScanner {
-    let bytes: UnsafeRawBufferPointer
+    private(set) var bytes: UnsafeRawBufferPointer
     let file: String
     var position = 0
+    /// The window over a file the bytes come from; nil when they are the whole text.
+    let window: FileWindow?
+    /// Where `bytes[0]` is in the file (0 for a whole buffer).
+    private(set) var origin = 0
     /// Where the value being read sits, for problems: `decks`, 0, `cards`, 3, …
     var path: [PathPart] = []
     /// The first problem found; the reader throws it once the whole file has parsed.
@@ -44,20 +54,69 @@ struct JSONScanner {
     init(bytes: UnsafeRawBufferPointer, file: String) {
         self.bytes = bytes
         self.file = file
+        window = nil
+    }
+
+    /// A scanner over the file `window` reads, from the window's start (its first bytes read).
+    init(window: FileWindow, file: String) {
+        self.window = window
+        self.file = file
+        bytes = window.bytes
+        origin = window.origin
     }
 
     // MARK: Positions and errors
 
+    /// Whether the text ends at the current position (call after `skipWhitespace`, which reads
+    /// on in a window).
     var atEnd: Bool { position >= bytes.count }
+
+    /// The offset of the current position in the file (for a window) or the buffer.
+    var absolutePosition: Int { origin + position }
+
+    /// Whether there is a byte at `offset`, reading more of the file into the window if needed.
+    @inline(__always)
+    mutating func has(_ offset: Int) -> Bool {
+        offset < bytes.count || readMore(through: offset)
+    }
+
+    /// Reads into the window until `offset` is in it or the file ends.
+    private mutating func readMore(through offset: Int) -> Bool {
+        guard let window else { return false }
+        while offset >= window.count {
+            guard window.fill() else { break }
+        }
+        bytes = window.bytes
+        return offset < bytes.count
+    }
+
+    /// Lets go of the bytes before the current position (a window keeps them until it needs the
+    /// room). Call only between values, where no token refers to earlier bytes.
+    mutating func release() {
+        guard let window, window.shouldDrop(position) else { return }
+        window.drop(position)
+        origin += position
+        position = 0
+        bytes = window.bytes
+    }
 
     /// A syntax error at `offset` (default: the current position), with 1-based line and column;
     /// the column counts characters, not bytes.
     func syntax(_ message: String, at offset: Int? = nil) -> SyncError {
         let end = min(offset ?? position, bytes.count)
-        var line = 1
-        var column = 1
-        for index in 0..<end {
-            let byte = bytes[index]
+        if let window, origin != window.textStart {
+            // The bytes before the window are gone: count the lines again from the file.
+            let (line, column) = window.lineAndColumn(at: origin + end)
+            return .syntax(file: file, line: line, column: column, message: message)
+        }
+        let (line, column) = Self.lineAndColumn(UnsafeRawBufferPointer(rebasing: bytes[0..<end]), from: (1, 1))
+        return .syntax(file: file, line: line, column: column, message: message)
+    }
+
+    /// The line and column after `text`, starting at `start`.
+    static func lineAndColumn(_ text: UnsafeRawBufferPointer, from start: (line: Int, column: Int)) -> (line: Int, column: Int) {
+        var (line, column) = start
+        for byte in text {
             if byte == 0x0A {
                 line += 1
                 column = 1
@@ -65,7 +124,7 @@ struct JSONScanner {
                 column += 1
             }
         }
-        return .syntax(file: file, line: line, column: column, message: message)
+        return (line, column)
     }
 
     /// The current path as users read it: `decks[0].cards[3].reviews[1].rating`.
@@ -96,7 +155,7 @@ struct JSONScanner {
     // MARK: Whitespace and single bytes
 
     mutating func skipWhitespace() {
-        while position < bytes.count {
+        while has(position) {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
             default: return
@@ -107,7 +166,7 @@ struct JSONScanner {
     /// What the next value is, after whitespace; a syntax error when nothing valid starts here.
     mutating func kind() throws(SyncError) -> Kind {
         skipWhitespace()
-        guard position < bytes.count else { throw syntax("unexpected end of file") }
+        guard has(position) else { throw syntax("unexpected end of file") }
         switch bytes[position] {
         case UInt8(ascii: "{"): return .object
         case UInt8(ascii: "["): return .array
@@ -128,7 +187,7 @@ struct JSONScanner {
 
     private mutating func expect(_ byte: UInt8, _ what: String) throws(SyncError) {
         skipWhitespace()
-        guard position < bytes.count, bytes[position] == byte else {
+        guard has(position), bytes[position] == byte else {
             throw syntax("expected \(what), found \(describeByte(at: position))")
         }
         position += 1
@@ -145,7 +204,7 @@ struct JSONScanner {
     /// The next key of the object (its `:` consumed), or nil after the closing `}`.
     mutating func nextKey(first: inout Bool) throws(SyncError) -> Token? {
         skipWhitespace()
-        guard position < bytes.count else { throw syntax("unexpected end of file inside an object") }
+        guard has(position) else { throw syntax("unexpected end of file inside an object") }
         if bytes[position] == UInt8(ascii: "}") {
             position += 1
             depth -= 1
@@ -159,7 +218,7 @@ struct JSONScanner {
             skipWhitespace()
         }
         first = false
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+        guard has(position), bytes[position] == UInt8(ascii: "\"") else {
             throw syntax("expected a key in quotes, found \(describeByte(at: position))")
         }
         let key = try stringToken()
@@ -176,7 +235,7 @@ struct JSONScanner {
     /// True when another element follows (positioned at it), false after the closing `]`.
     mutating func nextElement(first: inout Bool) throws(SyncError) -> Bool {
         skipWhitespace()
-        guard position < bytes.count else { throw syntax("unexpected end of file inside an array") }
+        guard has(position) else { throw syntax("unexpected end of file inside an array") }
         if bytes[position] == UInt8(ascii: "]") {
             position += 1
             depth -= 1
@@ -213,31 +272,34 @@ struct JSONScanner {
         let start = position
         var escaped = false
         var high: UInt8 = 0
-        let count = bytes.count
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw syntax("unterminated string", at: open) }
         while true {
             // The common case first: plain bytes up to the closing quote.
             var index = position
-            while index < count {
-                let byte = base[index]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                high |= byte
-                index += 1
+            if let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+                let count = bytes.count
+                while index < count {
+                    let byte = base[index]
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                    high |= byte
+                    index += 1
+                }
             }
             position = index
-            guard position < count else { throw syntax("unterminated string", at: open) }
-            let byte = base[position]
+            guard has(position) else { throw syntax("unterminated string", at: open) }
+            let byte = bytes[position]
             if byte == UInt8(ascii: "\"") { break }
+            if byte != UInt8(ascii: "\\") && byte >= 0x20 { continue }  // the window ended: more was read
             if byte < 0x20 { throw syntax("control character (byte 0x\(String(format: "%02X", byte))) inside a string") }
             escaped = true
             position += 1
-            guard position < count else { throw syntax("unterminated string", at: open) }
+            guard has(position) else { throw syntax("unterminated string", at: open) }
+            let base = bytes
             switch base[position] {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
                  UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                 position += 1
             case UInt8(ascii: "u"):
-                guard position + 4 < count, (1...4).allSatisfy({ isHexDigit(base[position + $0]) }) else {
+                guard has(position + 4), (1...4).allSatisfy({ isHexDigit(bytes[position + $0]) }) else {
                     throw syntax("invalid \\u escape", at: position - 1)
                 }
                 position += 5
@@ -329,7 +391,7 @@ struct JSONScanner {
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         func digits() -> Int {
             var count = 0
-            while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+            while has(position), bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
                 position += 1
                 count += 1
             }
@@ -339,15 +401,15 @@ struct JSONScanner {
         let whole = digits()
         guard whole > 0 else { throw syntax("invalid number", at: start) }
         if whole > 1 && bytes[leading] == UInt8(ascii: "0") { throw syntax("invalid number (leading zero)", at: start) }
-        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+        if has(position), bytes[position] == UInt8(ascii: ".") {
             integer = false
             position += 1
             guard digits() > 0 else { throw syntax("invalid number", at: start) }
         }
-        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+        if has(position), bytes[position] | 0x20 == UInt8(ascii: "e") {
             integer = false
             position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            if has(position), bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
             guard digits() > 0 else { throw syntax("invalid number", at: start) }
         }
         return (start, position, integer)
@@ -369,7 +431,7 @@ struct JSONScanner {
     /// Consumes `word` when the input continues with it.
     private mutating func matches(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
-        guard position + count <= bytes.count, let base = bytes.baseAddress,
+        guard has(position + count - 1), let base = bytes.baseAddress,
               memcmp(base + position, word.utf8Start, count) == 0 else { return false }
         position += count
         return true
@@ -385,12 +447,18 @@ struct JSONScanner {
         case .object:
             try beginObject()
             var first = true
-            while try nextKey(first: &first) != nil { try skipValue() }
+            while try nextKey(first: &first) != nil {
+                try skipValue()
+                release()
+            }
             return "an object"
         case .array:
             try beginArray()
             var first = true
-            while try nextElement(first: &first) { try skipValue() }
+            while try nextElement(first: &first) {
+                release()
+                try skipValue()
+            }
             return "an array"
         case .string:
             let token = try stringToken()
@@ -411,7 +479,11 @@ struct JSONScanner {
 
     /// A string, or nil (problem reported) for any other value.
     mutating func readString(_ key: String) throws(SyncError) -> String? {
-        if try kind() == .string { return try string(try stringToken()) }
+        if try kind() == .string {
+            // The token first: reading it may move the window, and `string` must see the new one.
+            let token = try stringToken()
+            return try string(token)
+        }
         report("must be a string, got \(try skipValue())", key: key)
         return nil
     }
