@@ -30,7 +30,7 @@ public final class DeckFileStream: DeckSource {
     public let path: String
 
     private let descriptor: Int32
-    private let stamp: FileStamp
+    let stamp: FileStamp
     private let version: Int64
     /// Times after this are disarmed in the cards handed out (`FutureTimes`); nil: none are.
     private let futureLimit: Millis?
@@ -439,7 +439,7 @@ public final class DeckFileStream: DeckSource {
 
 /// An array that grows a page at a time: no copy of everything when it fills, so that its
 /// memory stays its size (a doubling array peaks at three times it while it grows).
-struct PagedArray<Element> {
+struct PagedArray<Element: Sendable>: Sendable {
     private static var pageSize: Int { 1 << 14 }
     private var pages: [[Element]] = []
     private(set) var count = 0
