@@ -6,8 +6,8 @@ struct DeckFileOptions: ParsableArguments {
     @Option(
         name: .customLong("max-file-size"),
         help: ArgumentHelp(
-            "Refuse deck files of this size or more (default 2GB; e.g. 500MB, 5GB). Reading one "
-                + "takes memory in proportion to its size.",
+            "Refuse deck files of this size or more (default 2GB; e.g. 500MB, 5GB): a cap against "
+                + "garbage; a file is read as a stream, whatever its size.",
             valueName: "size"),
         transform: { text throws(ValidationError) in
             guard let bytes = DeckFile.parseSize(text) else {

@@ -17,9 +17,10 @@ public struct DeckFile: Sendable, Equatable {
     /// Files of this size or more (2 GB) are refused before they are read: a sanity cap against
     /// garbage, not a limit on collections. The largest collection recall plans for, 100,000
     /// cards with 1,000,000 reviews, exports to about 193 MB (scripts/bench-sync.sh), so the
-    /// tool's own export always reads back. Reading a file still takes memory in proportion to
-    /// its size; users with a bigger file raise it (`--max-file-size` on `recall import` and
-    /// `recall sync`), as the error says.
+    /// tool's own export always reads back. Import and sync read a file as a stream
+    /// (`DeckFileStream`: about 40 bytes of memory a card, whatever the file's size); users with
+    /// a bigger file raise the cap (`--max-file-size` on `recall import` and `recall sync`), as
+    /// the error says.
     public static let defaultSizeLimit = 2_000_000_000
     /// The largest limit `parseSize` accepts: 1 TB.
     public static let maximumSizeLimit = 1_000_000_000_000

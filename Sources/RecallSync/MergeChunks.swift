@@ -192,7 +192,9 @@ extension DeckMerge {
         phase("merge: group cards")
 
         let writer = try SyncWriter(store: store)
-        var apply = MergeApply(store: store, timeZone: timeZone, trash: trash, phase: phase, writer: writer)
+        // With many chunks, one line per chunk rather than per step of each.
+        let chunkPhase: (String) -> Void = parts.chunks.count > 1 ? { _ in } : phase
+        var apply = MergeApply(store: store, timeZone: timeZone, trash: trash, phase: chunkPhase, writer: writer)
         var report = MergeReport()
 
         // Decks: every live one is written now; a deleted one that a card still needs comes back
@@ -306,6 +308,7 @@ extension DeckMerge {
             let done = try apply.applyCards(plan, deckID: deckID)
             report.add(done.report)
             for tombstone in done.tombstones { finalTombstones[tombstone.id] = tombstone }
+            if parts.chunks.count > 1 && (number + 1) % 16 == 0 { phase("merge: \(number + 1) of \(parts.chunks.count) chunks") }
         }
         if bulk {
             try writer.flush()
