@@ -27,7 +27,7 @@ if [ -z "$file" ]; then
     echo "making a store with $cards cards and $((cards * per_card)) reviews..."
     make_store "$work/a.sqlite"
     RECALL_DB="$work/a.sqlite" "$bin" export -o "$work/export.json" >/dev/null
-    rm -f "$work/a.sqlite"*
+    rm -rf "$work/a.sqlite"*
     file=$work/export.json
 fi
 echo "deck file: $(( $(stat -c %s "$file") / 1000000 )) MB"
