@@ -11,10 +11,7 @@ per_card=10
 now_ms=1764072000000   # 2025-11-25T12:00:00Z
 
 bin=${RECALL_BIN:-$(build_release_recall)}
-if [ -z "${RECALL_BENCH_BIN:-}" ]; then
-    swift build -c release --product recall-bench >&2
-    RECALL_BENCH_BIN="$(swift build -c release --show-bin-path)/recall-bench"
-fi
+RECALL_BENCH_BIN=${RECALL_BENCH_BIN:-$(build_release_bench)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export TZ=UTC RECALL_NOW=2025-11-25T12:00:00Z

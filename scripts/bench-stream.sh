@@ -13,10 +13,7 @@ cards=${CARDS:-520000}
 per_card=10
 now_ms=1764072000000   # 2025-11-25T12:00:00Z
 
-if [ -z "${RECALL_BENCH_BIN:-}" ]; then
-    swift build -c release --product recall-bench >&2
-    RECALL_BENCH_BIN="$(swift build -c release --show-bin-path)/recall-bench"
-fi
+RECALL_BENCH_BIN=${RECALL_BENCH_BIN:-$(build_release_bench)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export TZ=UTC RECALL_NOW=2025-11-25T12:00:00Z
@@ -30,7 +27,7 @@ if [ -z "$file" ]; then
     echo "making a store with $cards cards and $((cards * per_card)) reviews..."
     make_store "$work/a.sqlite"
     RECALL_DB="$work/a.sqlite" "$bin" export -o "$work/export.json" >/dev/null
-    rm -f "$work/a.sqlite"*
+    rm -rf "$work/a.sqlite"*
     file=$work/export.json
 fi
 echo "deck file: $(( $(stat -c %s "$file") / 1000000 )) MB"

@@ -8,6 +8,13 @@ build_release_recall() {
     echo "$(swift build -c release --static-swift-stdlib --show-bin-path)/recall"
 }
 
+# Builds recall-bench in release mode, in the same configuration as `build_release_recall`
+# (so that one build serves both), and prints the binary's path.
+build_release_bench() {
+    swift build -c release --static-swift-stdlib --product recall-bench >&2
+    echo "$(swift build -c release --static-swift-stdlib --show-bin-path)/recall-bench"
+}
+
 # Prints the machine, commit and date, for BENCHMARKS.md.
 print_bench_header() {
     echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"

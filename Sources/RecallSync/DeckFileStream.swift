@@ -30,6 +30,7 @@ public final class DeckFileStream: DeckSource {
     public let path: String
 
     private let descriptor: Int32
+    /// The file as pass 1 read it (sync records it, to skip a file that has not changed).
     let stamp: FileStamp
     private let version: Int64
     /// Times after this are disarmed in the cards handed out (`FutureTimes`); nil: none are.
@@ -37,6 +38,9 @@ public final class DeckFileStream: DeckSource {
     private let entries: PagedArray<Entry>
     /// The index of each deck's first card (decks in file order, cards numbered over all decks).
     private let deckStarts: [Int]
+    /// The bits of the fingerprints the whole-file checks compare: all of them, but tests keep
+    /// a few, so that fingerprints collide all the time and the second looks are exercised.
+    private let printMask: UInt64
 
     /// What pass 1 keeps of a card: its keys and its place in the file (40 bytes).
     struct Entry {
@@ -63,13 +67,14 @@ public final class DeckFileStream: DeckSource {
         try open(path: path, name: name, sizeLimit: sizeLimit, now: now, windowSize: FileWindow.defaultCapacity)
     }
 
-    /// `open` with the window's size chosen (tests use a tiny one to exercise its refills).
-    static func open(path: String, name: String?, sizeLimit: Int, now: Millis?, windowSize: Int) throws(SyncError)
-        -> (stream: DeckFileStream, future: FutureTimes) {
+    /// `open` with the window's size chosen (tests use a tiny one to exercise its refills), and
+    /// the fingerprints' bits (tests keep few, to make them collide).
+    static func open(path: String, name: String?, sizeLimit: Int, now: Millis?, windowSize: Int,
+                     printMask: UInt64 = .max) throws(SyncError) -> (stream: DeckFileStream, future: FutureTimes) {
         let name = name ?? path
         let (descriptor, stamp) = try FileContents.openRegularFile(path: path, name: name, sizeLimit: sizeLimit)
         let limit = now.map { FutureTimes.limit(now: $0) }
-        let pass = Pass(limit: limit)
+        let pass = Pass(limit: limit, printMask: printMask)
         let window = FileWindow(descriptor: descriptor, path: path, name: name, size: Int(stamp.size), capacity: windowSize)
         let scanned = Result { () throws(SyncError) in
             try DeckReader.scan(window, file: name) { (deck: Int, card: DeckFile.Card, range: Range<Int>) throws(SyncError) in
@@ -112,7 +117,7 @@ public final class DeckFileStream: DeckSource {
         }
         let stream = DeckFileStream(name: name, path: path, descriptor: descriptor, stamp: stamp, version: read.version,
                                     futureLimit: limit, file: file, entries: pass.entries, deckStarts: deckStarts,
-                                    reviewCount: pass.reviewCount)
+                                    reviewCount: pass.reviewCount, printMask: printMask)
         var prints = pass.reviewPrints
         pass.reviewPrints = []
         try stream.checkUnique(reviewPrints: &prints)
@@ -120,7 +125,8 @@ public final class DeckFileStream: DeckSource {
     }
 
     private init(name: String, path: String, descriptor: Int32, stamp: FileStamp, version: Int64, futureLimit: Millis?,
-                 file: DeckFile, entries: PagedArray<Entry>, deckStarts: [Int], reviewCount: Int) {
+                 file: DeckFile, entries: PagedArray<Entry>, deckStarts: [Int], reviewCount: Int, printMask: UInt64) {
+        self.printMask = printMask
         self.name = name
         self.path = path
         self.descriptor = descriptor
@@ -282,12 +288,13 @@ public final class DeckFileStream: DeckSource {
                 break
             }
         }
-        if let (index, other, card) = try firstRepeat(key: { $0.card }, same: { $0.id }) {
+        let mask = printMask
+        if let (index, other, card) = try firstRepeat(key: { $0.card & mask }, same: { $0.id }) {
             let d = deck(of: index)
             offer((d, index - deckStarts[d], 0, 0), .invalid(file: name, path: place(index) + ".id",
                                                             message: "card \(quoted(card.id)) appears twice (also \(place(other)))"))
         }
-        if let (index, other, card) = try firstRepeat(key: { Self.mix($0.note ^ Self.mix(UInt64($0.ordinal))) },
+        if let (index, other, card) = try firstRepeat(key: { Self.mix($0.note ^ Self.mix(UInt64($0.ordinal))) & mask },
                                                       same: { "\($0.ordinal) \($0.note)" }) {
             let d = deck(of: index)
             offer((d, index - deckStarts[d], 1, 0), .invalid(file: name, path: place(index) + ".ordinal",
@@ -366,7 +373,7 @@ public final class DeckFileStream: DeckSource {
         while start < entries.count && best == nil {
             let indices = Array(start..<min(start + batch, entries.count))
             try read(indices) { (index: Int, card: DeckFile.Card) throws(SyncError) in
-                for (r, review) in card.reviews.enumerated() where best == nil && suspects.contains(Self.reviewPrint(review.id)) {
+                for (r, review) in card.reviews.enumerated() where best == nil && suspects.contains(Self.reviewPrint(review.id) & printMask) {
                     if let first = places[review.id] {
                         best = (index, r, place(first.index) + ".reviews[\(first.review)]", review.id)
                     } else {
@@ -404,6 +411,7 @@ public final class DeckFileStream: DeckSource {
     /// What pass 1 gathers, card by card.
     private final class Pass {
         let limit: Millis?
+        let printMask: UInt64
         var entries = PagedArray<Entry>()
         var cardsPerDeck: [Int] = []
         var reviewCount = 0
@@ -413,7 +421,10 @@ public final class DeckFileStream: DeckSource {
         var future = FutureTimes()
         var futureVersion1 = FutureTimes()
 
-        init(limit: Millis?) { self.limit = limit }
+        init(limit: Millis?, printMask: UInt64) {
+            self.limit = limit
+            self.printMask = printMask
+        }
 
         func add(_ card: DeckFile.Card, deck: Int, range: Range<Int>) {
             entries.append(Entry(card: CardKeys.hash(card.id), note: CardKeys.hash(card.note), bank: CardKeys.bankHash(card.origin),
@@ -423,7 +434,7 @@ public final class DeckFileStream: DeckSource {
             cardsPerDeck[deck] += 1
             reviewCount += card.reviews.count
             for review in card.reviews {
-                let print = DeckFileStream.reviewPrint(review.id)
+                let print = DeckFileStream.reviewPrint(review.id) & printMask
                 reviewPrints[Int(print >> 48)].append(UInt32(truncatingIfNeeded: print))
             }
             if let limit {

@@ -221,6 +221,36 @@ import Testing
         }
     }
 
+    /// Fingerprints cut to 3 bits, so that nearly every card id, (note, ordinal) and review id
+    /// shares one with another: the cards sharing one are read again and compared, which finds
+    /// no duplicate in a valid file, and the real one (with both places) in a bad file.
+    @Test func fingerprintsThatCollideGiveNoErrorAndRealDuplicatesStillTheirs() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let path = folder.path("deck.json")
+        func streamError(_ text: String) throws -> String? {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try DeckFileStream.open(path: path, name: "deck.json", sizeLimit: DeckFile.defaultSizeLimit, now: nil,
+                                            windowSize: 4096, printMask: 0b111)
+                return nil
+            } catch {
+                return error.description
+            }
+        }
+        let valid = Self.bigDeck(cards: 300)
+        #expect(try streamError(valid) == nil)
+        for (old, new, expected) in [
+            ("\"id\": \"c250\"", "\"id\": \"c10\"", "deck.json: decks[2].cards[50].id: card \"c10\" appears twice (also decks[0].cards[10])"),
+            ("\"id\": \"r290b\"", "\"id\": \"r5a\"",
+             "deck.json: decks[2].cards[90].reviews[1].id: review id \"r5a\" appears twice (also decks[0].cards[5].reviews[0])"),
+            ("\"note\": \"n280\"", "\"note\": \"n7\"",
+             "deck.json: decks[2].cards[80].ordinal: note \"n7\" has two cards with ordinal 1 (also decks[0].cards[7])"),
+        ] {
+            #expect(try streamError(valid.replacingOccurrences(of: old, with: new)) == expected)
+        }
+    }
+
     @Test func aBigValidFileStreamsInAnyWindow() throws {
         let folder = TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }
