@@ -33,6 +33,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's malloc.h (malloc_trim): part of libc, no package to install.
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CZstd",
             pkgConfig: "libzstd",
@@ -78,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "RecallSync",
-            dependencies: ["RecallStore", "RecallScheduler", "RecallModel"]
+            dependencies: ["RecallStore", "RecallScheduler", "RecallModel", "CMalloc"]
         ),
         // Anki packages (.apkg/.colpkg) in both directions: the zip, zstd and protobuf containers,
         // the collection's SQLite (read and written through RecallStore's `Database`, which is

@@ -1,3 +1,4 @@
+import CMalloc
 import Foundation
 
 /// What identifies one version of a file on disk: a file rewritten in place changes its size or
@@ -226,4 +227,11 @@ struct AtomicFile {
         descriptor = -1
         unlink(temporaryPath)
     }
+}
+
+/// Gives memory the process freed back to the system (glibc keeps freed heap pages for later
+/// allocations; a pass over a large file frees much that a merge then would not reuse), so
+/// that resident memory is what is in use.
+func releaseFreedMemory() {
+    _ = malloc_trim(0)
 }

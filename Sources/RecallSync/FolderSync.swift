@@ -136,6 +136,7 @@ public enum FolderSync {
         outcome.merged = peers.map(\.name)
         peers.removeAll()
         phase?("commit")
+        releaseFreedMemory()
 
         // Then our own file, with everything we now know; what it holds is recorded as
         // published in the same snapshot it was read from (issue 14 item 7).

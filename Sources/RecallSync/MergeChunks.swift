@@ -159,6 +159,8 @@ extension DeckMerge {
         phase: ((String) -> Void)? = nil
     ) throws -> MergeReport {
         let phase = phase ?? { _ in }
+        // Reading the files' headers and keys freed more than it keeps: give it back first.
+        releaseFreedMemory()
         try store.prepareForBulkWork(cacheMegabytes: 16)
         let localDecks = try store.syncDecks()
         let localTombstones = try store.syncTombstones()
@@ -238,7 +240,9 @@ extension DeckMerge {
         // Into a store without cards, in several chunks: the indexes are built once at the end.
         let bulk = !hadCards && parts.chunks.count > 1
         if bulk {
-            try store.prepareForBulkWork(cacheMegabytes: 64)
+            // Rows go in at the end of their tables and the indexes are built at the end, so a
+            // modest cache does: memory stays flat however large the files.
+            try store.prepareForBulkWork(cacheMegabytes: 32)
             try writer.beginNewNotes(count: sources.reduce(0) { $0 + $1.cardCount })
             try writer.beginNewReviews(count: sources.reduce(0) { $0 + $1.reviewCount })
         }
