@@ -254,6 +254,32 @@ final class ScratchStore {
         #expect(try package.texts("SELECT flds FROM notes")[0].contains("<img src=\"pic.png\""))
     }
 
+    /// Files over 4 MB are deflated a piece per core at a time, the pieces joined into one
+    /// deflate stream: a file of several pieces, the last one short, reads back whole (the
+    /// zip reader checks the CRC-32 too).
+    @Test func aMediaFileOfSeveralDeflatePiecesReadsBackWhole() throws {
+        let scratch = try ScratchStore()
+        // Text-like (compressible) with some noise, 2 pieces and a bit per core on this machine.
+        var state: UInt32 = 7
+        var bytes = [UInt8]()
+        let size = (4 << 20) * 2 * ProcessInfo.processInfo.activeProcessorCount + 12_345
+        bytes.reserveCapacity(size)
+        while bytes.count < size {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            bytes += Array("card \(state >> 20) says \(state % 97)\n".utf8)
+        }
+        let movie = Data(bytes.prefix(size))
+        try scratch.store.write {
+            let hash = try scratch.store.saveMediaContent(movie)
+            try scratch.store.recordMedia(name: "movie.mp4", sha256: hash, size: movie.count, at: ScratchStore.day0)
+            _ = try scratch.store.addNote(deck: "D", front: "Watch [sound:movie.mp4]", back: "a", now: ScratchStore.day0)
+        }
+        let (_, package) = try scratch.export()
+        let map = try JSONSerialization.jsonObject(with: package.entries["media"] ?? Data()) as? [String: String] ?? [:]
+        #expect(map == ["0": "movie.mp4"])
+        #expect(package.entries["0"] == movie)
+    }
+
     @Test func noHistoryWritesEveryCardNewWithoutRevlog() throws {
         let scratch = try ScratchStore()
         let ids = try scratch.store.write {
