@@ -254,19 +254,21 @@ final class ScratchStore {
         #expect(try package.texts("SELECT flds FROM notes")[0].contains("<img src=\"pic.png\""))
     }
 
-    /// Files over 4 MB are deflated a piece per core at a time, the pieces joined into one
-    /// deflate stream: a file of several pieces, the last one short, reads back whole (the
-    /// zip reader checks the CRC-32 too).
+    /// Files over 4 MB are deflated in 4 MB pieces, a core each, joined into one deflate
+    /// stream: a file of three pieces, the last one short, reads back whole (the zip reader
+    /// checks the CRC-32 too).
     @Test func aMediaFileOfSeveralDeflatePiecesReadsBackWhole() throws {
         let scratch = try ScratchStore()
-        // Text-like (compressible) with some noise, 2 pieces and a bit per core on this machine.
-        var state: UInt32 = 7
+        // Compressible, and not the same from block to block: over two 4 MB pieces, the last short.
+        let size = (9 << 20) + 12_345
+        let block = Array("Question and answer, and the answer's answer. ".utf8)
         var bytes = [UInt8]()
-        let size = (4 << 20) * 2 * ProcessInfo.processInfo.activeProcessorCount + 12_345
-        bytes.reserveCapacity(size)
+        bytes.reserveCapacity(size + block.count)
+        var counter: UInt32 = 0
         while bytes.count < size {
-            state = state &* 1_664_525 &+ 1_013_904_223
-            bytes += Array("card \(state >> 20) says \(state % 97)\n".utf8)
+            bytes += block
+            counter = counter &* 1_664_525 &+ 1_013_904_223
+            bytes.append(UInt8(truncatingIfNeeded: counter >> 24))
         }
         let movie = Data(bytes.prefix(size))
         try scratch.store.write {
