@@ -76,12 +76,20 @@ public struct StoreToAnki {
         var reviewCount = 0
         if selection.history {
             let wanted = selection.decks.isEmpty ? nil : Set(cards.map(\.id))
+            // The log comes card by card: each card's answers are gathered, then stored once
+            // (not a dictionary update per answer).
+            var current: (card: Int64, answers: [Answer])?
             try store.forEachReview { cardID, _, at, rating, durationMS in
-                if let wanted, !wanted.contains(cardID) { return }
-                reviews[cardID, default: []].append(
-                    Answer(at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: durationMS))
+                if current?.card != cardID {
+                    if let done = current { reviews[done.card, default: []] += done.answers }
+                    current = nil
+                    if let wanted, !wanted.contains(cardID) { return }
+                    current = (cardID, [])
+                }
+                current?.answers.append(Answer(at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: durationMS))
                 reviewCount += 1
             }
+            if let done = current { reviews[done.card, default: []] += done.answers }
         }
 
         // Day numbers count from `crt`: the start of the earliest day anything happened on, so
@@ -174,6 +182,7 @@ public struct StoreToAnki {
             return type
         }
         var noteIDs: [String: Int64] = [:]  // by Anki GUID
+        var clozeNotes = Set<String>()  // GUIDs of recall notes written as Cloze notes
         var newPosition = 0
         var mediaNames = Set<String>()
         var mediaOrder: [String] = []
@@ -217,9 +226,13 @@ public struct StoreToAnki {
                 }
             } else {
                 guid = card.noteGUID
-                let native = Self.nativeNote(card, clozeText: clozeText)
-                ordinal = native.ordinal
-                if noteIDs[guid] == nil {
+                if noteIDs[guid] != nil {
+                    // A sibling made the note: its Markdown is not turned into HTML again.
+                    ordinal = Self.nativeOrdinal(card, asCloze: clozeNotes.contains(guid))
+                } else {
+                    let native = Self.nativeNote(card, clozeText: clozeText)
+                    ordinal = native.ordinal
+                    if native.type.kind == .cloze { clozeNotes.insert(guid) }
                     let typeID = noteType(native.type, key: "stock:" + native.type.name)
                     let id = noteIDGenerator.take(near: card.created)
                     noteIDs[guid] = id
@@ -323,12 +336,21 @@ public struct StoreToAnki {
             return (basic, [MarkdownToAnkiHTML.html(card.front), MarkdownToAnkiHTML.html(card.back)], 0)
         case .reversed:
             return (reversed, [MarkdownToAnkiHTML.html(card.front), MarkdownToAnkiHTML.html(card.back)],
-                    card.ordinal == 2 ? 1 : 0)
+                    nativeOrdinal(card, asCloze: false))
         case .cloze:
             guard let text = clozeText(card.front) else {
                 return (basic, [MarkdownToAnkiHTML.html(card.front), MarkdownToAnkiHTML.html(card.back)], 0)
             }
-            return (cloze, [MarkdownToAnkiHTML.html(text), MarkdownToAnkiHTML.html(card.back)], max(card.ordinal - 1, 0))
+            return (cloze, [MarkdownToAnkiHTML.html(text), MarkdownToAnkiHTML.html(card.back)], nativeOrdinal(card, asCloze: true))
+        }
+    }
+
+    /// Which card of its note `card` is, the note written as a Cloze note or not (`nativeNote`).
+    static func nativeOrdinal(_ card: CardRecord, asCloze: Bool) -> Int {
+        switch card.kind {
+        case .basic: return 0
+        case .reversed: return card.ordinal == 2 ? 1 : 0
+        case .cloze: return asCloze ? max(card.ordinal - 1, 0) : 0
         }
     }
 
