@@ -114,36 +114,59 @@ extension Store {
                             reviews: try syncReviews(ofCards: [id])[id] ?? [])
     }
 
+    /// The columns `readSyncCard` reads, joined with the note; `filter` and order follow.
+    private static var syncCardSelect: String {
+        """
+        SELECT c.id, c.guid, n.id, n.guid, c.deck_id, n.kind, c.ordinal, n.front, n.back, n.tags, c.created,
+               c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c.")),
+               n.source, n.source_line, n.identity, n.answer_key, n.source_hash, max(coalesce(c.moved, c.created), c.created),
+               max(coalesce(c.suspended_at, c.created), c.created), c.flag, max(coalesce(c.flagged_at, c.created), c.created),
+               c.buried_until, max(coalesce(c.buried_at, c.created), c.created)
+        FROM cards c JOIN notes n ON n.id = c.note_id
+        """
+    }
+
     private func syncCards(where filter: String) throws(StoreError) -> [SyncCard] {
-        let statement = try db.prepare(
-            """
-            SELECT c.id, c.guid, n.id, n.guid, c.deck_id, n.kind, c.ordinal, n.front, n.back, n.tags, c.created,
-                   c.modified, n.modified, c.suspended, c.\(Self.stateColumns.replacingOccurrences(of: ", ", with: ", c.")),
-                   n.source, n.source_line, n.identity, n.answer_key, n.source_hash, max(coalesce(c.moved, c.created), c.created),
-                   max(coalesce(c.suspended_at, c.created), c.created), c.flag, max(coalesce(c.flagged_at, c.created), c.created),
-                   c.buried_until, max(coalesce(c.buried_at, c.created), c.created)
-            FROM cards c JOIN notes n ON n.id = c.note_id \(filter) ORDER BY c.guid
-            """)
+        let statement = try db.prepare(Self.syncCardSelect + " \(filter) ORDER BY c.guid")
         var cards: [SyncCard] = []
-        while try statement.step() {
-            var origin: NoteOrigin?
-            if let file = statement.text(24) {
-                origin = NoteOrigin(file: file, line: statement.int(25), questionKey: statement.textValue(26),
-                                    answerKey: statement.textValue(27), contentKey: statement.textValue(28))
-            }
-            cards.append(SyncCard(
-                id: statement.int64Value(0), guid: statement.textValue(1), noteID: statement.int64Value(2),
-                noteGUID: statement.textValue(3), deckID: statement.int64Value(4),
-                kind: NoteKind(rawValue: statement.textValue(5)) ?? .basic, ordinal: statement.intValue(6),
-                front: statement.textValue(7), back: statement.textValue(8), tags: Tags.decode(statement.textValue(9)),
-                created: statement.int64Value(10), cardModified: statement.int64Value(11),
-                noteModified: statement.int64Value(12),
-                state: Self.readState(statement, from: 14), origin: origin, moved: statement.int64Value(29),
-                marks: CardMarks(suspended: statement.intValue(13) != 0, suspendedAt: statement.int64Value(30),
-                                 flag: statement.intValue(31), flaggedAt: statement.int64Value(32),
-                                 buriedUntil: statement.int(33), buriedAt: statement.int64Value(34))))
-        }
+        while try statement.step() { cards.append(Self.readSyncCard(statement)) }
         return cards
+    }
+
+    /// The card of the current row of a `syncCardSelect` statement.
+    fileprivate static func readSyncCard(_ statement: Statement) -> SyncCard {
+        var origin: NoteOrigin?
+        if let file = statement.text(24) {
+            origin = NoteOrigin(file: file, line: statement.int(25), questionKey: statement.textValue(26),
+                                answerKey: statement.textValue(27), contentKey: statement.textValue(28))
+        }
+        return SyncCard(
+            id: statement.int64Value(0), guid: statement.textValue(1), noteID: statement.int64Value(2),
+            noteGUID: statement.textValue(3), deckID: statement.int64Value(4),
+            kind: NoteKind(rawValue: statement.textValue(5)) ?? .basic, ordinal: statement.intValue(6),
+            front: statement.textValue(7), back: statement.textValue(8), tags: Tags.decode(statement.textValue(9)),
+            created: statement.int64Value(10), cardModified: statement.int64Value(11),
+            noteModified: statement.int64Value(12),
+            state: readState(statement, from: 14), origin: origin, moved: statement.int64Value(29),
+            marks: CardMarks(suspended: statement.intValue(13) != 0, suspendedAt: statement.int64Value(30),
+                             flag: statement.intValue(31), flaggedAt: statement.int64Value(32),
+                             buriedUntil: statement.int(33), buriedAt: statement.int64Value(34)))
+    }
+
+    /// Every card's id and deck, by guid (as UTF-8 bytes: the order of deck files), without
+    /// the text: what an export streams its cards in (`SyncCardCursor`), 16 bytes a card.
+    public func syncCardOrder() throws(StoreError) -> [(id: Int64, deckID: Int64)] {
+        let statement = try db.prepare("SELECT id, deck_id FROM cards ORDER BY guid")
+        var order: [(id: Int64, deckID: Int64)] = []
+        while try statement.step() { order.append((statement.int64Value(0), statement.int64Value(1))) }
+        return order
+    }
+
+    /// A reader of single cards and their reviews, its statements prepared once.
+    public func syncCardCursor() throws(StoreError) -> SyncCardCursor {
+        SyncCardCursor(
+            card: try db.prepare(Self.syncCardSelect + " WHERE c.id = ?1"),
+            reviews: try db.prepare("SELECT id, reviewed_at, rating, duration_ms FROM review_log WHERE card_id = ?1"))
     }
 
     public func syncTombstones() throws(StoreError) -> [Tombstone] {
@@ -237,6 +260,14 @@ extension Store {
         }
     }
 
+    /// Sets this connection up for reading a whole collection in an order of its own (an export:
+    /// cards by guid, each card's reviews by a seek): SQLite reads through a memory map, with no
+    /// copy into its page cache and no system call per page. The pages read count toward this
+    /// process's memory, as a page cache of the same size would: the cards, notes and review log.
+    public func prepareForBulkReading() throws(StoreError) {
+        try db.execute("PRAGMA mmap_size = \(1 << 40); PRAGMA cache_size = -2048")
+    }
+
     /// Sets this connection up for reading or writing a whole collection at once. SQLite reads
     /// through its page cache instead of a memory map (a map of the whole file would count
     /// every page read toward this process's memory), with a cache of `cacheMegabytes`.
@@ -261,5 +292,40 @@ extension Store {
             if !reviews.isEmpty { result[id] = reviews }
         }
         return result
+    }
+}
+
+/// Reads one card at a time (`SyncCard`) and its reviews, by id, with statements prepared once:
+/// an export streams a whole collection through one of these in the order of its file, so
+/// that no more than a few cards are held at once. Not `Sendable`: like its store's
+/// connection, it stays on one thread.
+public final class SyncCardCursor {
+    private let cardStatement: Statement
+    private let reviewStatement: Statement
+
+    init(card: Statement, reviews: Statement) {
+        cardStatement = card
+        reviewStatement = reviews
+    }
+
+    /// The card, or nil when there is no such card (or its note is gone).
+    public func card(_ id: Int64) throws(StoreError) -> SyncCard? {
+        defer { cardStatement.reset() }
+        try cardStatement.bind(int: id, at: 1)
+        guard try cardStatement.step() else { return nil }
+        return Store.readSyncCard(cardStatement)
+    }
+
+    /// Calls `body` for each review of the card in the log's order (`card_id, reviewed_at, id`:
+    /// oldest first), read along the table's key without sorting.
+    public func forEachReview(
+        ofCard id: Int64, _ body: (_ id: ReviewID, _ at: Millis, _ rating: Int, _ durationMS: Int64) -> Void
+    ) throws(StoreError) {
+        defer { reviewStatement.reset() }
+        try reviewStatement.bind(int: id, at: 1)
+        while try reviewStatement.step() {
+            body(reviewStatement.reviewID(0), reviewStatement.int64Value(1), reviewStatement.intValue(2),
+                 reviewStatement.int64Value(3))
+        }
     }
 }

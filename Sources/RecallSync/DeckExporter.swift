@@ -107,74 +107,140 @@ public enum DeckExporter {
 
     // MARK: The file
 
-    /// One review held for the export: 40 bytes, so a million fit in 40 MB.
-    struct HeldReview {
+    /// One review of a card in a batch.
+    struct BatchReview: Sendable {
         var at: Millis
         var durationMS: Int64
         var id: ReviewID
-        var card: Int32
         var rating: Int8
     }
 
-    /// The reviews of the chosen cards, read in one pass over the log (table order, the
-    /// cheapest read) and grouped by card with a counting sort: `order[start[c]..<start[c + 1]]`
-    /// are card `c`'s reviews, oldest first.
-    struct ReviewTable {
-        var reviews: [HeldReview] = []
-        var order: [Int32] = []
-        var start: [Int] = [0]
+    /// Cards in the order of the file, with their reviews, as the reading thread hands them to
+    /// the formatting one: `reviews[reviewStart[k]..<reviewStart[k + 1]]` are card `k`'s,
+    /// oldest first, and `decks[k]` is the number of its deck in the file.
+    struct CardBatch: Sendable {
+        var cards: [SyncCard] = []
+        var decks: [Int] = []
+        var reviewStart: [Int] = [0]
+        var reviews: [BatchReview] = []
 
-        /// No reviews (an export without history).
-        init(cards: Int) {
-            start = [Int](repeating: 0, count: cards + 1)
+        static let cards = 256
+        static let reviews = 4096
+        var isFull: Bool { cards.count >= Self.cards || reviews.count >= Self.reviews }
+    }
+
+    /// What the formatting thread needs, and what it hands back: the writer, the media it found,
+    /// and its error.
+    private final class Formatting<S: ByteSink>: @unchecked Sendable {
+        var out: ByteWriter<S>
+        let decks: [SyncDeck]
+        let history: Bool
+        let checkpoints: [Int64: CardCheckpoint]
+        let knownMedia: [String: MediaFile]
+        var media: [String: MediaFile] = [:]
+        var error: (any Error)?
+
+        init(out: ByteWriter<S>, decks: [SyncDeck], history: Bool, checkpoints: [Int64: CardCheckpoint],
+             knownMedia: [String: MediaFile]) {
+            self.out = out
+            self.decks = decks
+            self.history = history
+            self.checkpoints = checkpoints
+            self.knownMedia = knownMedia
         }
 
-        init(store: Store, cards: [SyncCard]) throws {
-            var indexByID: [Int64: Int32] = [:]
-            indexByID.reserveCapacity(cards.count)
-            for (index, card) in cards.enumerated() { indexByID[card.id] = Int32(index) }
-            reviews.reserveCapacity(try store.reviewCount())
-            var lastID: Int64 = -1
-            var lastIndex: Int32?
-            var counts = [Int](repeating: 0, count: cards.count + 1)
-            try store.forEachReviewUnordered { cardID, id, at, rating, duration in
-                if cardID != lastID {
-                    lastID = cardID
-                    lastIndex = indexByID[cardID]
+        /// Writes the `decks` member's decks, their cards as the channel brings them.
+        func run(_ channel: BoundedChannel<CardBatch>) {
+            var open = -1  // the deck being written
+            var written = 0  // its cards so far
+            func start(upTo deck: Int) {
+                while open < deck {
+                    if open >= 0 { DeckExporter.writeDeckEnd(decks[open], hasCards: written > 0, to: &out) }
+                    open += 1
+                    out.raw(open == 0 ? "" : ",")
+                    out.newline(indent: 4)
+                    out.raw("{")
+                    out.newline(indent: 6)
+                    out.raw("\"cards\": [")
+                    written = 0
                 }
-                guard let card = lastIndex else { return }
-                counts[Int(card)] += 1
-                reviews.append(HeldReview(at: at, durationMS: duration, id: id, card: card, rating: Int8(truncatingIfNeeded: rating)))
             }
-            start = [Int](repeating: 0, count: cards.count + 1)
-            for index in 0..<cards.count { start[index + 1] = start[index] + counts[index] }
-            var next = start
-            order = [Int32](repeating: 0, count: reviews.count)
-            for (index, review) in reviews.enumerated() {
-                order[next[Int(review.card)]] = Int32(index)
-                next[Int(review.card)] += 1
-            }
-            // Table order is usually time order already; sort the cards where it is not.
-            for card in 0..<cards.count where start[card + 1] - start[card] > 1 {
-                let range = start[card]..<start[card + 1]
-                let inOrder = zip(order[range], order[range].dropFirst()).allSatisfy { a, b in
-                    let x = reviews[Int(a)], y = reviews[Int(b)]
-                    return (x.at, x.id) < (y.at, y.id)
-                }
-                if !inOrder {
-                    order[range].sort { a, b in
-                        let x = reviews[Int(a)], y = reviews[Int(b)]
-                        return (x.at, x.id) < (y.at, y.id)
+            do {
+                while let batch = channel.receive() {
+                    for (index, card) in batch.cards.enumerated() {
+                        start(upTo: batch.decks[index])
+                        out.raw(written == 0 ? "" : ",")
+                        writeCard(card, history: history, reviews: batch.reviews[batch.reviewStart[index]..<batch.reviewStart[index + 1]],
+                                  checkpoint: checkpoints.isEmpty ? nil : checkpoints[card.id], to: &out)
+                        written += 1
+                        if !knownMedia.isEmpty {
+                            MediaTransfer.collect(usedBy: card.front, known: knownMedia, into: &media)
+                            MediaTransfer.collect(usedBy: card.back, known: knownMedia, into: &media)
+                        }
+                        try out.flushIfFull()
                     }
                 }
+                start(upTo: decks.count - 1)
+                if open >= 0 { DeckExporter.writeDeckEnd(decks[open], hasCards: written > 0, to: &out) }
+            } catch {
+                self.error = error
+                channel.cancel()
             }
         }
+    }
+
+    /// Reads the chosen cards in the order of the file, deck by deck and by guid within a deck,
+    /// each with its reviews, and sends them on in batches; returns how many cards and reviews
+    /// it sent, or nil when the formatting side stopped.
+    private static func readCards(
+        _ store: Store, decks: [SyncDeck], history: Bool, to channel: BoundedChannel<CardBatch>
+    ) throws -> (cards: Int, reviews: Int)? {
+        var number: [Int64: Int] = [:]
+        for (index, deck) in decks.enumerated() { number[deck.id] = index }
+        var ids = [[Int64]](repeating: [], count: decks.count)
+        for card in try store.syncCardOrder() {
+            if let deck = number[card.deckID] { ids[deck].append(card.id) }
+        }
+        let cursor = try store.syncCardCursor()
+        var batch = CardBatch()
+        var cards = 0
+        var reviews = 0
+        for (deck, members) in ids.enumerated() {
+            for id in members {
+                guard let card = try cursor.card(id) else { continue }
+                if history {
+                    let first = batch.reviews.count
+                    try cursor.forEachReview(ofCard: id) { reviewID, at, rating, duration in
+                        batch.reviews.append(BatchReview(at: at, durationMS: duration, id: reviewID,
+                                                         rating: Int8(truncatingIfNeeded: rating)))
+                    }
+                    // The log's key order is time order; a store that a script filled may hold
+                    // ids that sort otherwise (a UUID kept as text), so check, and sort if not.
+                    let range = first..<batch.reviews.count
+                    let inOrder = zip(batch.reviews[range], batch.reviews[range].dropFirst()).allSatisfy { x, y in
+                        (x.at, x.id) < (y.at, y.id)
+                    }
+                    if !inOrder { batch.reviews[range].sort { x, y in (x.at, x.id) < (y.at, y.id) } }
+                    reviews += range.count
+                }
+                batch.cards.append(card)
+                batch.decks.append(deck)
+                batch.reviewStart.append(batch.reviews.count)
+                cards += 1
+                if batch.isFull {
+                    guard channel.send(batch) else { return nil }
+                    batch = CardBatch()
+                }
+            }
+        }
+        if !batch.cards.isEmpty { guard channel.send(batch) else { return nil } }
+        return (cards, reviews)
     }
 
     @discardableResult
     static func write<S: ByteSink>(_ store: Store, _ selection: Selection, to out: inout ByteWriter<S>) throws -> Counts {
         var counts = Counts()
-        try store.prepareForBulkWork(cacheMegabytes: 8)
+        try store.prepareForBulkReading()
         let allDecks = try store.syncDecks()
         var chosen = allDecks
         if !selection.decks.isEmpty {
@@ -185,69 +251,47 @@ public enum DeckExporter {
             }
             chosen = allDecks.filter { deck in selection.decks.contains { Self.isDeck(deck.localName, within: $0) } }
         }
-        let chosenIDs = Set(chosen.map(\.id))
-        let cards = try store.syncCards().filter { chosenIDs.contains($0.deckID) }
-        let table = selection.history ? try ReviewTable(store: store, cards: cards) : ReviewTable(cards: cards.count)
         // Imported Anki cards' checkpoints (history only: without it every card starts new).
         let checkpoints = selection.history ? try store.checkpoints() : [:]
-        counts.reviews = table.reviews.count
-
-        var cardsByDeck: [Int64: [Int]] = [:]
-        for (index, card) in cards.enumerated() { cardsByDeck[card.deckID, default: []].append(index) }
+        let known = try store.allMedia()
+        let knownByName = Dictionary(known.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         // By name, then id: two decks may share a name.
         let decks = chosen.sorted { $0.name != $1.name ? utf8Less($0.name, $1.name) : utf8Less($0.guid, $1.guid) }
 
         out.raw("{")
         out.newline(indent: 2)
         out.raw("\"decks\": [")
-        for (deckNumber, deck) in decks.enumerated() {
-            out.raw(deckNumber == 0 ? "" : ",")
-            out.newline(indent: 4)
-            out.raw("{")
-            out.newline(indent: 6)
-            out.raw("\"cards\": [")
-            let members = cardsByDeck[deck.id] ?? []  // by guid, as `syncCards` reads them
-            for (cardNumber, index) in members.enumerated() {
-                out.raw(cardNumber == 0 ? "" : ",")
-                writeCard(cards[index], history: selection.history, reviews: table, index: index,
-                          checkpoint: checkpoints.isEmpty ? nil : checkpoints[cards[index].id], to: &out)
-                try out.flushIfFull()
-            }
-            if !members.isEmpty { out.newline(indent: 6) }
-            out.raw("],")
-            out.newline(indent: 6)
-            out.raw("\"config\": ")
-            writeConfig(deck.config, to: &out)
-            out.raw(",")
-            out.newline(indent: 6)
-            out.raw("\"id\": ")
-            out.string(deck.guid)
-            out.raw(",")
-            out.newline(indent: 6)
-            out.raw("\"modified\": ")
-            out.time(deck.modified)
-            out.raw(",")
-            out.newline(indent: 6)
-            out.raw("\"name\": ")
-            out.string(deck.name)
-            out.raw(",")
-            out.newline(indent: 6)
-            out.raw("\"renamed\": ")
-            out.time(deck.renamed)
-            out.newline(indent: 4)
-            out.raw("}")
+        // Two threads: this one reads the store (its connection stays on it), the other writes
+        // the cards as they come, a few hundred at a time, so neither waits for the whole
+        // collection and memory holds only the batches in flight.
+        let formatting = Formatting(out: out, decks: decks, history: selection.history, checkpoints: checkpoints,
+                                    knownMedia: knownByName)
+        let channel = BoundedChannel<CardBatch>(capacity: 4)
+        let formatter = WorkerThread(name: "recall export") { formatting.run(channel) }
+        let read: (cards: Int, reviews: Int)?
+        do {
+            read = try readCards(store, decks: decks, history: selection.history, to: channel)
+            channel.close()
+        } catch {
+            channel.cancel()
+            formatter.wait()
+            out = formatting.out
+            throw error
         }
+        formatter.wait()
+        out = formatting.out
+        if let error = formatting.error { throw error }
+        guard let read else { throw SyncError.cannotWrite(file: "the export", reason: "stopped") }
+        counts.cards = read.cards
+        counts.reviews = read.reviews
+        counts.media = MediaTransfer.sorted(formatting.media)
+
         if !decks.isEmpty { out.newline(indent: 2) }
         out.raw("],")
         out.newline(indent: 2)
         out.raw("\"format\": \"recall-deck\",")
         out.newline(indent: 2)
         // The media the cards use, when there are any: a file without pictures is as before.
-        let known = try store.allMedia()
-        if !known.isEmpty {
-            let byName = Dictionary(known.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-            counts.media = MediaTransfer.used(by: cards.flatMap { [$0.front, $0.back] }, known: byName)
-        }
         if !counts.media.isEmpty {
             out.raw("\"media\": [")
             for (number, file) in counts.media.enumerated() {
@@ -314,7 +358,6 @@ public enum DeckExporter {
         out.raw("}")
         out.newline(indent: 0)
         counts.decks = decks.count
-        counts.cards = cards.count
         return counts
     }
 
@@ -323,8 +366,35 @@ public enum DeckExporter {
         name == deck || name.hasPrefix(deck + "::")
     }
 
-    private static func writeCard<S: ByteSink>(
-        _ card: borrowing SyncCard, history: Bool, reviews table: ReviewTable, index: Int, checkpoint: CardCheckpoint? = nil,
+    /// The members of a deck after its cards (`hasCards`: whether any were written).
+    fileprivate static func writeDeckEnd<S: ByteSink>(_ deck: SyncDeck, hasCards: Bool, to out: inout ByteWriter<S>) {
+        if hasCards { out.newline(indent: 6) }
+        out.raw("],")
+        out.newline(indent: 6)
+        out.raw("\"config\": ")
+        writeConfig(deck.config, to: &out)
+        out.raw(",")
+        out.newline(indent: 6)
+        out.raw("\"id\": ")
+        out.string(deck.guid)
+        out.raw(",")
+        out.newline(indent: 6)
+        out.raw("\"modified\": ")
+        out.time(deck.modified)
+        out.raw(",")
+        out.newline(indent: 6)
+        out.raw("\"name\": ")
+        out.string(deck.name)
+        out.raw(",")
+        out.newline(indent: 6)
+        out.raw("\"renamed\": ")
+        out.time(deck.renamed)
+        out.newline(indent: 4)
+        out.raw("}")
+    }
+
+    fileprivate static func writeCard<S: ByteSink>(
+        _ card: borrowing SyncCard, history: Bool, reviews: ArraySlice<BatchReview>, checkpoint: CardCheckpoint? = nil,
         to out: inout ByteWriter<S>
     ) {
         out.newline(indent: 8)
@@ -414,13 +484,11 @@ public enum DeckExporter {
         if history {
             out.newline(indent: 10)
             out.raw("\"reviews\": [")
-            let range = table.start[index]..<table.start[index + 1]
-            for position in range {
-                if position > range.lowerBound { out.byte(UInt8(ascii: ",")) }
-                let review = table.reviews[Int(table.order[position])]
+            for (number, review) in reviews.enumerated() {
+                if number > 0 { out.byte(UInt8(ascii: ",")) }
                 out.reviewLine(indent: 12, at: review.at, durationMS: review.durationMS, id: review.id, rating: Int(review.rating))
             }
-            if !range.isEmpty { out.newline(indent: 10) }
+            if !reviews.isEmpty { out.newline(indent: 10) }
             out.raw("],")
             out.newline(indent: 10)
             out.raw("\"state\": ")
@@ -451,7 +519,7 @@ public enum DeckExporter {
     /// The state on one line, compact, members sorted, as `CardJSON.state` has them.
     /// A state, compact, members sorted. `full` adds what replay starts from in a checkpoint
     /// (`ease`, `interval_days`, `step`), which a card's `state` leaves out.
-    private static func writeState<S: ByteSink>(_ state: CardState, full: Bool = false, to out: inout ByteWriter<S>) {
+    fileprivate static func writeState<S: ByteSink>(_ state: CardState, full: Bool = false, to out: inout ByteWriter<S>) {
         out.raw("{\"difficulty\":")
         if let difficulty = state.difficulty { out.double(difficulty) } else { out.raw("null") }
         out.raw(",\"due\":")
@@ -480,7 +548,7 @@ public enum DeckExporter {
     }
 
     /// The origin on one line, compact, members sorted.
-    private static func writeOrigin<S: ByteSink>(_ origin: NoteOrigin, to out: inout ByteWriter<S>) {
+    fileprivate static func writeOrigin<S: ByteSink>(_ origin: NoteOrigin, to out: inout ByteWriter<S>) {
         out.raw("{\"answer_key\":")
         out.string(origin.answerKey)
         out.raw(",\"content_key\":")
@@ -506,7 +574,7 @@ public enum DeckExporter {
         out.raw("}")
     }
 
-    private static func writeConfig<S: ByteSink>(_ config: [String: String], to out: inout ByteWriter<S>) {
+    fileprivate static func writeConfig<S: ByteSink>(_ config: [String: String], to out: inout ByteWriter<S>) {
         if config.isEmpty {
             out.raw("{}")
             return
