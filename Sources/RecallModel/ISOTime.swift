@@ -85,12 +85,33 @@ public enum ISOTime {
             guard millis >= Self.first, millis < Self.end else { return ISOTime.write(millis, quoted: quoted, into: p) }
             let day = floorDivide(millis, 86_400_000)
             if day != self.day {
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ISOTime.maximumLength) { scratch in
-                    guard let base = scratch.baseAddress else { return }
-                    ISOTime.write(day * 86_400_000, quoted: false, into: base)
-                    let raw = UnsafeRawPointer(base)
-                    date = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+                // The date of the day (civil-from-days, as `Fields`), as ten bytes.
+                let days = day + 719_468
+                let era = floorDivide(days, 146_097)
+                let dayOfEra = days - era * 146_097
+                let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+                let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+                let mp = (5 * dayOfYear + 2) / 153
+                let dayOfMonth = dayOfYear - (153 * mp + 2) / 5 + 1
+                let month = mp < 10 ? mp + 3 : mp - 9
+                let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+                var text: (UInt64, UInt16) = (0, 0)
+                withUnsafeMutableBytes(of: &text) { bytes in
+                    @inline(__always) func digit(_ value: Int64, at offset: Int) {
+                        bytes[offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                    }
+                    digit(year / 1000, at: 0)
+                    digit(year / 100, at: 1)
+                    digit(year / 10, at: 2)
+                    digit(year, at: 3)
+                    bytes[4] = UInt8(ascii: "-")
+                    digit(month / 10, at: 5)
+                    digit(month, at: 6)
+                    bytes[7] = UInt8(ascii: "-")
+                    digit(dayOfMonth / 10, at: 8)
+                    digit(dayOfMonth, at: 9)
                 }
+                date = text
                 self.day = day
             }
             var index = 0

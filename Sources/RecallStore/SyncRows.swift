@@ -162,11 +162,10 @@ extension Store {
         return order
     }
 
-    /// A reader of single cards and their reviews, its statements prepared once.
+    /// A reader of cards a batch of ids at a time, its statement prepared once.
     public func syncCardCursor() throws(StoreError) -> SyncCardCursor {
-        SyncCardCursor(
-            card: try db.prepare(Self.syncCardSelect + " WHERE c.id = ?1"),
-            reviews: try db.prepare("SELECT id, reviewed_at, rating, duration_ms FROM review_log WHERE card_id = ?1"))
+        let list = (1...SyncCardCursor.batchSize).map { "?\($0)" }.joined(separator: ", ")
+        return SyncCardCursor(cards: try db.prepare(Self.syncCardSelect + " WHERE c.id IN (\(list))"))
     }
 
     public func syncTombstones() throws(StoreError) -> [Tombstone] {
@@ -232,11 +231,6 @@ extension Store {
         }
     }
 
-    /// How many reviews the log holds (to size what a whole-log read collects).
-    public func reviewCount() throws(StoreError) -> Int {
-        Int(try db.scalarInt("SELECT count(*) FROM review_log") ?? 0)
-    }
-
     /// Calls `body` for every review in table order (no sorting: the cheapest full read; since
     /// schema 6 the table is kept by card, time and id, as `forEachReview`).
     public func forEachReviewUnordered(
@@ -295,37 +289,34 @@ extension Store {
     }
 }
 
-/// Reads one card at a time (`SyncCard`) and its reviews, by id, with statements prepared once:
-/// an export streams a whole collection through one of these in the order of its file, so
-/// that no more than a few cards are held at once. Not `Sendable`: like its store's
-/// connection, it stays on one thread.
+/// Reads cards (`SyncCard`) by id, `batchSize` ids per query, with a statement prepared once:
+/// an export streams a whole collection through one of these in the order of its file, holding
+/// no more than a few batches at once. One query per batch rather than per card: the statement
+/// runs a thousand times fewer, and SQLite seeks the batch's cards in the table's order. Not
+/// `Sendable`: like its store's connection, it stays on one thread.
 public final class SyncCardCursor {
+    /// The most ids one call takes.
+    public static let batchSize = 1024
+
     private let cardStatement: Statement
-    private let reviewStatement: Statement
 
-    init(card: Statement, reviews: Statement) {
-        cardStatement = card
-        reviewStatement = reviews
+    init(cards: Statement) {
+        cardStatement = cards
     }
 
-    /// The card, or nil when there is no such card (or its note is gone).
-    public func card(_ id: Int64) throws(StoreError) -> SyncCard? {
+    /// The cards of `ids` (at most `batchSize`), in the order of `ids`; one that is not there
+    /// (or whose note is gone) is left out.
+    public func cards(_ ids: some Collection<Int64>) throws(StoreError) -> [SyncCard] {
+        precondition(ids.count <= Self.batchSize, "at most \(Self.batchSize) ids a query")
         defer { cardStatement.reset() }
-        try cardStatement.bind(int: id, at: 1)
-        guard try cardStatement.step() else { return nil }
-        return Store.readSyncCard(cardStatement)
-    }
-
-    /// Calls `body` for each review of the card in the log's order (`card_id, reviewed_at, id`:
-    /// oldest first), read along the table's key without sorting.
-    public func forEachReview(
-        ofCard id: Int64, _ body: (_ id: ReviewID, _ at: Millis, _ rating: Int, _ durationMS: Int64) -> Void
-    ) throws(StoreError) {
-        defer { reviewStatement.reset() }
-        try reviewStatement.bind(int: id, at: 1)
-        while try reviewStatement.step() {
-            body(reviewStatement.reviewID(0), reviewStatement.int64Value(1), reviewStatement.intValue(2),
-                 reviewStatement.int64Value(3))
+        // Parameters left unbound are NULL, which `IN` matches to nothing.
+        for (offset, id) in ids.enumerated() { try cardStatement.bind(int: id, at: Int32(offset + 1)) }
+        var byID: [Int64: SyncCard] = [:]
+        byID.reserveCapacity(ids.count)
+        while try cardStatement.step() {
+            let card = Store.readSyncCard(cardStatement)
+            byID[card.id] = card
         }
+        return ids.compactMap { byID[$0] }
     }
 }

@@ -107,26 +107,107 @@ public enum DeckExporter {
 
     // MARK: The file
 
-    /// One review of a card in a batch.
-    struct BatchReview: Sendable {
-        var at: Millis
-        var durationMS: Int64
-        var id: ReviewID
-        var rating: Int8
+    /// The reviews of the exported cards, read in one pass along the log's key (card, time,
+    /// id: the cheapest read, and already the file's order within a card), 40 bytes each.
+    struct ReviewLog: Sendable {
+        struct Entry: Sendable {
+            var at: Millis
+            var durationMS: Int64
+            /// A UUID's two halves; for an id that is not one, `low` is its place in `texts`.
+            var high: UInt64
+            var low: UInt64
+            var rating: Int8
+            var isText: Bool
+        }
+
+        /// The entries, 65,536 a chunk: the log is read without counting it first, and a chunked
+        /// array grows without copying what it holds (nor holding it twice meanwhile).
+        private var chunks: [[Entry]] = []
+        private(set) var count = 0
+        var texts: [String] = []
+        private static let chunkBits = 16
+        /// The cards that have reviews, by id, and where each one's start in `entries`.
+        var cardIDs: [Int64] = []
+        var starts: [Int] = [0]
+
+        /// No reviews (an export without history).
+        init() {}
+
+        /// The reviews of the cards `chosen` lets through (all when nil).
+        init(store: Store, chosen: Set<Int64>?) throws {
+            try store.forEachReview { cardID, id, at, rating, duration in
+                if let chosen, !chosen.contains(cardID) { return }
+                if cardIDs.last != cardID {
+                    if !cardIDs.isEmpty { starts.append(count) }
+                    cardIDs.append(cardID)
+                }
+                var entry = Entry(at: at, durationMS: duration, high: 0, low: 0, rating: Int8(truncatingIfNeeded: rating),
+                                  isText: false)
+                switch id {
+                case let .uuid(high, low):
+                    entry.high = high
+                    entry.low = low
+                case let .text(text):
+                    entry.isText = true
+                    entry.low = UInt64(texts.count)
+                    texts.append(text)
+                }
+                if count & (1 << Self.chunkBits - 1) == 0 {
+                    chunks.append([])
+                    chunks[chunks.count - 1].reserveCapacity(1 << Self.chunkBits)
+                }
+                chunks[chunks.count - 1].append(entry)
+                count += 1
+            }
+            if !cardIDs.isEmpty { starts.append(count) }
+            // The key's order is time order; a store that a script filled may hold ids that
+            // sort otherwise (a UUID kept as text), so check each card, and sort if need be.
+            for card in cardIDs.indices where starts[card + 1] - starts[card] > 1 {
+                let range = starts[card]..<starts[card + 1]
+                let inOrder = range.dropFirst().allSatisfy { index in
+                    let x = self[index - 1], y = self[index]
+                    return (x.at, id(x)) < (y.at, id(y))
+                }
+                if !inOrder {
+                    let texts = texts
+                    let sorted = range.map { self[$0] }.sorted { x, y in
+                        (x.at, Self.id(x, texts: texts)) < (y.at, Self.id(y, texts: texts))
+                    }
+                    for (index, entry) in zip(range, sorted) {
+                        chunks[index >> Self.chunkBits][index & (1 << Self.chunkBits - 1)] = entry
+                    }
+                }
+            }
+        }
+
+        subscript(index: Int) -> Entry {
+            chunks[index >> Self.chunkBits][index & (1 << Self.chunkBits - 1)]
+        }
+
+        func id(_ entry: Entry) -> ReviewID { Self.id(entry, texts: texts) }
+
+        static func id(_ entry: Entry, texts: [String]) -> ReviewID {
+            entry.isText ? .text(texts[Int(entry.low)]) : .uuid(entry.high, entry.low)
+        }
+
+        /// Where the reviews of card `id` are (empty when it has none).
+        func range(ofCard id: Int64) -> Range<Int> {
+            var low = 0
+            var high = cardIDs.count
+            while low < high {
+                let middle = (low + high) / 2
+                if cardIDs[middle] < id { low = middle + 1 } else { high = middle }
+            }
+            guard low < cardIDs.count, cardIDs[low] == id else { return 0..<0 }
+            return starts[low]..<starts[low + 1]
+        }
     }
 
-    /// Cards in the order of the file, with their reviews, as the reading thread hands them to
-    /// the formatting one: `reviews[reviewStart[k]..<reviewStart[k + 1]]` are card `k`'s,
-    /// oldest first, and `decks[k]` is the number of its deck in the file.
+    /// Cards in the order of the file, as the reading thread hands them to the formatting one:
+    /// `decks[k]` is the number of card `k`'s deck in the file.
     struct CardBatch: Sendable {
         var cards: [SyncCard] = []
         var decks: [Int] = []
-        var reviewStart: [Int] = [0]
-        var reviews: [BatchReview] = []
-
-        static let cards = 256
-        static let reviews = 4096
-        var isFull: Bool { cards.count >= Self.cards || reviews.count >= Self.reviews }
     }
 
     /// What the formatting thread needs, and what it hands back: the writer, the media it found,
@@ -137,12 +218,14 @@ public enum DeckExporter {
         let history: Bool
         let checkpoints: [Int64: CardCheckpoint]
         let knownMedia: [String: MediaFile]
+        let reviews: ReviewLog
         var media: [String: MediaFile] = [:]
         var error: (any Error)?
 
         init(out: ByteWriter<S>, decks: [SyncDeck], history: Bool, checkpoints: [Int64: CardCheckpoint],
-             knownMedia: [String: MediaFile]) {
+             knownMedia: [String: MediaFile], reviews: ReviewLog) {
             self.out = out
+            self.reviews = reviews
             self.decks = decks
             self.history = history
             self.checkpoints = checkpoints
@@ -170,7 +253,7 @@ public enum DeckExporter {
                     for (index, card) in batch.cards.enumerated() {
                         start(upTo: batch.decks[index])
                         out.raw(written == 0 ? "" : ",")
-                        writeCard(card, history: history, reviews: batch.reviews[batch.reviewStart[index]..<batch.reviewStart[index + 1]],
+                        writeCard(card, history: history, reviews: reviews, range: reviews.range(ofCard: card.id),
                                   checkpoint: checkpoints.isEmpty ? nil : checkpoints[card.id], to: &out)
                         written += 1
                         if !knownMedia.isEmpty {
@@ -189,52 +272,32 @@ public enum DeckExporter {
         }
     }
 
-    /// Reads the chosen cards in the order of the file, deck by deck and by guid within a deck,
-    /// each with its reviews, and sends them on in batches; returns how many cards and reviews
-    /// it sent, or nil when the formatting side stopped.
-    private static func readCards(
-        _ store: Store, decks: [SyncDeck], history: Bool, to channel: BoundedChannel<CardBatch>
-    ) throws -> (cards: Int, reviews: Int)? {
+    /// The chosen cards' ids in the order of the file, deck by deck and by guid within a deck.
+    private static func cardOrder(_ store: Store, decks: [SyncDeck]) throws -> [[Int64]] {
         var number: [Int64: Int] = [:]
         for (index, deck) in decks.enumerated() { number[deck.id] = index }
         var ids = [[Int64]](repeating: [], count: decks.count)
         for card in try store.syncCardOrder() {
             if let deck = number[card.deckID] { ids[deck].append(card.id) }
         }
+        return ids
+    }
+
+    /// Reads the cards `ids` lists, deck by deck, and sends them on in batches; returns how
+    /// many it sent, or nil when the formatting side stopped.
+    private static func readCards(_ store: Store, ids: [[Int64]], to channel: BoundedChannel<CardBatch>) throws -> Int? {
         let cursor = try store.syncCardCursor()
-        var batch = CardBatch()
         var cards = 0
-        var reviews = 0
         for (deck, members) in ids.enumerated() {
-            for id in members {
-                guard let card = try cursor.card(id) else { continue }
-                if history {
-                    let first = batch.reviews.count
-                    try cursor.forEachReview(ofCard: id) { reviewID, at, rating, duration in
-                        batch.reviews.append(BatchReview(at: at, durationMS: duration, id: reviewID,
-                                                         rating: Int8(truncatingIfNeeded: rating)))
-                    }
-                    // The log's key order is time order; a store that a script filled may hold
-                    // ids that sort otherwise (a UUID kept as text), so check, and sort if not.
-                    let range = first..<batch.reviews.count
-                    let inOrder = zip(batch.reviews[range], batch.reviews[range].dropFirst()).allSatisfy { x, y in
-                        (x.at, x.id) < (y.at, y.id)
-                    }
-                    if !inOrder { batch.reviews[range].sort { x, y in (x.at, x.id) < (y.at, y.id) } }
-                    reviews += range.count
-                }
-                batch.cards.append(card)
-                batch.decks.append(deck)
-                batch.reviewStart.append(batch.reviews.count)
-                cards += 1
-                if batch.isFull {
-                    guard channel.send(batch) else { return nil }
-                    batch = CardBatch()
-                }
+            for first in stride(from: 0, to: members.count, by: SyncCardCursor.batchSize) {
+                var batch = CardBatch()
+                batch.cards = try cursor.cards(members[first..<min(first + SyncCardCursor.batchSize, members.count)])
+                batch.decks = [Int](repeating: deck, count: batch.cards.count)
+                cards += batch.cards.count
+                guard batch.cards.isEmpty || channel.send(batch) else { return nil }
             }
         }
-        if !batch.cards.isEmpty { guard channel.send(batch) else { return nil } }
-        return (cards, reviews)
+        return cards
     }
 
     @discardableResult
@@ -261,16 +324,24 @@ public enum DeckExporter {
         out.raw("{")
         out.newline(indent: 2)
         out.raw("\"decks\": [")
-        // Two threads: this one reads the store (its connection stays on it), the other writes
-        // the cards as they come, a few hundred at a time, so neither waits for the whole
-        // collection and memory holds only the batches in flight.
+        let ids = try cardOrder(store, decks: decks)
+        let reviews: ReviewLog
+        if selection.history {
+            let chosenCards = selection.decks.isEmpty ? nil : Set(ids.joined())
+            reviews = try ReviewLog(store: store, chosen: chosenCards)
+        } else {
+            reviews = ReviewLog()
+        }
+        // Two threads: this one reads the cards (the store's connection stays on it), the other
+        // writes them as they come, a thousand at a time, so that memory holds only the batches
+        // in flight besides the reviews.
         let formatting = Formatting(out: out, decks: decks, history: selection.history, checkpoints: checkpoints,
-                                    knownMedia: knownByName)
+                                    knownMedia: knownByName, reviews: reviews)
         let channel = BoundedChannel<CardBatch>(capacity: 4)
         let formatter = WorkerThread(name: "recall export") { formatting.run(channel) }
-        let read: (cards: Int, reviews: Int)?
+        let read: Int?
         do {
-            read = try readCards(store, decks: decks, history: selection.history, to: channel)
+            read = try readCards(store, ids: ids, to: channel)
             channel.close()
         } catch {
             channel.cancel()
@@ -282,8 +353,8 @@ public enum DeckExporter {
         out = formatting.out
         if let error = formatting.error { throw error }
         guard let read else { throw SyncError.cannotWrite(file: "the export", reason: "stopped") }
-        counts.cards = read.cards
-        counts.reviews = read.reviews
+        counts.cards = read
+        counts.reviews = reviews.count
         counts.media = MediaTransfer.sorted(formatting.media)
 
         if !decks.isEmpty { out.newline(indent: 2) }
@@ -394,7 +465,7 @@ public enum DeckExporter {
     }
 
     fileprivate static func writeCard<S: ByteSink>(
-        _ card: borrowing SyncCard, history: Bool, reviews: ArraySlice<BatchReview>, checkpoint: CardCheckpoint? = nil,
+        _ card: borrowing SyncCard, history: Bool, reviews: ReviewLog, range: Range<Int>, checkpoint: CardCheckpoint? = nil,
         to out: inout ByteWriter<S>
     ) {
         out.newline(indent: 8)
@@ -484,11 +555,18 @@ public enum DeckExporter {
         if history {
             out.newline(indent: 10)
             out.raw("\"reviews\": [")
-            for (number, review) in reviews.enumerated() {
-                if number > 0 { out.byte(UInt8(ascii: ",")) }
-                out.reviewLine(indent: 12, at: review.at, durationMS: review.durationMS, id: review.id, rating: Int(review.rating))
+            for index in range {
+                if index > range.lowerBound { out.byte(UInt8(ascii: ",")) }
+                let review = reviews[index]
+                if review.isText {
+                    out.reviewLine(indent: 12, at: review.at, durationMS: review.durationMS, id: reviews.id(review),
+                                   rating: Int(review.rating))
+                } else {
+                    out.reviewLine(indent: 12, at: review.at, durationMS: review.durationMS, uuid: (review.high, review.low),
+                                   rating: Int(review.rating))
+                }
             }
-            if !reviews.isEmpty { out.newline(indent: 10) }
+            if !range.isEmpty { out.newline(indent: 10) }
             out.raw("],")
             out.newline(indent: 10)
             out.raw("\"state\": ")
