@@ -219,6 +219,8 @@ public enum DeckExporter {
         let checkpoints: [Int64: CardCheckpoint]
         let knownMedia: [String: MediaFile]
         let reviews: ReviewLog
+        /// The reviews written (a review of no exported card, which a script could leave, is not).
+        var reviewsWritten = 0
         var media: [String: MediaFile] = [:]
         var error: (any Error)?
 
@@ -253,7 +255,9 @@ public enum DeckExporter {
                     for (index, card) in batch.cards.enumerated() {
                         start(upTo: batch.decks[index])
                         out.raw(written == 0 ? "" : ",")
-                        writeCard(card, history: history, reviews: reviews, range: reviews.range(ofCard: card.id),
+                        let range = history ? reviews.range(ofCard: card.id) : 0..<0
+                        reviewsWritten += range.count
+                        writeCard(card, history: history, reviews: reviews, range: range,
                                   checkpoint: checkpoints.isEmpty ? nil : checkpoints[card.id], to: &out)
                         written += 1
                         if !knownMedia.isEmpty {
@@ -354,7 +358,7 @@ public enum DeckExporter {
         if let error = formatting.error { throw error }
         guard let read else { throw SyncError.cannotWrite(file: "the export", reason: "stopped") }
         counts.cards = read
-        counts.reviews = reviews.count
+        counts.reviews = formatting.reviewsWritten
         counts.media = MediaTransfer.sorted(formatting.media)
 
         if !decks.isEmpty { out.newline(indent: 2) }
