@@ -35,11 +35,12 @@ public enum AnkiPackageWriter {
         }
     }
 
-    /// Writes `collection` to `path`. `mediaContent` gives the file holding each media file's
-    /// bytes (`collection.media`), or nil when the store lacks it (an error: a package that
-    /// names a file it does not carry would lose it).
-    public static func write(
-        _ collection: AnkiCollection, to path: String, options: Options,
+    /// Writes a package of `collection` to `path`, its collection file being `collectionFile`
+    /// (finished: `AnkiCollectionFile.finish`). `mediaContent` gives the file holding each media
+    /// file's bytes (`collection.media`), or nil when the store lacks it (an error: a package
+    /// that names a file it does not carry would lose it).
+    static func write(
+        _ collection: AnkiCollection, collectionFile: AnkiCollectionFile, to path: String, options: Options,
         mediaContent: (AnkiMediaFile) -> String?
     ) throws(AnkiWriteError) {
         let target = URL(fileURLWithPath: path)
@@ -52,28 +53,10 @@ public enum AnkiPackageWriter {
         guard fileManager.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw AnkiWriteError("cannot write \(path): folder \(folder.path) does not exist")
         }
-        let work = fileManager.temporaryDirectory.appendingPathComponent("recall-apkg-\(UUID().uuidString)")
         let partial = folder.appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).partial")
-        defer {
-            try? fileManager.removeItem(at: work)
-            try? fileManager.removeItem(at: partial)
-        }
-        do {
-            try fileManager.createDirectory(at: work, withIntermediateDirectories: true)
-        } catch {
-            throw AnkiWriteError("cannot make a temporary folder: \(error.localizedDescription)")
-        }
-        let collectionFile = work.appendingPathComponent("collection.anki21")
-        let decoyFile = work.appendingPathComponent("collection.anki2")
-        do {
-            try writeDatabase(collection, path: collectionFile.path, options: options)
-            try writeDatabase(decoy(createdAt: collection.createdAt, modified: options.modified), path: decoyFile.path,
-                              options: options)
-        } catch let error as AnkiWriteError {
-            throw error
-        } catch {
-            throw AnkiWriteError("cannot write the collection: \(error)")
-        }
+        defer { try? fileManager.removeItem(at: partial) }
+        let decoyFile = try AnkiCollectionFile.written(decoy(createdAt: collection.createdAt, modified: options.modified),
+                                                       options: options)
         var mediaMap: [String: String] = [:]
         var mediaFiles: [(entry: String, file: String)] = []
         for media in collection.media {
@@ -143,57 +126,6 @@ public enum AnkiPackageWriter {
           type integer NOT NULL);
         CREATE TABLE graves (usn integer NOT NULL, oid integer NOT NULL, type integer NOT NULL);
         """
-
-    static func writeDatabase(_ collection: AnkiCollection, path: String, options: Options) throws {
-        let db = try Database(path: path, create: true)
-        try db.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096; "
-            + "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536;")
-        try db.execute(schema)
-        try db.transaction {
-            try db.run(
-                "INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
-                [.integer(collection.createdAt), .integer(options.modified * 1000), .integer(options.modified * 1000),
-                 .text(json(configJSON(collection, options))), .text(json(modelsJSON(collection, options))),
-                 .text(json(decksJSON(collection, options))), .text(json(deckConfigsJSON(collection, options)))])
-            // Bound value by value (no `[SQLValue]` per row): 600,000 rows in a large export.
-            let notes = try db.prepare("INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')")
-            for note in collection.notes {
-                let sortField = stripHTML(note.fields.first ?? "")
-                try notes.bind(int: note.id, at: 1)
-                try notes.bind(text: note.guid, at: 2)
-                try notes.bind(int: note.noteTypeID, at: 3)
-                try notes.bind(int: note.modified, at: 4)
-                try notes.bind(text: note.tags.isEmpty ? "" : " " + note.tags.joined(separator: " ") + " ", at: 5)
-                try notes.bind(text: note.fields.joined(separator: "\u{1f}"), at: 6)
-                try notes.bind(text: sortField, at: 7)
-                try notes.bind(int: AnkiSHA1.fieldChecksum(sortField), at: 8)
-                try notes.runAndReset()
-            }
-            let cards = try db.prepare("INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for card in collection.cards {
-                let numbers: [Int64] = [
-                    card.id, card.noteID, card.deckID, Int64(card.ordinal), card.modified, Int64(card.type),
-                    Int64(card.queue), card.due, Int64(card.interval), Int64(card.factor), Int64(card.reps),
-                    Int64(card.lapses), Int64(card.left), card.originalDue, card.originalDeckID, Int64(card.flags),
-                ]
-                for (index, number) in numbers.enumerated() { try cards.bind(int: number, at: Int32(index + 1)) }
-                try cards.bind(text: card.data, at: 17)
-                try cards.runAndReset()
-            }
-            let revlog = try db.prepare("INSERT INTO revlog VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)")
-            for entry in collection.revlog {
-                try revlog.bind(int: entry.id, at: 1)
-                try revlog.bind(int: entry.cardID, at: 2)
-                try revlog.bind(int: Int64(entry.ease), at: 3)
-                try revlog.bind(int: entry.interval, at: 4)
-                try revlog.bind(int: entry.lastInterval, at: 5)
-                try revlog.bind(int: Int64(entry.factor), at: 6)
-                try revlog.bind(int: entry.timeMS, at: 7)
-                try revlog.bind(int: Int64(entry.type), at: 8)
-                try revlog.runAndReset()
-            }
-        }
-    }
 
     static func json(_ object: Any) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }

@@ -48,52 +48,53 @@ final class AnkiZipWriter {
     }
 
     /// Adds an entry holding the file at `path`, deflated (level 1) or stored. A large file is
-    /// deflated in chunks straight into the zip, so that a 60 MB collection never sits in memory
-    /// twice; the sizes and CRC go into the header afterwards.
+    /// deflated in rounds of one 4 MB piece per core, the pieces of a round at the same time,
+    /// straight into the zip (the collection never sits in memory whole); the sizes and CRC go
+    /// into the header afterwards.
+    ///
+    /// Each piece is deflated on its own (pigz's scheme): all but the file's last end on a byte
+    /// boundary with a sync flush (an empty stored block) instead of a final block, so that the
+    /// pieces one after the other are one valid deflate stream; the CRC-32s combine with zlib's
+    /// `crc32_combine`. A piece starts without the 32 KB of history before it: the package
+    /// grows by well under 1 %.
     func add(_ name: String, file path: String, deflate: Bool) throws {
         guard deflate, let input = FileHandle(forReadingAtPath: path) else {
             guard let data = FileManager.default.contents(atPath: path) else { throw AnkiWriteError("cannot read \(path)") }
             return try add(name, data: data, deflate: deflate)
         }
         defer { try? input.close() }
+        let total = try input.seekToEnd()
+        try input.seek(toOffset: 0)
         let nameBytes = Array(name.utf8)
         let headerOffset = offset
         try write(localHeader(nameBytes, method: 8, crc: 0, compressedSize: 0, size: 0))
-        var stream = z_stream()
-        guard deflateInit2_(&stream, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                            Int32(MemoryLayout<z_stream>.size)) == Z_OK
-        else { throw AnkiWriteError("cannot start zlib's deflate") }
-        defer { deflateEnd(&stream) }
         var crc: uLong = crc32(0, nil, 0)
         var size: UInt64 = 0
         var compressed: UInt64 = 0
-        let chunk = 1 << 20
-        var output = [UInt8](repeating: 0, count: chunk)
-        var finished = false
-        while !finished {
-            let data = try input.read(upToCount: chunk) ?? Data()
-            finished = data.isEmpty
-            size += UInt64(data.count)
-            try data.withUnsafeBytes { bytes in
-                let base = bytes.bindMemory(to: Bytef.self).baseAddress
-                crc = crc32(crc, base, uInt(bytes.count))
-                stream.next_in = UnsafeMutablePointer(mutating: base)
-                stream.avail_in = uInt(bytes.count)
-                repeat {
-                    let produced: Int = try output.withUnsafeMutableBytes { out in
-                        stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
-                        stream.avail_out = uInt(out.count)
-                        let code = CGzip.deflate(&stream, finished ? Z_FINISH : Z_NO_FLUSH)
-                        guard code == Z_OK || code == Z_STREAM_END || code == Z_BUF_ERROR else {
-                            throw AnkiWriteError("zlib's deflate failed on \(name)")
-                        }
-                        return out.count - Int(stream.avail_out)
-                    }
-                    if produced > 0 { try write(Data(output[0..<produced])) }
-                    compressed += UInt64(produced)
-                } while stream.avail_out == 0 || (finished && stream.avail_in > 0)
+        let pieceSize = 4 << 20
+        let perRound = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        repeat {
+            var pieces: [Data] = []
+            while pieces.count < perRound, size < total {
+                let piece = try input.read(upToCount: pieceSize) ?? Data()
+                if piece.isEmpty { break }
+                size += UInt64(piece.count)
+                pieces.append(piece)
             }
-        }
+            let last = size >= total
+            let results = DeflatedPieces(count: max(pieces.count, 1))
+            let round = pieces.isEmpty ? [Data()] : pieces
+            DispatchQueue.concurrentPerform(iterations: round.count) { index in
+                results.set(index, Self.deflatePiece(round[index], final: last && index == round.count - 1))
+            }
+            for (index, result) in results.all.enumerated() {
+                guard let result else { throw AnkiWriteError("zlib's deflate failed on \(name)") }
+                crc = crc32_combine(crc, result.crc, off_t(round[index].count))
+                try write(result.body)
+                compressed += UInt64(result.body.count)
+            }
+            if last { break }
+        } while true
         guard size < 0xFFFF_FFFF, compressed < 0xFFFF_FFFF, headerOffset < 0xFFFF_FFFF else {
             throw AnkiWriteError("\(name) would exceed 4 GiB, more than a plain zip holds")
         }
@@ -104,6 +105,34 @@ final class AnkiZipWriter {
         try handle.seekToEnd()
         entries.append(CentralEntry(name: nameBytes, crc: UInt32(crc), compressedSize: UInt32(compressed), size: UInt32(size),
                                     method: 8, offset: UInt32(headerOffset)))
+    }
+
+    /// One piece of a file raw-deflated at level 1 with its CRC-32: ended by a final block
+    /// when it is the file's last piece, else by a sync flush; nil when zlib fails.
+    static func deflatePiece(_ data: Data, final: Bool) -> (body: Data, crc: uLong)? {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                            Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else { return nil }
+        defer { deflateEnd(&stream) }
+        // Room for the worst case and the flush's empty block.
+        var output = Data(count: Int(deflateBound(&stream, uLong(data.count))) + 16)
+        let result: (Int, uLong)? = data.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { out in
+                let base = input.bindMemory(to: Bytef.self).baseAddress
+                let crc = crc32(crc32(0, nil, 0), base, uInt(input.count))
+                stream.next_in = UnsafeMutablePointer(mutating: base)
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
+                stream.avail_out = uInt(out.count)
+                let code = CGzip.deflate(&stream, final ? Z_FINISH : Z_SYNC_FLUSH)
+                guard final ? code == Z_STREAM_END : (code == Z_OK && stream.avail_in == 0) else { return nil }
+                return (Int(stream.total_out), crc)
+            }
+        }
+        guard let (written, crc) = result else { return nil }
+        output.count = written
+        return (output, crc)
     }
 
     private func localHeader(_ name: [UInt8], method: UInt16, crc: UInt32, compressedSize: UInt32, size: UInt32) -> Data {
@@ -202,6 +231,18 @@ final class AnkiZipWriter {
         output.count = written
         return output
     }
+}
+
+/// The pieces of one round of `AnkiZipWriter.add(_:file:deflate:)`, each set by its own task.
+private final class DeflatedPieces: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pieces: [(body: Data, crc: uLong)?]
+
+    init(count: Int) { pieces = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ piece: (body: Data, crc: uLong)?) { lock.withLock { pieces[index] = piece } }
+
+    var all: [(body: Data, crc: uLong)?] { lock.withLock { pieces } }
 }
 
 extension Data {

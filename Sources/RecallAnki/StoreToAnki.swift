@@ -38,6 +38,8 @@ public struct StoreToAnki {
     public var options: AnkiPackageWriter.Options
     /// Media name -> the file with its content in the store's media folder.
     public var mediaPaths: [String: String]
+    /// The collection's SQLite file, written while the store was read (`AnkiCollectionFile`).
+    let collectionFile: AnkiCollectionFile
 
     public var counts: Counts {
         Counts(notes: collection.notes.count, cards: collection.cards.count, reviews: collection.revlog.count,
@@ -74,12 +76,20 @@ public struct StoreToAnki {
         var reviewCount = 0
         if selection.history {
             let wanted = selection.decks.isEmpty ? nil : Set(cards.map(\.id))
+            // The log comes card by card: each card's answers are gathered, then stored once
+            // (not a dictionary update per answer).
+            var current: (card: Int64, answers: [Answer])?
             try store.forEachReview { cardID, _, at, rating, durationMS in
-                if let wanted, !wanted.contains(cardID) { return }
-                reviews[cardID, default: []].append(
-                    Answer(at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: durationMS))
+                if current?.card != cardID {
+                    if let done = current { reviews[done.card, default: []] += done.answers }
+                    current = nil
+                    if let wanted, !wanted.contains(cardID) { return }
+                    current = (cardID, [])
+                }
+                current?.answers.append(Answer(at: at, rating: Rating(rawValue: rating) ?? .again, durationMS: durationMS))
                 reviewCount += 1
             }
+            if let done = current { reviews[done.card, default: []] += done.answers }
         }
 
         // Day numbers count from `crt`: the start of the earliest day anything happened on, so
@@ -93,12 +103,13 @@ public struct StoreToAnki {
         options = AnkiPackageWriter.Options(
             rolloverHour: clock.rolloverHour, creationOffsetMinutes: offsetWest, modified: now / 1000)
         var collection = AnkiCollection(schemaVersion: 11, createdAt: crtMillis / 1000)
-        collection.revlog.reserveCapacity(reviewCount)
+        // Rows go to the collection file in batches as they are made; it inserts them on a
+        // thread of its own.
+        let file = try AnkiCollectionFile()
 
         // Decks, their implied parents, and one options group per distinct set of options.
         var ids = UniqueIDs()
         var noteIDGenerator = UniqueIDs()
-        var cardIDGenerator = UniqueIDs()
         var deckIDs: [String: Int64] = [:]
         var configIDs: [(options: SchedulerOptions, id: Int64)] = []
         var schedulers: [Int64: Scheduler] = [:]
@@ -133,6 +144,30 @@ public struct StoreToAnki {
             }
         }
 
+        // Each card's Anki id, in card order (ids only grow: the cards go in in id order).
+        var cardIDGenerator = UniqueIDs()
+        let cardIDs = cards.map { cardIDGenerator.take(near: $0.created) }
+
+        // The revlog: each card's answers replayed, on another thread while this one makes the
+        // notes and cards (a fifth of the export each), then sorted and handed to the file.
+        let revlog = RevlogJob()
+        if selection.history {
+            let (cards, reviews, schedulers, reviewCount) = (cards, reviews, schedulers, reviewCount)
+            DispatchQueue.global().async(group: revlog.group) {
+                var entries: [AnkiRevlogEntry] = []
+                entries.reserveCapacity(reviewCount)
+                for (index, card) in cards.enumerated() {
+                    guard let log = reviews[card.id], let scheduler = schedulers[card.deckID] else { continue }
+                    Self.appendRevlog(log, cardID: cardIDs[index], scheduler: scheduler, fuzzSeed: fuzzSeed(forGUID: card.guid),
+                                      to: &entries)
+                }
+                Self.makeRevlogIDsUnique(&entries)
+                file.add(revlog: entries)
+                revlog.entries = entries
+            }
+        }
+        reviews = [:]
+
         // Notes: an Anki note per GUID for cards that came from Anki, one per recall note otherwise.
         let cardOrigins = try store.ankiCardOrigins()
         let ankiNotes = try store.ankiNoteOrigins(guids: Set(cards.compactMap { cardOrigins[$0.noteID]?.guid }))
@@ -147,6 +182,7 @@ public struct StoreToAnki {
             return type
         }
         var noteIDs: [String: Int64] = [:]  // by Anki GUID
+        var clozeNotes = Set<String>()  // GUIDs of recall notes written as Cloze notes
         var newPosition = 0
         var mediaNames = Set<String>()
         var mediaOrder: [String] = []
@@ -163,7 +199,14 @@ public struct StoreToAnki {
             return type.id
         }
 
-        for card in cards {
+        var notesSent = 0
+        var cardsSent = 0
+        for (index, card) in cards.enumerated() {
+            if collection.cards.count - cardsSent >= 4096 {
+                file.add(notes: Array(collection.notes[notesSent...]))
+                file.add(cards: Array(collection.cards[cardsSent...]))
+                (notesSent, cardsSent) = (collection.notes.count, collection.cards.count)
+            }
             let guid: String
             let ordinal: Int
             if let origin = cardOrigins[card.noteID], let note = ankiNotes[origin.guid],
@@ -183,9 +226,13 @@ public struct StoreToAnki {
                 }
             } else {
                 guid = card.noteGUID
-                let native = Self.nativeNote(card, clozeText: clozeText)
-                ordinal = native.ordinal
-                if noteIDs[guid] == nil {
+                if noteIDs[guid] != nil {
+                    // A sibling made the note: its Markdown is not turned into HTML again.
+                    ordinal = Self.nativeOrdinal(card, asCloze: clozeNotes.contains(guid))
+                } else {
+                    let native = Self.nativeNote(card, clozeText: clozeText)
+                    ordinal = native.ordinal
+                    if native.type.kind == .cloze { clozeNotes.insert(guid) }
                     let typeID = noteType(native.type, key: "stock:" + native.type.name)
                     let id = noteIDGenerator.take(near: card.created)
                     noteIDs[guid] = id
@@ -194,9 +241,9 @@ public struct StoreToAnki {
                 }
             }
             guard let noteID = noteIDs[guid] else { continue }
-            let cardID = cardIDGenerator.take(near: card.created)
+            let cardID = cardIDs[index]
             let deckID = deckIDs[card.deck] ?? 1
-            guard selection.history, let scheduler = schedulers[card.deckID], let deckOption = deckOptions[card.deckID] else {
+            guard selection.history, let deckOption = deckOptions[card.deckID] else {
                 newPosition += 1
                 collection.cards.append(AnkiCard(
                     id: cardID, noteID: noteID, deckID: deckID, ordinal: ordinal, modified: card.modified / 1000, type: 0,
@@ -211,18 +258,11 @@ public struct StoreToAnki {
             ankiCard.deckID = deckID
             ankiCard.ordinal = ordinal
             collection.cards.append(ankiCard)
-            Self.appendRevlog(
-                reviews[card.id] ?? [], cardID: cardID, scheduler: scheduler, fuzzSeed: fuzzSeed(forGUID: card.guid),
-                to: &collection.revlog)
         }
-        // A revlog id is the answer's time in ms and must be unique: answers given in the same
-        // millisecond (a script, a merge of two stores) move to the next free one, in time order.
-        collection.revlog.sort { $0.id != $1.id ? $0.id < $1.id : $0.cardID < $1.cardID }
-        var previous = Int64.min
-        for index in collection.revlog.indices {
-            if collection.revlog[index].id <= previous { collection.revlog[index].id = previous + 1 }
-            previous = collection.revlog[index].id
-        }
+        file.add(notes: Array(collection.notes[notesSent...]))
+        file.add(cards: Array(collection.cards[cardsSent...]))
+        revlog.group.wait()
+        collection.revlog = revlog.entries
 
         // Media the exported notes refer to, each once, under its name.
         var mediaPaths: [String: String] = [:]
@@ -237,13 +277,17 @@ public struct StoreToAnki {
             collection.media.append(AnkiMediaFile(name: name, zipEntry: String(collection.media.count), size: file.size))
         }
         collection.fsrsEnabled = deckOptions.values.contains { $0.algorithm == .fsrs } || deckOptions.isEmpty
+        try file.finish(collection, options: options)
         self.collection = collection
         self.mediaPaths = mediaPaths
+        self.collectionFile = file
     }
 
     /// Writes the package (see `AnkiPackageWriter`).
     public func write(to path: String) throws(AnkiWriteError) {
-        try AnkiPackageWriter.write(collection, to: path, options: options) { mediaPaths[$0.name] }
+        try AnkiPackageWriter.write(collection, collectionFile: collectionFile, to: path, options: options) {
+            mediaPaths[$0.name]
+        }
     }
 
     // MARK: - Note types
@@ -292,12 +336,21 @@ public struct StoreToAnki {
             return (basic, [MarkdownToAnkiHTML.html(card.front), MarkdownToAnkiHTML.html(card.back)], 0)
         case .reversed:
             return (reversed, [MarkdownToAnkiHTML.html(card.front), MarkdownToAnkiHTML.html(card.back)],
-                    card.ordinal == 2 ? 1 : 0)
+                    nativeOrdinal(card, asCloze: false))
         case .cloze:
             guard let text = clozeText(card.front) else {
                 return (basic, [MarkdownToAnkiHTML.html(card.front), MarkdownToAnkiHTML.html(card.back)], 0)
             }
-            return (cloze, [MarkdownToAnkiHTML.html(text), MarkdownToAnkiHTML.html(card.back)], max(card.ordinal - 1, 0))
+            return (cloze, [MarkdownToAnkiHTML.html(text), MarkdownToAnkiHTML.html(card.back)], nativeOrdinal(card, asCloze: true))
+        }
+    }
+
+    /// Which card of its note `card` is, the note written as a Cloze note or not (`nativeNote`).
+    static func nativeOrdinal(_ card: CardRecord, asCloze: Bool) -> Int {
+        switch card.kind {
+        case .basic: return 0
+        case .reversed: return card.ordinal == 2 ? 1 : 0
+        case .cloze: return asCloze ? max(card.ordinal - 1, 0) : 0
         }
     }
 
@@ -415,6 +468,18 @@ public struct StoreToAnki {
         }
     }
 
+    /// A revlog id is the answer's time in ms and must be unique: answers given in the same
+    /// millisecond (a script, a merge of two stores) move to the next free one, in time order.
+    /// Sorts `entries` by id (then card), the order the file takes them in.
+    static func makeRevlogIDsUnique(_ entries: inout [AnkiRevlogEntry]) {
+        entries.sort { $0.id != $1.id ? $0.id < $1.id : $0.cardID < $1.cardID }
+        var previous = Int64.min
+        for index in entries.indices {
+            if entries[index].id <= previous { entries[index].id = previous + 1 }
+            previous = entries[index].id
+        }
+    }
+
     /// Anki's revlog interval: days for a review card, minus the seconds of the step for a
     /// (re)learning one, 0 for a new card.
     static func interval(of state: CardState, at moment: Millis) -> Int64 {
@@ -479,8 +544,14 @@ public struct StoreToAnki {
     }
 }
 
+/// The revlog made on another thread (`StoreToAnki.init`): read after `group` is done.
+private final class RevlogJob: @unchecked Sendable {
+    let group = DispatchGroup()
+    var entries: [AnkiRevlogEntry] = []
+}
+
 /// One answer of a card's log: what a revlog row needs of it.
-struct Answer {
+struct Answer: Sendable {
     var at: Millis
     var rating: Rating
     var durationMS: Int64

@@ -67,6 +67,85 @@ public enum ISOTime {
         return index
     }
 
+    /// `write` for many times in a row, most of them on a day already written (a card's
+    /// reviews, a file's cards): the date of the last day is kept as text, and only the time of
+    /// day is worked out. Writes the same bytes as `write`.
+    public struct Writer: Sendable {
+        private var day: Int64 = .min
+        private var date: (UInt64, UInt16) = (0, 0)
+
+        public init() {}
+
+        /// Years 0–9999 (the days whose date is ten bytes long).
+        private static let first: Int64 = -62_167_219_200_000
+        private static let end: Int64 = 253_402_300_800_000
+
+        @inline(__always)
+        public mutating func write(_ millis: Int64, quoted: Bool, into p: UnsafeMutablePointer<UInt8>) -> Int {
+            guard millis >= Self.first, millis < Self.end else { return ISOTime.write(millis, quoted: quoted, into: p) }
+            let day = floorDivide(millis, 86_400_000)
+            if day != self.day {
+                // The date of the day (civil-from-days, as `Fields`), as ten bytes.
+                let days = day + 719_468
+                let era = floorDivide(days, 146_097)
+                let dayOfEra = days - era * 146_097
+                let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+                let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+                let mp = (5 * dayOfYear + 2) / 153
+                let dayOfMonth = dayOfYear - (153 * mp + 2) / 5 + 1
+                let month = mp < 10 ? mp + 3 : mp - 9
+                let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+                var text: (UInt64, UInt16) = (0, 0)
+                withUnsafeMutableBytes(of: &text) { bytes in
+                    @inline(__always) func digit(_ value: Int64, at offset: Int) {
+                        bytes[offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                    }
+                    digit(year / 1000, at: 0)
+                    digit(year / 100, at: 1)
+                    digit(year / 10, at: 2)
+                    digit(year, at: 3)
+                    bytes[4] = UInt8(ascii: "-")
+                    digit(month / 10, at: 5)
+                    digit(month, at: 6)
+                    bytes[7] = UInt8(ascii: "-")
+                    digit(dayOfMonth / 10, at: 8)
+                    digit(dayOfMonth, at: 9)
+                }
+                date = text
+                self.day = day
+            }
+            var index = 0
+            if quoted { p[0] = UInt8(ascii: "\""); index = 1 }
+            let raw = UnsafeMutableRawPointer(p + index)
+            raw.storeBytes(of: date.0, as: UInt64.self)
+            raw.storeBytes(of: date.1, toByteOffset: 8, as: UInt16.self)
+            index += 10
+            let ofDay = millis - day * 86_400_000
+            let seconds = ofDay / 1000
+            let millisecond = ofDay - seconds * 1000
+            let hour = seconds / 3600
+            let minute = seconds / 60 - hour * 60
+            let second = seconds - (seconds / 60) * 60
+            @inline(__always) func two(_ value: Int64, at offset: Int) {
+                p[offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+                p[offset + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+            }
+            p[index] = UInt8(ascii: "T")
+            two(hour, at: index + 1)
+            p[index + 3] = UInt8(ascii: ":")
+            two(minute, at: index + 4)
+            p[index + 6] = UInt8(ascii: ":")
+            two(second, at: index + 7)
+            p[index + 9] = UInt8(ascii: ".")
+            p[index + 10] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: millisecond / 100)
+            two(millisecond % 100, at: index + 11)
+            p[index + 13] = UInt8(ascii: "Z")
+            index += 14
+            if quoted { p[index] = UInt8(ascii: "\""); index += 1 }
+            return index
+        }
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, as `format` writes it (always
     /// `.mmmZ`); a fraction finer than milliseconds is cut. Nil for anything else, including
     /// dates that do not exist (February 30).

@@ -107,74 +107,207 @@ public enum DeckExporter {
 
     // MARK: The file
 
-    /// One review held for the export: 40 bytes, so a million fit in 40 MB.
-    struct HeldReview {
-        var at: Millis
-        var durationMS: Int64
-        var id: ReviewID
-        var card: Int32
-        var rating: Int8
-    }
-
-    /// The reviews of the chosen cards, read in one pass over the log (table order, the
-    /// cheapest read) and grouped by card with a counting sort: `order[start[c]..<start[c + 1]]`
-    /// are card `c`'s reviews, oldest first.
-    struct ReviewTable {
-        var reviews: [HeldReview] = []
-        var order: [Int32] = []
-        var start: [Int] = [0]
-
-        /// No reviews (an export without history).
-        init(cards: Int) {
-            start = [Int](repeating: 0, count: cards + 1)
+    /// The reviews of the exported cards, read in one pass along the log's key (card, time,
+    /// id: the cheapest read, and already the file's order within a card), 40 bytes each.
+    struct ReviewLog: Sendable {
+        struct Entry: Sendable {
+            var at: Millis
+            var durationMS: Int64
+            /// A UUID's two halves; for an id that is not one, `low` is its place in `texts`.
+            var high: UInt64
+            var low: UInt64
+            var rating: Int8
+            var isText: Bool
         }
 
-        init(store: Store, cards: [SyncCard]) throws {
-            var indexByID: [Int64: Int32] = [:]
-            indexByID.reserveCapacity(cards.count)
-            for (index, card) in cards.enumerated() { indexByID[card.id] = Int32(index) }
-            reviews.reserveCapacity(try store.reviewCount())
-            var lastID: Int64 = -1
-            var lastIndex: Int32?
-            var counts = [Int](repeating: 0, count: cards.count + 1)
-            try store.forEachReviewUnordered { cardID, id, at, rating, duration in
-                if cardID != lastID {
-                    lastID = cardID
-                    lastIndex = indexByID[cardID]
+        /// The entries, 65,536 a chunk: the log is read without counting it first, and a chunked
+        /// array grows without copying what it holds (nor holding it twice meanwhile).
+        private var chunks: [[Entry]] = []
+        private(set) var count = 0
+        var texts: [String] = []
+        private static let chunkBits = 16
+        /// The cards that have reviews, by id, and where each one's start in `entries`.
+        var cardIDs: [Int64] = []
+        var starts: [Int] = [0]
+
+        /// No reviews (an export without history).
+        init() {}
+
+        /// The reviews of the cards `chosen` lets through (all when nil).
+        init(store: Store, chosen: Set<Int64>?) throws {
+            try store.forEachReview { cardID, id, at, rating, duration in
+                if let chosen, !chosen.contains(cardID) { return }
+                if cardIDs.last != cardID {
+                    if !cardIDs.isEmpty { starts.append(count) }
+                    cardIDs.append(cardID)
                 }
-                guard let card = lastIndex else { return }
-                counts[Int(card)] += 1
-                reviews.append(HeldReview(at: at, durationMS: duration, id: id, card: card, rating: Int8(truncatingIfNeeded: rating)))
+                var entry = Entry(at: at, durationMS: duration, high: 0, low: 0, rating: Int8(truncatingIfNeeded: rating),
+                                  isText: false)
+                switch id {
+                case let .uuid(high, low):
+                    entry.high = high
+                    entry.low = low
+                case let .text(text):
+                    entry.isText = true
+                    entry.low = UInt64(texts.count)
+                    texts.append(text)
+                }
+                if count & (1 << Self.chunkBits - 1) == 0 {
+                    chunks.append([])
+                    chunks[chunks.count - 1].reserveCapacity(1 << Self.chunkBits)
+                }
+                chunks[chunks.count - 1].append(entry)
+                count += 1
             }
-            start = [Int](repeating: 0, count: cards.count + 1)
-            for index in 0..<cards.count { start[index + 1] = start[index] + counts[index] }
-            var next = start
-            order = [Int32](repeating: 0, count: reviews.count)
-            for (index, review) in reviews.enumerated() {
-                order[next[Int(review.card)]] = Int32(index)
-                next[Int(review.card)] += 1
-            }
-            // Table order is usually time order already; sort the cards where it is not.
-            for card in 0..<cards.count where start[card + 1] - start[card] > 1 {
-                let range = start[card]..<start[card + 1]
-                let inOrder = zip(order[range], order[range].dropFirst()).allSatisfy { a, b in
-                    let x = reviews[Int(a)], y = reviews[Int(b)]
-                    return (x.at, x.id) < (y.at, y.id)
+            if !cardIDs.isEmpty { starts.append(count) }
+            // The key's order is time order; a store that a script filled may hold ids that
+            // sort otherwise (a UUID kept as text), so check each card, and sort if need be.
+            for card in cardIDs.indices where starts[card + 1] - starts[card] > 1 {
+                let range = starts[card]..<starts[card + 1]
+                let inOrder = range.dropFirst().allSatisfy { index in
+                    let x = self[index - 1], y = self[index]
+                    return (x.at, id(x)) < (y.at, id(y))
                 }
                 if !inOrder {
-                    order[range].sort { a, b in
-                        let x = reviews[Int(a)], y = reviews[Int(b)]
-                        return (x.at, x.id) < (y.at, y.id)
+                    let texts = texts
+                    let sorted = range.map { self[$0] }.sorted { x, y in
+                        (x.at, Self.id(x, texts: texts)) < (y.at, Self.id(y, texts: texts))
+                    }
+                    for (index, entry) in zip(range, sorted) {
+                        chunks[index >> Self.chunkBits][index & (1 << Self.chunkBits - 1)] = entry
                     }
                 }
             }
         }
+
+        subscript(index: Int) -> Entry {
+            chunks[index >> Self.chunkBits][index & (1 << Self.chunkBits - 1)]
+        }
+
+        func id(_ entry: Entry) -> ReviewID { Self.id(entry, texts: texts) }
+
+        static func id(_ entry: Entry, texts: [String]) -> ReviewID {
+            entry.isText ? .text(texts[Int(entry.low)]) : .uuid(entry.high, entry.low)
+        }
+
+        /// Where the reviews of card `id` are (empty when it has none).
+        func range(ofCard id: Int64) -> Range<Int> {
+            var low = 0
+            var high = cardIDs.count
+            while low < high {
+                let middle = (low + high) / 2
+                if cardIDs[middle] < id { low = middle + 1 } else { high = middle }
+            }
+            guard low < cardIDs.count, cardIDs[low] == id else { return 0..<0 }
+            return starts[low]..<starts[low + 1]
+        }
+    }
+
+    /// Cards in the order of the file, as the reading thread hands them to the formatting one:
+    /// `decks[k]` is the number of card `k`'s deck in the file.
+    struct CardBatch: Sendable {
+        var cards: [SyncCard] = []
+        var decks: [Int] = []
+    }
+
+    /// What the formatting thread needs, and what it hands back: the writer, the media it found,
+    /// and its error.
+    private final class Formatting<S: ByteSink>: @unchecked Sendable {
+        var out: ByteWriter<S>
+        let decks: [SyncDeck]
+        let history: Bool
+        let checkpoints: [Int64: CardCheckpoint]
+        let knownMedia: [String: MediaFile]
+        let reviews: ReviewLog
+        /// The reviews written (a review of no exported card, which a script could leave, is not).
+        var reviewsWritten = 0
+        var media: [String: MediaFile] = [:]
+        var error: (any Error)?
+
+        init(out: ByteWriter<S>, decks: [SyncDeck], history: Bool, checkpoints: [Int64: CardCheckpoint],
+             knownMedia: [String: MediaFile], reviews: ReviewLog) {
+            self.out = out
+            self.reviews = reviews
+            self.decks = decks
+            self.history = history
+            self.checkpoints = checkpoints
+            self.knownMedia = knownMedia
+        }
+
+        /// Writes the `decks` member's decks, their cards as the channel brings them.
+        func run(_ channel: BoundedChannel<CardBatch>) {
+            var open = -1  // the deck being written
+            var written = 0  // its cards so far
+            func start(upTo deck: Int) {
+                while open < deck {
+                    if open >= 0 { DeckExporter.writeDeckEnd(decks[open], hasCards: written > 0, to: &out) }
+                    open += 1
+                    out.raw(open == 0 ? "" : ",")
+                    out.newline(indent: 4)
+                    out.raw("{")
+                    out.newline(indent: 6)
+                    out.raw("\"cards\": [")
+                    written = 0
+                }
+            }
+            do {
+                while let batch = channel.receive() {
+                    for (index, card) in batch.cards.enumerated() {
+                        start(upTo: batch.decks[index])
+                        out.raw(written == 0 ? "" : ",")
+                        let range = history ? reviews.range(ofCard: card.id) : 0..<0
+                        reviewsWritten += range.count
+                        writeCard(card, history: history, reviews: reviews, range: range,
+                                  checkpoint: checkpoints.isEmpty ? nil : checkpoints[card.id], to: &out)
+                        written += 1
+                        if !knownMedia.isEmpty {
+                            MediaTransfer.collect(usedBy: card.front, known: knownMedia, into: &media)
+                            MediaTransfer.collect(usedBy: card.back, known: knownMedia, into: &media)
+                        }
+                        try out.flushIfFull()
+                    }
+                }
+                start(upTo: decks.count - 1)
+                if open >= 0 { DeckExporter.writeDeckEnd(decks[open], hasCards: written > 0, to: &out) }
+            } catch {
+                self.error = error
+                channel.cancel()
+            }
+        }
+    }
+
+    /// The chosen cards' ids in the order of the file, deck by deck and by guid within a deck.
+    private static func cardOrder(_ store: Store, decks: [SyncDeck]) throws -> [[Int64]] {
+        var number: [Int64: Int] = [:]
+        for (index, deck) in decks.enumerated() { number[deck.id] = index }
+        var ids = [[Int64]](repeating: [], count: decks.count)
+        for card in try store.syncCardOrder() {
+            if let deck = number[card.deckID] { ids[deck].append(card.id) }
+        }
+        return ids
+    }
+
+    /// Reads the cards `ids` lists, deck by deck, and sends them on in batches; returns how
+    /// many it sent, or nil when the formatting side stopped.
+    private static func readCards(_ store: Store, ids: [[Int64]], to channel: BoundedChannel<CardBatch>) throws -> Int? {
+        let cursor = try store.syncCardCursor()
+        var cards = 0
+        for (deck, members) in ids.enumerated() {
+            for first in stride(from: 0, to: members.count, by: SyncCardCursor.batchSize) {
+                var batch = CardBatch()
+                batch.cards = try cursor.cards(members[first..<min(first + SyncCardCursor.batchSize, members.count)])
+                batch.decks = [Int](repeating: deck, count: batch.cards.count)
+                cards += batch.cards.count
+                guard batch.cards.isEmpty || channel.send(batch) else { return nil }
+            }
+        }
+        return cards
     }
 
     @discardableResult
     static func write<S: ByteSink>(_ store: Store, _ selection: Selection, to out: inout ByteWriter<S>) throws -> Counts {
         var counts = Counts()
-        try store.prepareForBulkWork(cacheMegabytes: 8)
+        try store.prepareForBulkReading()
         let allDecks = try store.syncDecks()
         var chosen = allDecks
         if !selection.decks.isEmpty {
@@ -185,69 +318,55 @@ public enum DeckExporter {
             }
             chosen = allDecks.filter { deck in selection.decks.contains { Self.isDeck(deck.localName, within: $0) } }
         }
-        let chosenIDs = Set(chosen.map(\.id))
-        let cards = try store.syncCards().filter { chosenIDs.contains($0.deckID) }
-        let table = selection.history ? try ReviewTable(store: store, cards: cards) : ReviewTable(cards: cards.count)
         // Imported Anki cards' checkpoints (history only: without it every card starts new).
         let checkpoints = selection.history ? try store.checkpoints() : [:]
-        counts.reviews = table.reviews.count
-
-        var cardsByDeck: [Int64: [Int]] = [:]
-        for (index, card) in cards.enumerated() { cardsByDeck[card.deckID, default: []].append(index) }
+        let known = try store.allMedia()
+        let knownByName = Dictionary(known.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         // By name, then id: two decks may share a name.
         let decks = chosen.sorted { $0.name != $1.name ? utf8Less($0.name, $1.name) : utf8Less($0.guid, $1.guid) }
 
         out.raw("{")
         out.newline(indent: 2)
         out.raw("\"decks\": [")
-        for (deckNumber, deck) in decks.enumerated() {
-            out.raw(deckNumber == 0 ? "" : ",")
-            out.newline(indent: 4)
-            out.raw("{")
-            out.newline(indent: 6)
-            out.raw("\"cards\": [")
-            let members = cardsByDeck[deck.id] ?? []  // by guid, as `syncCards` reads them
-            for (cardNumber, index) in members.enumerated() {
-                out.raw(cardNumber == 0 ? "" : ",")
-                writeCard(cards[index], history: selection.history, reviews: table, index: index,
-                          checkpoint: checkpoints.isEmpty ? nil : checkpoints[cards[index].id], to: &out)
-                try out.flushIfFull()
-            }
-            if !members.isEmpty { out.newline(indent: 6) }
-            out.raw("],")
-            out.newline(indent: 6)
-            out.raw("\"config\": ")
-            writeConfig(deck.config, to: &out)
-            out.raw(",")
-            out.newline(indent: 6)
-            out.raw("\"id\": ")
-            out.string(deck.guid)
-            out.raw(",")
-            out.newline(indent: 6)
-            out.raw("\"modified\": ")
-            out.time(deck.modified)
-            out.raw(",")
-            out.newline(indent: 6)
-            out.raw("\"name\": ")
-            out.string(deck.name)
-            out.raw(",")
-            out.newline(indent: 6)
-            out.raw("\"renamed\": ")
-            out.time(deck.renamed)
-            out.newline(indent: 4)
-            out.raw("}")
+        let ids = try cardOrder(store, decks: decks)
+        let reviews: ReviewLog
+        if selection.history {
+            let chosenCards = selection.decks.isEmpty ? nil : Set(ids.joined())
+            reviews = try ReviewLog(store: store, chosen: chosenCards)
+        } else {
+            reviews = ReviewLog()
         }
+        // Two threads: this one reads the cards (the store's connection stays on it), the other
+        // writes them as they come, a thousand at a time, so that memory holds only the batches
+        // in flight besides the reviews.
+        let formatting = Formatting(out: out, decks: decks, history: selection.history, checkpoints: checkpoints,
+                                    knownMedia: knownByName, reviews: reviews)
+        let channel = BoundedChannel<CardBatch>(capacity: 4)
+        let formatter = WorkerThread(name: "recall export") { formatting.run(channel) }
+        let read: Int?
+        do {
+            read = try readCards(store, ids: ids, to: channel)
+            channel.close()
+        } catch {
+            channel.cancel()
+            formatter.wait()
+            out = formatting.out
+            throw error
+        }
+        formatter.wait()
+        out = formatting.out
+        if let error = formatting.error { throw error }
+        guard let read else { throw SyncError.cannotWrite(file: "the export", reason: "stopped") }
+        counts.cards = read
+        counts.reviews = formatting.reviewsWritten
+        counts.media = MediaTransfer.sorted(formatting.media)
+
         if !decks.isEmpty { out.newline(indent: 2) }
         out.raw("],")
         out.newline(indent: 2)
         out.raw("\"format\": \"recall-deck\",")
         out.newline(indent: 2)
         // The media the cards use, when there are any: a file without pictures is as before.
-        let known = try store.allMedia()
-        if !known.isEmpty {
-            let byName = Dictionary(known.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-            counts.media = MediaTransfer.used(by: cards.flatMap { [$0.front, $0.back] }, known: byName)
-        }
         if !counts.media.isEmpty {
             out.raw("\"media\": [")
             for (number, file) in counts.media.enumerated() {
@@ -314,7 +433,6 @@ public enum DeckExporter {
         out.raw("}")
         out.newline(indent: 0)
         counts.decks = decks.count
-        counts.cards = cards.count
         return counts
     }
 
@@ -323,8 +441,35 @@ public enum DeckExporter {
         name == deck || name.hasPrefix(deck + "::")
     }
 
-    private static func writeCard<S: ByteSink>(
-        _ card: borrowing SyncCard, history: Bool, reviews table: ReviewTable, index: Int, checkpoint: CardCheckpoint? = nil,
+    /// The members of a deck after its cards (`hasCards`: whether any were written).
+    fileprivate static func writeDeckEnd<S: ByteSink>(_ deck: SyncDeck, hasCards: Bool, to out: inout ByteWriter<S>) {
+        if hasCards { out.newline(indent: 6) }
+        out.raw("],")
+        out.newline(indent: 6)
+        out.raw("\"config\": ")
+        writeConfig(deck.config, to: &out)
+        out.raw(",")
+        out.newline(indent: 6)
+        out.raw("\"id\": ")
+        out.string(deck.guid)
+        out.raw(",")
+        out.newline(indent: 6)
+        out.raw("\"modified\": ")
+        out.time(deck.modified)
+        out.raw(",")
+        out.newline(indent: 6)
+        out.raw("\"name\": ")
+        out.string(deck.name)
+        out.raw(",")
+        out.newline(indent: 6)
+        out.raw("\"renamed\": ")
+        out.time(deck.renamed)
+        out.newline(indent: 4)
+        out.raw("}")
+    }
+
+    fileprivate static func writeCard<S: ByteSink>(
+        _ card: borrowing SyncCard, history: Bool, reviews: ReviewLog, range: Range<Int>, checkpoint: CardCheckpoint? = nil,
         to out: inout ByteWriter<S>
     ) {
         out.newline(indent: 8)
@@ -414,11 +559,16 @@ public enum DeckExporter {
         if history {
             out.newline(indent: 10)
             out.raw("\"reviews\": [")
-            let range = table.start[index]..<table.start[index + 1]
-            for position in range {
-                if position > range.lowerBound { out.byte(UInt8(ascii: ",")) }
-                let review = table.reviews[Int(table.order[position])]
-                out.reviewLine(indent: 12, at: review.at, durationMS: review.durationMS, id: review.id, rating: Int(review.rating))
+            for index in range {
+                if index > range.lowerBound { out.byte(UInt8(ascii: ",")) }
+                let review = reviews[index]
+                if review.isText {
+                    out.reviewLine(indent: 12, at: review.at, durationMS: review.durationMS, id: reviews.id(review),
+                                   rating: Int(review.rating))
+                } else {
+                    out.reviewLine(indent: 12, at: review.at, durationMS: review.durationMS, uuid: (review.high, review.low),
+                                   rating: Int(review.rating))
+                }
             }
             if !range.isEmpty { out.newline(indent: 10) }
             out.raw("],")
@@ -451,7 +601,7 @@ public enum DeckExporter {
     /// The state on one line, compact, members sorted, as `CardJSON.state` has them.
     /// A state, compact, members sorted. `full` adds what replay starts from in a checkpoint
     /// (`ease`, `interval_days`, `step`), which a card's `state` leaves out.
-    private static func writeState<S: ByteSink>(_ state: CardState, full: Bool = false, to out: inout ByteWriter<S>) {
+    fileprivate static func writeState<S: ByteSink>(_ state: CardState, full: Bool = false, to out: inout ByteWriter<S>) {
         out.raw("{\"difficulty\":")
         if let difficulty = state.difficulty { out.double(difficulty) } else { out.raw("null") }
         out.raw(",\"due\":")
@@ -480,7 +630,7 @@ public enum DeckExporter {
     }
 
     /// The origin on one line, compact, members sorted.
-    private static func writeOrigin<S: ByteSink>(_ origin: NoteOrigin, to out: inout ByteWriter<S>) {
+    fileprivate static func writeOrigin<S: ByteSink>(_ origin: NoteOrigin, to out: inout ByteWriter<S>) {
         out.raw("{\"answer_key\":")
         out.string(origin.answerKey)
         out.raw(",\"content_key\":")
@@ -506,7 +656,7 @@ public enum DeckExporter {
         out.raw("}")
     }
 
-    private static func writeConfig<S: ByteSink>(_ config: [String: String], to out: inout ByteWriter<S>) {
+    fileprivate static func writeConfig<S: ByteSink>(_ config: [String: String], to out: inout ByteWriter<S>) {
         if config.isEmpty {
             out.raw("{}")
             return

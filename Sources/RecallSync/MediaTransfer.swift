@@ -40,13 +40,22 @@ public enum MediaTransfer {
     static func used(by texts: [String], known: [String: MediaFile]) -> [MediaFile] {
         guard !known.isEmpty else { return [] }
         var found: [String: MediaFile] = [:]
-        for text in texts {
-            for reference in MediaReferences.names(in: text) {
-                let candidates = Store.mediaNameCandidates(for: reference)
-                if let file = candidates.lazy.compactMap({ known[$0] }).first { found[file.name] = file }
-            }
+        for text in texts { collect(usedBy: text, known: known, into: &found) }
+        return sorted(found)
+    }
+
+    /// Adds the media files `text` refers to to `found`, by name (`used(by:known:)` one text
+    /// at a time, for an export that streams its cards).
+    static func collect(usedBy text: String, known: [String: MediaFile], into found: inout [String: MediaFile]) {
+        for reference in MediaReferences.names(in: text) {
+            let candidates = Store.mediaNameCandidates(for: reference)
+            if let file = candidates.lazy.compactMap({ known[$0] }).first { found[file.name] = file }
         }
-        return found.values.sorted { utf8Less($0.name, $1.name) }
+    }
+
+    /// The files `collect` found, by name.
+    static func sorted(_ found: [String: MediaFile]) -> [MediaFile] {
+        found.values.sorted { utf8Less($0.name, $1.name) }
     }
 
     /// Copies the content of `files` from the store's media folder into `folder` (created when

@@ -254,6 +254,34 @@ final class ScratchStore {
         #expect(try package.texts("SELECT flds FROM notes")[0].contains("<img src=\"pic.png\""))
     }
 
+    /// Files over 4 MB are deflated in 4 MB pieces, a core each, joined into one deflate
+    /// stream: a file of three pieces, the last one short, reads back whole (the zip reader
+    /// checks the CRC-32 too).
+    @Test func aMediaFileOfSeveralDeflatePiecesReadsBackWhole() throws {
+        let scratch = try ScratchStore()
+        // Compressible, and not the same from block to block: over two 4 MB pieces, the last short.
+        let size = (9 << 20) + 12_345
+        let block = Array("Question and answer, and the answer's answer. ".utf8)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(size + block.count)
+        var counter: UInt32 = 0
+        while bytes.count < size {
+            bytes += block
+            counter = counter &* 1_664_525 &+ 1_013_904_223
+            bytes.append(UInt8(truncatingIfNeeded: counter >> 24))
+        }
+        let movie = Data(bytes.prefix(size))
+        try scratch.store.write {
+            let hash = try scratch.store.saveMediaContent(movie)
+            try scratch.store.recordMedia(name: "movie.mp4", sha256: hash, size: movie.count, at: ScratchStore.day0)
+            _ = try scratch.store.addNote(deck: "D", front: "Watch [sound:movie.mp4]", back: "a", now: ScratchStore.day0)
+        }
+        let (_, package) = try scratch.export()
+        let map = try JSONSerialization.jsonObject(with: package.entries["media"] ?? Data()) as? [String: String] ?? [:]
+        #expect(map == ["0": "movie.mp4"])
+        #expect(package.entries["0"] == movie)
+    }
+
     @Test func noHistoryWritesEveryCardNewWithoutRevlog() throws {
         let scratch = try ScratchStore()
         let ids = try scratch.store.write {
