@@ -294,6 +294,11 @@ extension Store {
     /// cards by guid, each card's reviews by a seek): SQLite reads through a memory map, with no
     /// copy into its page cache and no system call per page. The pages read count toward this
     /// process's memory, as a page cache of the same size would: the cards, notes and review log.
+    /// The store file's size in bytes (its pages; the write-ahead log aside).
+    public func fileBytes() throws(StoreError) -> Int64 {
+        (try db.scalarInt("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")) ?? 0
+    }
+
     public func prepareForBulkReading() throws(StoreError) {
         try db.execute("PRAGMA mmap_size = \(1 << 40); PRAGMA cache_size = -2048")
     }

@@ -180,6 +180,32 @@ public enum DeckExporter {
             }
         }
 
+        /// The reviews of a few cards, given by card (one batch of an export of a large store).
+        init(_ logs: [Int64: [Review]]) {
+            chunks = [[]]
+            for cardID in logs.keys.sorted() {
+                guard let reviews = logs[cardID], !reviews.isEmpty else { continue }
+                if !cardIDs.isEmpty { starts.append(count) }
+                cardIDs.append(cardID)
+                for review in reviews {
+                    var entry = Entry(at: review.at, durationMS: review.durationMS, high: 0, low: 0,
+                                      rating: Int8(truncatingIfNeeded: review.rating.rawValue), isText: false)
+                    switch review.id {
+                    case let .uuid(high, low):
+                        entry.high = high
+                        entry.low = low
+                    case let .text(text):
+                        entry.isText = true
+                        entry.low = UInt64(texts.count)
+                        texts.append(text)
+                    }
+                    chunks[0].append(entry)
+                    count += 1
+                }
+            }
+            if !cardIDs.isEmpty { starts.append(count) }
+        }
+
         subscript(index: Int) -> Entry {
             chunks[index >> Self.chunkBits][index & (1 << Self.chunkBits - 1)]
         }
@@ -208,7 +234,15 @@ public enum DeckExporter {
     struct CardBatch: Sendable {
         var cards: [SyncCard] = []
         var decks: [Int] = []
+        /// The batch's reviews, when the store is too large to hold all its reviews at once.
+        var reviews: ReviewLog?
     }
+
+    /// Stores larger than this (the file) are exported with their reviews read card by card,
+    /// a batch at a time, instead of in one pass held whole (40 bytes a review), and read
+    /// through a small page cache instead of a memory map (whose pages count toward this
+    /// process's memory): memory then stays flat however large the store.
+    static let largeStoreBytes: Int64 = 256 << 20
 
     /// What the formatting thread needs, and what it hands back: the writer, the media it found,
     /// and its error.
@@ -255,9 +289,10 @@ public enum DeckExporter {
                     for (index, card) in batch.cards.enumerated() {
                         start(upTo: batch.decks[index])
                         out.raw(written == 0 ? "" : ",")
-                        let range = history ? reviews.range(ofCard: card.id) : 0..<0
+                        let log = batch.reviews ?? reviews
+                        let range = history ? log.range(ofCard: card.id) : 0..<0
                         reviewsWritten += range.count
-                        writeCard(card, history: history, reviews: reviews, range: range,
+                        writeCard(card, history: history, reviews: log, range: range,
                                   checkpoint: checkpoints.isEmpty ? nil : checkpoints[card.id], to: &out)
                         written += 1
                         if !knownMedia.isEmpty {
@@ -289,7 +324,8 @@ public enum DeckExporter {
 
     /// Reads the cards `ids` lists, deck by deck, and sends them on in batches; returns how
     /// many it sent, or nil when the formatting side stopped.
-    private static func readCards(_ store: Store, ids: [[Int64]], to channel: BoundedChannel<CardBatch>) throws -> Int? {
+    private static func readCards(_ store: Store, ids: [[Int64]], reviewsByBatch: Bool,
+                                  to channel: BoundedChannel<CardBatch>) throws -> Int? {
         let cursor = try store.syncCardCursor()
         var cards = 0
         for (deck, members) in ids.enumerated() {
@@ -297,6 +333,7 @@ public enum DeckExporter {
                 var batch = CardBatch()
                 batch.cards = try cursor.cards(members[first..<min(first + SyncCardCursor.batchSize, members.count)])
                 batch.decks = [Int](repeating: deck, count: batch.cards.count)
+                if reviewsByBatch { batch.reviews = ReviewLog(try store.syncReviews(ofCards: batch.cards.map(\.id))) }
                 cards += batch.cards.count
                 guard batch.cards.isEmpty || channel.send(batch) else { return nil }
             }
@@ -307,7 +344,8 @@ public enum DeckExporter {
     @discardableResult
     static func write<S: ByteSink>(_ store: Store, _ selection: Selection, to out: inout ByteWriter<S>) throws -> Counts {
         var counts = Counts()
-        try store.prepareForBulkReading()
+        let large = try store.fileBytes() > largeStoreBytes
+        if large { try store.prepareForBulkWork(cacheMegabytes: 16) } else { try store.prepareForBulkReading() }
         let allDecks = try store.syncDecks()
         var chosen = allDecks
         if !selection.decks.isEmpty {
@@ -330,7 +368,7 @@ public enum DeckExporter {
         out.raw("\"decks\": [")
         let ids = try cardOrder(store, decks: decks)
         let reviews: ReviewLog
-        if selection.history {
+        if selection.history && !large {
             let chosenCards = selection.decks.isEmpty ? nil : Set(ids.joined())
             reviews = try ReviewLog(store: store, chosen: chosenCards)
         } else {
@@ -345,7 +383,7 @@ public enum DeckExporter {
         let formatter = WorkerThread(name: "recall export") { formatting.run(channel) }
         let read: Int?
         do {
-            read = try readCards(store, ids: ids, to: channel)
+            read = try readCards(store, ids: ids, reviewsByBatch: selection.history && large, to: channel)
             channel.close()
         } catch {
             channel.cancel()
