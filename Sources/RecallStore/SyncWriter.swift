@@ -163,11 +163,6 @@ public final class SyncWriter {
     public func endNewReviews() throws(StoreError) {
         guard !droppedReviewIndexes.isEmpty || !droppedTableIndexes.isEmpty else { return }
         try flush()
-        // Building an index sorts its rows through temporary files; the store keeps those in
-        // memory (`temp_store = MEMORY`), which for millions of rows would take memory in
-        // proportion to them. On disk here, so that memory does not grow with the import.
-        try store.db.execute("PRAGMA temp_store = FILE")
-        defer { try? store.db.execute("PRAGMA temp_store = MEMORY") }
         for index in droppedReviewIndexes + droppedTableIndexes { try store.db.execute(index.sql) }
         droppedReviewIndexes = []
         droppedTableIndexes = []
