@@ -19,17 +19,6 @@ public final class Database {
     /// Opens (or creates, with `create`) the file at `path`.
     /// `immutable` opens the file read-only as a URI with `immutable=1`: SQLite then needs no
     /// `-shm` file, which is what lets a store in a read-only folder be read at all.
-    /// Process-wide SQLite settings, made once before the first connection opens (SQLite
-    /// refuses them later). Statement journals (the prior content of each page a statement
-    /// changes, kept until it ends) stay in memory up to 64 MB before they go to a temporary
-    /// file: a merge's 500-row inserts make a few MB each, and written to files they came to
-    /// 2 GB for a million reviews. Other temporary files (the sorts that build an index over
-    /// millions of rows) go to disk (`temp_store = FILE`, `Store`), so memory does not grow
-    /// with them.
-    private static let configured: Void = {
-        _ = recall_sqlite_statement_journal_spill(64 << 20)
-    }()
-
     public init(path: String, create: Bool = true, readOnly: Bool = false, immutable: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -45,7 +34,6 @@ public final class Database {
             flags |= SQLITE_OPEN_READWRITE
             if create { flags |= SQLITE_OPEN_CREATE }
         }
-        _ = Self.configured
         let code = sqlite3_open_v2(name, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"

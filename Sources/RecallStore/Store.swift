@@ -113,12 +113,14 @@ public final class Store {
         }
         // Reads go through a memory map instead of one pread per page: most commands touch
         // few pages, and a process that starts fresh each time should not pay per-page syscalls.
-        // Temporary files on disk: statement journals stay in memory all the same, up to 64 MB
-        // each (`Database.configured`), and the sorts that build indexes over millions of rows
-        // after a bulk merge spill to disk instead of holding every row in memory. (It can only
-        // be set outside a transaction, so it is set here for every command.)
+        // Statement journals in memory: a statement that may fail half-way (any insert with a
+        // foreign key) keeps the prior content of each page it changes until it ends, and SQLite
+        // puts that in a temporary file past 64 KB. A merge of a million reviews, 500 to a
+        // statement, wrote 2 GB to such files; in memory it is a few MB at a time. (It can only be
+        // set outside a transaction, so it is set here for every command; `SyncWriter` puts the
+        // sorts of a bulk index build on disk where SQLite lets it.)
         try db.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536")
-        try db.execute("PRAGMA temp_store = FILE")
+        try db.execute("PRAGMA temp_store = MEMORY")
         isNew = version == 0
         if version < Migration.latestVersion && readOnly { throw .readOnly(path: path) }
         if version == 0 {

@@ -78,6 +78,11 @@ public final class DeckFileStream: DeckSource {
         let window = FileWindow(descriptor: descriptor, path: path, name: name, size: Int(stamp.size), capacity: windowSize)
         let scanned = Result { () throws(SyncError) in
             try DeckReader.scan(window, file: name) { (deck: Int, card: DeckFile.Card, range: Range<Int>) throws(SyncError) in
+                // A card's place is kept in 32 bits: one card of 4 GB is garbage, not a collection.
+                guard range.count <= Int(UInt32.max) else {
+                    let index = deck < pass.cardsPerDeck.count ? pass.cardsPerDeck[deck] : 0
+                    throw .invalid(file: name, path: "decks[\(deck)].cards[\(index)]", message: "is larger than 4 GB")
+                }
                 pass.add(card, deck: deck, range: range)
             }
         }
