@@ -294,6 +294,14 @@ extension Store {
     /// cards by guid, each card's reviews by a seek): SQLite reads through a memory map, with no
     /// copy into its page cache and no system call per page. The pages read count toward this
     /// process's memory, as a page cache of the same size would: the cards, notes and review log.
+    /// Puts SQLite's temporary files on disk for the rest of this connection, before a merge
+    /// of large deck files: the sorts that build indexes over millions of rows then spill to
+    /// disk instead of holding every row in memory (the store keeps them in memory otherwise,
+    /// `Store.init`). Outside a transaction (SQLite refuses the switch inside one).
+    public func useDiskForTemporaryFiles() throws(StoreError) {
+        try db.execute("PRAGMA temp_store = FILE")
+    }
+
     /// The store file's size in bytes (its pages; the write-ahead log aside).
     public func fileBytes() throws(StoreError) -> Int64 {
         (try db.scalarInt("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")) ?? 0

@@ -163,13 +163,6 @@ public final class SyncWriter {
     public func endNewReviews() throws(StoreError) {
         guard !droppedReviewIndexes.isEmpty || !droppedTableIndexes.isEmpty else { return }
         try flush()
-        // Building an index sorts its rows through temporary files, which the store keeps in
-        // memory (`temp_store = MEMORY`, for statement journals): for millions of rows that is
-        // memory in proportion to them. On disk for these statements. SQLite refuses the switch
-        // inside a transaction once a temporary b-tree is open on the connection; the build
-        // then sorts in memory as before.
-        let onDisk = (try? store.db.execute("PRAGMA temp_store = FILE")) != nil
-        defer { if onDisk { try? store.db.execute("PRAGMA temp_store = MEMORY") } }
         for index in droppedReviewIndexes + droppedTableIndexes { try store.db.execute(index.sql) }
         droppedReviewIndexes = []
         droppedTableIndexes = []

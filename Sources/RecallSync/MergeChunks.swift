@@ -148,7 +148,12 @@ struct MergeChunks {
 extension DeckMerge {
     /// How many card versions a merge takes at a time (`MergeChunks`). Tests set it small, so
     /// that their merges run in many chunks.
-    @TaskLocal static var chunkSize = 8192
+    @TaskLocal static var chunkSize = 4096
+
+    /// From this many reviews in the files, a merge's caller puts SQLite's temporary files on
+    /// disk first (`Store.useDiskForTemporaryFiles`): building the log's indexes afterwards
+    /// sorts every review, which in memory would take memory in proportion to them.
+    public static let largeMergeReviews = 1_000_000
 
     /// Merges deck files, given as sources that hand their cards over a chunk at a time, into
     /// `store` (the rules: `DeckMerge`). Decks, tombstones and the store's keys are read whole;
@@ -242,7 +247,7 @@ extension DeckMerge {
         if bulk {
             // Rows go in at the end of their tables and the indexes are built at the end, so a
             // modest cache does: memory stays flat however large the files.
-            try store.prepareForBulkWork(cacheMegabytes: 32)
+            try store.prepareForBulkWork(cacheMegabytes: 16)
             try writer.beginNewNotes(count: sources.reduce(0) { $0 + $1.cardCount })
             try writer.beginNewReviews(count: sources.reduce(0) { $0 + $1.reviewCount })
         }
@@ -316,6 +321,8 @@ extension DeckMerge {
         }
         if bulk {
             try writer.flush()
+            // The chunks' memory back to the system before the index builds take theirs.
+            releaseFreedMemory()
             try writer.endNewNotes()
             try writer.endNewReviews()
         }
