@@ -17,15 +17,17 @@ struct PhaseTimer {
         let now = DispatchTime.now().uptimeNanoseconds
         let cpu = Self.cpuNanoseconds()
         Output.error(String(format: "timing: %@ %.1f ms (cpu %.1f ms)", phase, Double(now - last) / 1e6,
-                            Double(cpu - lastCPU) / 1e6))
+                            Double(cpu >= lastCPU ? cpu - lastCPU : 0) / 1e6))
         last = now
         lastCPU = cpu
     }
 
-    /// User and system time of the process so far.
+    /// User and system time of the process so far (every thread's).
     private static func cpuNanoseconds() -> UInt64 {
-        var time = timespec()
-        guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time) == 0 else { return 0 }
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        let seconds = UInt64(max(0, usage.ru_utime.tv_sec + usage.ru_stime.tv_sec))
+        let micros = UInt64(max(0, usage.ru_utime.tv_usec + usage.ru_stime.tv_usec))
+        return seconds * 1_000_000_000 + micros * 1_000
     }
 }
