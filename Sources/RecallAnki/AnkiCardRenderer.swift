@@ -15,17 +15,30 @@ public struct AnkiRenderedCard: Sendable, Equatable {
 
     /// The front as recall stores it: the question's Markdown, without typing boxes.
     public var frontText: String {
-        AnkiHTML.markdown(fromHTML: replacingTypeMarkers(in: questionHTML, answer: false))
+        var cache = AnkiHTML.MarkdownCache()
+        return frontText(cache: &cache)
     }
 
     /// The back as recall stores it: the part of the answer after `<hr id=answer>` (the whole
     /// answer when there is none), with each typing box showing what it expects, so that the
     /// back reads on its own.
     public var backText: String {
-        AnkiHTML.markdown(fromHTML: replacingTypeMarkers(in: AnkiHTML.answerPart(ofAnswerHTML: answerHTML), answer: true))
+        var cache = AnkiHTML.MarkdownCache()
+        return backText(cache: &cache)
+    }
+
+    /// `frontText`, reusing (and adding to) the Markdown of HTML converted before.
+    public func frontText(cache: inout AnkiHTML.MarkdownCache) -> String {
+        cache.markdown(fromHTML: replacingTypeMarkers(in: questionHTML, answer: false))
+    }
+
+    /// `backText`, reusing (and adding to) the Markdown of HTML converted before.
+    public func backText(cache: inout AnkiHTML.MarkdownCache) -> String {
+        cache.markdown(fromHTML: replacingTypeMarkers(in: AnkiHTML.answerPart(ofAnswerHTML: answerHTML), answer: true))
     }
 
     private func replacingTypeMarkers(in html: String, answer: Bool) -> String {
+        guard !typedAnswers.isEmpty else { return html }
         var html = html
         for (marker, expected) in typedAnswers.sorted(by: { $0.key < $1.key }) {
             let shown = answer ? escapeText(AnkiTextFilters.stripHTML(expected)) : ""

@@ -165,11 +165,16 @@ enum AnkiCollectionReader {
 
     // MARK: Notes, cards, revlog (the same in both schemas)
 
+    /// A note's fields, split at U+001F (one byte in UTF-8, never part of another character).
+    static func fields(_ text: String) -> [String] {
+        text.utf8.split(separator: 0x1F, omittingEmptySubsequences: false).map { String(Substring($0)) }
+    }
+
     private static func readNotesCardsRevlog(_ db: Database, into collection: inout AnkiCollection) throws {
         collection.notes = try db.rows("SELECT id, guid, mid, mod, tags, flds FROM notes ORDER BY id", []) {
             AnkiNote(id: $0.int64Value(0), guid: $0.textValue(1), noteTypeID: $0.int64Value(2), modified: $0.int64Value(3),
                      tags: $0.textValue(4).split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).map(String.init),
-                     fields: $0.textValue(5).components(separatedBy: "\u{1f}"))
+                     fields: fields($0.textValue(5)))
         }
         collection.cards = try db.rows(
             """
@@ -183,9 +188,12 @@ enum AnkiCollectionReader {
                      left: $0.intValue(12), originalDue: $0.int64Value(13), originalDeckID: $0.int64Value(14),
                      flags: $0.intValue(15) & 7, data: $0.textValue(16))
         }
-        collection.revlog = try db.rows("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id", []) {
+        // By card, then time. Read in the table's order and sorted here: SQLite's ORDER BY walks
+        // the index by card and looks every row up (or sorts with its own sorter), ten times slower.
+        collection.revlog = try db.rows("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog", []) {
             AnkiRevlogEntry(id: $0.int64Value(0), cardID: $0.int64Value(1), ease: $0.intValue(2), interval: $0.int64Value(3),
                             lastInterval: $0.int64Value(4), factor: $0.intValue(5), timeMS: $0.int64Value(6), type: $0.intValue(7))
         }
+        collection.revlog.sort { $0.cardID != $1.cardID ? $0.cardID < $1.cardID : $0.id < $1.id }
     }
 }

@@ -31,6 +31,31 @@ public enum AnkiHTML {
         } ?? plainMarkdown(AnkiTextFilters.stripHTML(html))
     }
 
+    /// The Markdown of HTML converted before, for HTML that shows on several cards (a note's
+    /// field on the front of one card and the back of another). Kept by the HTML without its
+    /// leading whitespace (spaces, tabs, newlines), which is never content: it comes before any
+    /// text, and whitespace before the first word collapses to nothing (the answer side of a
+    /// stock template is "\n\n" and the field).
+    public struct MarkdownCache {
+        private var entries: [Substring: String] = [:]
+
+        public init() {}
+
+        public mutating func removeAll() {
+            entries.removeAll(keepingCapacity: true)
+        }
+
+        public mutating func markdown(fromHTML html: String) -> String {
+            let utf8 = html.utf8
+            let start = utf8.firstIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D } ?? utf8.endIndex
+            let key = html[start...]
+            if let known = entries[key] { return known }
+            let converted = AnkiHTML.markdown(fromHTML: html)
+            entries[key] = converted
+            return converted
+        }
+    }
+
     /// The answer side of a rendered card: what follows `<hr id=answer>` (the whole answer
     /// when it has no divider, as cloze answers do). Any spelling of the divider counts:
     /// upper case, quoted id, other attributes, `/>`.
@@ -311,8 +336,12 @@ private final class MarkdownWriter {
     }
 
     private func append(_ text: String) {
-        if case .text(let existing, let existingStyle)? = line.last, existingStyle == style {
-            line[line.count - 1] = .text(existing + text, style)
+        if case .text(_, let existingStyle)? = line.last, existingStyle == style,
+            case .text(var existing, _) = line.removeLast()
+        {
+            // Taken out of the line, the run is the only owner of its storage: appended in place.
+            existing += text
+            line.append(.text(existing, style))
         } else {
             line.append(.text(text, style))
         }
@@ -324,6 +353,10 @@ private final class MarkdownWriter {
         // `[[type:Field]]` is Anki's marker for its answer box, which its reviewer always
         // replaces; it is never text a reader sees.
         let text = text.contains("[[type:") ? Self.removingTypeMarkers(text) : text
+        if Self.isPlainASCII(text) {
+            addASCIIWords(text)
+            return
+        }
         var run = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -346,6 +379,37 @@ private final class MarkdownWriter {
         if !run.isEmpty {
             beginContent()
             append(run)
+        }
+    }
+
+    /// Whether `text` is printable ASCII and ASCII whitespace only: no control, no-break or
+    /// other Unicode space, which `addText` must look at scalar by scalar.
+    private static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C }
+    }
+
+    /// `addText` for `isPlainASCII` text: the same words and spaces, found byte by byte.
+    private func addASCIIWords(_ text: String) {
+        let bytes = text.utf8
+        var wordStart: String.Index?
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
+                if let start = wordStart {
+                    beginContent()
+                    append(String(text[start..<index]))
+                    wordStart = nil
+                }
+                if !line.isEmpty { pendingSpace = true }
+            } else if wordStart == nil {
+                wordStart = index
+            }
+            index = bytes.index(after: index)
+        }
+        if let start = wordStart {
+            beginContent()
+            append(String(text[start...]))
         }
     }
 
@@ -678,7 +742,9 @@ private final class MarkdownWriter {
         collect(node, depth: 0)
         // Newlines as Unix writes them, no control characters but the tab; a newline right
         // after `<pre>` is not content (HTML's rule) and trailing blank lines are not either.
-        var code = String(String.UnicodeScalarView(
+        // (Code of printable ASCII, tabs and newlines, the usual, needs none of that.)
+        let asWritten = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F || $0 == 0x0A || $0 == 0x09 }
+        var code = asWritten ? text : String(String.UnicodeScalarView(
             text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
                 .replacingOccurrences(of: "\u{A0}", with: " ")
                 .unicodeScalars.filter { $0 == "\n" || $0 == "\t" || !Self.isControl($0) }))
@@ -686,9 +752,11 @@ private final class MarkdownWriter {
         while let last = code.last, last == "\n" || last == " " || last == "\t" { code.removeLast() }
         guard !code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
         var longest = 0, run = 0
-        for character in code {
-            run = character == "`" ? run + 1 : 0
-            longest = max(longest, run)
+        if code.utf8.contains(0x60) {
+            for character in code {
+                run = character == "`" ? run + 1 : 0
+                longest = max(longest, run)
+            }
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))
         let info = language.map { String($0.filter { $0.isLetter || $0.isNumber || "+-#_.".contains($0) }) } ?? ""
@@ -916,9 +984,11 @@ private enum Inline {
         let code = code.utf8.contains(0x0A) ? code.replacingOccurrences(of: "\n", with: " ") : code
         guard !code.isEmpty else { return "" }
         var longest = 0, run = 0
-        for character in code {
-            run = character == "`" ? run + 1 : 0
-            longest = max(longest, run)
+        if code.utf8.contains(0x60) {
+            for character in code {
+                run = character == "`" ? run + 1 : 0
+                longest = max(longest, run)
+            }
         }
         let fence = String(repeating: "`", count: longest + 1)
         let pad = code.hasPrefix("`") || code.hasSuffix("`") || (code.hasPrefix(" ") && code.hasSuffix(" ") && code.contains { $0 != " " })

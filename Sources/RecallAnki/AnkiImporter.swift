@@ -36,9 +36,10 @@ public enum AnkiImporter {
 
     public static func run(
         path: String, into store: Store, deckPrefix: String?, dryRun: Bool, now: Millis, timeZone: TimeZone,
-        limits: AnkiPackageReader.Limits = AnkiPackageReader.Limits()
+        limits: AnkiPackageReader.Limits = AnkiPackageReader.Limits(), phase: (String) -> Void = { _ in }
     ) throws -> AnkiImportReport {
         let reader = try AnkiPackageReader(path: path, limits: limits)
+        phase("read the package")
         let clock = try store.dayClock(timeZone: timeZone)
         // The collection lives only as long as it takes to make recall's cards of it.
         var imports: [AnkiCardImport]
@@ -51,6 +52,7 @@ public enum AnkiImporter {
             counted = (collection.schemaVersion, collection.notes.count, collection.cards.count, collection.revlog.count,
                        collection.revlog.filter { !(0...3).contains($0.type) || !(1...4).contains($0.ease) }.count)
         }
+        phase("make the cards")
         let collection = reader.collection
 
         // Media: every file read and checked first (a bad one refuses the package before anything
@@ -78,10 +80,13 @@ public enum AnkiImporter {
                 if final != file.file.name { renamed.append((file.file.name, final)) }
             }
             if !renamed.isEmpty { rewriteMediaNames(&imports, renamed) }
-            return try store.applyAnkiImport(imports, deckOptions: deckOptions, timeZone: timeZone, now: now, dryRun: dryRun)
+            phase("media")
+            return try store.applyAnkiImport(imports, deckOptions: deckOptions, timeZone: timeZone, now: now, dryRun: dryRun,
+                                             phase: phase)
         }
         // A dry run writes nothing (no backup either): it plans in a read transaction.
         let counts = dryRun ? try store.snapshot(body) : try store.write(body)
+        phase("commit")
         return AnkiImportReport(
             path: path, collectionEntry: reader.collectionEntry, schemaVersion: counted.schemaVersion,
             ankiNotes: counted.notes, ankiCards: counted.cards, revlogRows: counted.revlog,
@@ -157,7 +162,8 @@ public enum AnkiImporter {
                 warnings.append("card \(card.ordinal + 1) of note \(note.guid) renders empty in Anki; kept, showing the note's fields")
             }
             let entries = revlog[card.id] ?? []
-            let reviews = entries.compactMap { review(of: $0, note: note, card: card) }
+            let idPrefix = reviewIDPrefix(guid: note.guid, ordinal: card.ordinal)
+            let reviews = entries.compactMap { review(of: $0, idPrefix: idPrefix) }
             let state = schedule(card, entries: entries, reviews: reviews, crtDay: crtDay, clock: clock,
                                  steps: config, fallback: defaultScheduler)
             let stateAt = max(card.modified * 1000, entries.map(\.id).max() ?? .min)
@@ -185,6 +191,11 @@ public enum AnkiImporter {
         texts.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let output = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { part in
+                // A note's cards come one after the other (cards are read by note), and its
+                // fields often show on several of them (a reversed card's front is the first
+                // card's back): each side's Markdown is kept until the next note.
+                var cache = AnkiHTML.MarkdownCache()
+                var cachedNote: Int64?
                 for index in part * chunk..<min(count, (part + 1) * chunk) {
                     let card = cards[index]
                     guard let note = notes[card.noteID], let type = noteTypes[note.noteTypeID] else { continue }
@@ -192,7 +203,11 @@ public enum AnkiImporter {
                     guard let rendered = AnkiCardRenderer.render(
                         note, noteType: type, ordinal: card.ordinal, deckName: deck, flag: card.flags, cardID: card.id)
                     else { continue }
-                    output[index] = (rendered.frontText, rendered.backText)
+                    if cachedNote != note.id {
+                        cache.removeAll()
+                        cachedNote = note.id
+                    }
+                    output[index] = (rendered.frontText(cache: &cache), rendered.backText(cache: &cache))
                 }
             }
         }
@@ -216,14 +231,29 @@ public enum AnkiImporter {
     /// the rest from the note's GUID, the card's ordinal and the row id: the same row gives the
     /// same id on every import, so a re-import or a second store never doubles it.
     static func review(of entry: AnkiRevlogEntry, note: AnkiNote, card: AnkiCard) -> Review? {
+        review(of: entry, idPrefix: reviewIDPrefix(guid: note.guid, ordinal: card.ordinal))
+    }
+
+    /// `review(of:note:card:)` with the card's part of the id hashed once for all its rows.
+    static func review(of entry: AnkiRevlogEntry, idPrefix: FNV64) -> Review? {
         guard (0...3).contains(entry.type), let rating = Rating(rawValue: entry.ease) else { return nil }
-        return Review(id: reviewID(guid: note.guid, ordinal: card.ordinal, revlogID: entry.id), at: entry.id, rating: rating,
+        return Review(id: reviewID(prefix: idPrefix, revlogID: entry.id), at: entry.id, rating: rating,
                       durationMS: max(0, entry.timeMS))
     }
 
     static func reviewID(guid: String, ordinal: Int, revlogID: Int64) -> ReviewID {
-        var first = FNV64()
-        first.add("anki-review\u{1f}" + guid + "\u{1f}" + String(ordinal))
+        reviewID(prefix: reviewIDPrefix(guid: guid, ordinal: ordinal), revlogID: revlogID)
+    }
+
+    /// The hash of what every review id of one card starts from (its note's GUID and ordinal).
+    static func reviewIDPrefix(guid: String, ordinal: Int) -> FNV64 {
+        var prefix = FNV64()
+        prefix.add("anki-review\u{1f}" + guid + "\u{1f}" + String(ordinal))
+        return prefix
+    }
+
+    static func reviewID(prefix: FNV64, revlogID: Int64) -> ReviewID {
+        var first = prefix
         first.add(revlogID)
         var second = first
         second.add(UInt8(0x5A))
@@ -243,11 +273,11 @@ public enum AnkiImporter {
         var state = CardState()
         state.reps = card.reps
         state.lapses = card.lapses
-        let memory = (try? JSONSerialization.jsonObject(with: Data(card.data.utf8))) as? [String: Any]
-        let stability = (memory?["s"] as? NSNumber)?.doubleValue
-        let difficulty = (memory?["d"] as? NSNumber)?.doubleValue
+        let memory = memoryState(card.data)
+        let stability = memory.stability
+        let difficulty = memory.difficulty
         let lastAnswer = reviews.last?.at
-        let lrt = (memory?["lrt"] as? NSNumber).map { $0.int64Value * 1000 }
+        let lrt = memory.lastReview.map { $0 * 1000 }
         let type = card.type
         guard type != 0 else { return state }  // new: no due, no memory
         state.lastReview = lastAnswer ?? lrt
@@ -279,6 +309,30 @@ public enum AnkiImporter {
             state.intervalDays = card.interval
         }
         return state
+    }
+
+    /// The FSRS memory state in a card's `data` column (`{"s":…,"d":…,"lrt":…}`): stability,
+    /// difficulty and the last review (unix seconds). Anki writes a flat object of numbers, read
+    /// here without Foundation's JSON objects (a tenth of an import's own work otherwise); any
+    /// other shape goes through `JSONSerialization` as before.
+    static func memoryState(_ data: String) -> (stability: Double?, difficulty: Double?, lastReview: Int64?) {
+        if data.isEmpty { return (nil, nil, nil) }
+        if let flat = FlatJSONNumbers.parse(data) {
+            // An integer is read as one (as JSONSerialization's NSNumber holds it), anything else as a Double.
+            func double(_ key: Substring) -> Double?? {
+                guard let text = flat[key] else { return .some(nil) }
+                if let integer = Int64(text) { return Double(integer) }
+                guard let value = Double(text) else { return nil }
+                return value
+            }
+            let lastReview: Int64?? = flat["lrt"].map { Int64($0) }
+            if let stability = double("s"), let difficulty = double("d"), lastReview != .some(nil) {
+                return (stability, difficulty, lastReview ?? nil)
+            }
+        }
+        let memory = (try? JSONSerialization.jsonObject(with: Data(data.utf8))) as? [String: Any]
+        return ((memory?["s"] as? NSNumber)?.doubleValue, (memory?["d"] as? NSNumber)?.doubleValue,
+                (memory?["lrt"] as? NSNumber)?.int64Value)
     }
 
     /// Anki's deck options as recall `config` values (`recall config --deck`): the ones that
@@ -330,3 +384,88 @@ public enum AnkiImporter {
     }
 }
 
+
+/// A JSON object whose values are all plain numbers (`{"s":12.5,"d":5,"lrt":1700000000}`):
+/// each key with its number's text. Nil for anything else (strings, nesting, escapes, `true`,
+/// a repeated key, numbers with an exponent or too many digits), which the caller then reads
+/// with a full JSON parser.
+enum FlatJSONNumbers {
+    static func parse(_ text: String) -> [Substring: Substring]? {
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        func skipSpace() {
+            while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index = bytes.index(after: index) }
+        }
+        func expect(_ byte: UInt8) -> Bool {
+            skipSpace()
+            guard index < bytes.endIndex, bytes[index] == byte else { return false }
+            index = bytes.index(after: index)
+            return true
+        }
+        guard expect(UInt8(ascii: "{")) else { return nil }
+        var result: [Substring: Substring] = [:]
+        skipSpace()
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "}") {
+            index = bytes.index(after: index)
+            skipSpace()
+            return index == bytes.endIndex ? result : nil
+        }
+        while true {
+            guard expect(UInt8(ascii: "\"")) else { return nil }
+            let keyStart = index
+            while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") {
+                // Escapes and control characters: leave them to the full parser.
+                guard bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 else { return nil }
+                index = bytes.index(after: index)
+            }
+            guard index < bytes.endIndex else { return nil }
+            let key = Substring(text[keyStart..<index])
+            index = bytes.index(after: index)
+            guard expect(UInt8(ascii: ":")) else { return nil }
+            skipSpace()
+            guard let number = scanNumber(bytes, &index) else { return nil }
+            guard result.updateValue(Substring(text[number]), forKey: key) == nil else { return nil }
+            skipSpace()
+            guard index < bytes.endIndex else { return nil }
+            if bytes[index] == UInt8(ascii: ",") {
+                index = bytes.index(after: index)
+                continue
+            }
+            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            index = bytes.index(after: index)
+            skipSpace()
+            return index == bytes.endIndex ? result : nil
+        }
+    }
+
+    /// A JSON number without exponent (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`) at `index`; refused: an
+    /// integer of more than 18 digits (it may not fit where the caller reads it), a decimal of
+    /// more than 15, an exponent.
+    private static func scanNumber(_ bytes: String.UTF8View, _ index: inout String.Index) -> Range<String.Index>? {
+        let start = index
+        func digits() -> Int {
+            var count = 0
+            while index < bytes.endIndex, (0x30...0x39).contains(bytes[index]) {
+                index = bytes.index(after: index)
+                count += 1
+            }
+            return count
+        }
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "-") { index = bytes.index(after: index) }
+        let integerStart = index
+        let integerDigits = digits()
+        guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { return nil }
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: ".") {
+            index = bytes.index(after: index)
+            // Up to 15 digits a decimal is exactly one Double for every parser (Foundation's is
+            // not correctly rounded beyond); Anki writes 4 decimals.
+            let fractionDigits = digits()
+            guard fractionDigits > 0, integerDigits + fractionDigits <= 15 else { return nil }
+        } else if integerDigits > 18 {
+            return nil
+        }
+        // Exponents are left to the full parser.
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") { return nil }
+        return start..<index
+    }
+}

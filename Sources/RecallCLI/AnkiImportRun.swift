@@ -15,9 +15,11 @@ extension Import {
         if let deck { try Store.checkDeckName(deck) }
         let context = try Context(storeOptions)
         var reports: [AnkiImportReport] = []
+        var phases = PhaseTimer(environment: context.environment)
         for path in packages {
             reports.append(try AnkiImporter.run(path: path, into: context.store, deckPrefix: deck, dryRun: dryRun,
-                                                now: context.now, timeZone: context.clock.timeZone))
+                                                now: context.now, timeZone: context.clock.timeZone,
+                                                phase: { phases.mark($0) }))
         }
         if json {
             let objects = reports.map(Self.json)

@@ -85,7 +85,7 @@ extension Store {
     /// creates, not on decks that exist: a re-import does not undo options set since.
     public func applyAnkiImport(
         _ imports: [AnkiCardImport], deckOptions: [String: [String: String]], timeZone: TimeZone, now: Millis,
-        dryRun: Bool = false
+        dryRun: Bool = false, phase: (String) -> Void = { _ in }
     ) throws -> AnkiImportCounts {
         var counts = AnkiImportCounts()
         let clock = try dayClock(timeZone: timeZone)
@@ -152,9 +152,16 @@ extension Store {
         let guidTakenSQL = "SELECT (SELECT count(*) FROM %@ WHERE guid = ?1) + (SELECT count(*) FROM tombstones WHERE kind = ?2 AND id = ?1)"
         let noteGUIDTaken = try db.prepare(guidTakenSQL.replacingOccurrences(of: "%@", with: "notes"))
         let cardGUIDTaken = try db.prepare(guidTakenSQL.replacingOccurrences(of: "%@", with: "cards"))
+        // Into a store with no notes, cards or their tombstones, an id can only be taken by this
+        // import: the ones it gave are remembered, and the store is not asked.
+        let storeHadNoIDs = try db.scalarInt(
+            """
+            SELECT NOT (EXISTS (SELECT 1 FROM notes) OR EXISTS (SELECT 1 FROM cards)
+                        OR EXISTS (SELECT 1 FROM tombstones WHERE kind IN ('note', 'card')))
+            """) == 1
+        var givenNoteGUIDs = Set<String>(), givenCardGUIDs = Set<String>()
         for card in imports {
             let deckID = deckIDs[card.deck]
-            let answers = card.reviews.map { (at: $0.at, rating: $0.rating) }
             if let existing = known[card.guid + "\u{1f}" + String(card.ordinal)] {
                 try noteRow.bind(int: existing.cardID, at: 1)
                 guard try noteRow.step() else { noteRow.reset(); continue }
@@ -191,7 +198,10 @@ extension Store {
                 if !added.isEmpty {
                     changed = true
                     counts.reviewsAdded += added.count
-                    if !dryRun { try insertReviews(added, all: merged, cardID: existing.cardID, guid: cardGUID, scheduler: scheduler, writer: writer) }
+                    if !dryRun {
+                        _ = try insertReviews(added, all: merged, cardID: existing.cardID, guid: cardGUID, scheduler: scheduler,
+                                              writer: writer)
+                    }
                 }
                 if checkpoint != oldCheckpoint {
                     changed = true
@@ -228,12 +238,17 @@ extension Store {
             counts.notesAdded += 1
             counts.reviewsAdded += card.reviews.count
             let scheduler = try scheduler(deckID)
-            let noteGUID = try freeGUID("anki-note", card, kind: "note", taken: noteGUIDTaken)
-            let cardGUID = try freeGUID("anki-card", card, kind: "card", taken: cardGUIDTaken)
-            let replayed = scheduler.replay(answers, fuzzSeed: fuzzSeed(forGUID: cardGUID))
-            let checkpoint = replayed == card.state ? nil : CardCheckpoint(at: card.stateAt, state: card.state)
-            if checkpoint != nil { counts.checkpoints += 1 }
-            guard !dryRun, let deckID else { continue }
+            let noteGUID = try freeGUID("anki-note", card, kind: "note", taken: storeHadNoIDs ? nil : noteGUIDTaken,
+                                        given: &givenNoteGUIDs)
+            let cardGUID = try freeGUID("anki-card", card, kind: "card", taken: storeHadNoIDs ? nil : cardGUIDTaken,
+                                        given: &givenCardGUIDs)
+            guard !dryRun, let deckID else {
+                // Nothing is written: the replay alone says whether Anki's state needs a checkpoint.
+                let replayed = scheduler.replay(card.reviews.map { (at: $0.at, rating: $0.rating) },
+                                                fuzzSeed: fuzzSeed(forGUID: cardGUID))
+                if replayed != card.state { counts.checkpoints += 1 }
+                continue
+            }
             let noteID = try writer.insertNote(guid: noteGUID, deckID: deckID, kind: .basic, front: card.front, back: card.back,
                                                tags: card.tags, created: now, modified: now, origin: nil)
             let cardID = writer.reserveCardID()
@@ -241,14 +256,22 @@ extension Store {
                                   buriedUntil: card.buried ? today : nil, buriedAt: now)
             try writer.insertCard(id: cardID, cardGUID, noteID: noteID, deckID: deckID, ordinal: 1, created: now, modified: now,
                                   moved: now, marks: marks, state: card.state)
-            try insertReviews(card.reviews, all: card.reviews, cardID: cardID, guid: cardGUID, scheduler: scheduler, writer: writer)
-            if checkpoint != nil { laterCheckpoints.append((cardID, checkpoint)) }
+            // The replay that gives each review its state before also says where the log leads.
+            let replayed = try insertReviews(card.reviews, all: card.reviews, cardID: cardID, guid: cardGUID,
+                                             scheduler: scheduler, writer: writer)
+            if replayed != card.state {
+                counts.checkpoints += 1
+                laterCheckpoints.append((cardID, CardCheckpoint(at: card.stateAt, state: card.state)))
+            }
             laterLinks.append((noteID, card))
         }
         guard !dryRun else { return counts }
-        try writer.endNewNotes()
-        try writer.endNewReviews()
         try writer.flush()
+        phase("write notes, cards and reviews")
+        try writer.endNewNotes()
+        phase("index notes for search")
+        try writer.endNewReviews()
+        phase("build the indexes")
         try setCheckpoints(laterCheckpoints)
         // The Anki notes behind the cards, for `recall export --anki` and the next re-import.
         let note = try db.prepare(
@@ -265,19 +288,28 @@ extension Store {
         var notesDone = Set<String>()
         for (noteID, card) in laterLinks {
             if notesDone.insert(card.guid).inserted {
-                try note.execute([.text(card.guid), .text(card.noteType), .text(card.fields), .text(card.ankiTags),
-                                  .integer(card.noteModified)])
+                try note.bind(text: card.guid, at: 1)
+                try note.bind(text: card.noteType, at: 2)
+                try note.bind(text: card.fields, at: 3)
+                try note.bind(text: card.ankiTags, at: 4)
+                try note.bind(int: card.noteModified, at: 5)
+                try note.runAndReset()
             }
-            try link.execute([.integer(noteID), .text(card.guid), .integer(Int64(card.ordinal)), .integer(Int64(card.flag))])
+            try link.bind(int: noteID, at: 1)
+            try link.bind(text: card.guid, at: 2)
+            try link.bind(int: Int64(card.ordinal), at: 3)
+            try link.bind(int: Int64(card.flag), at: 4)
+            try link.runAndReset()
         }
+        phase("checkpoints and Anki notes")
         return counts
     }
 
     /// Queues `reviews` (part of a card's whole log `all`, in log order) with the state replay
-    /// had before each as their undo columns.
+    /// had before each as their undo columns; returns the state the whole log replays to.
     private func insertReviews(_ reviews: [Review], all: [Review], cardID: Int64, guid: String, scheduler: Scheduler,
-                               writer: SyncWriter) throws {
-        guard !reviews.isEmpty else { return }
+                               writer: SyncWriter) throws -> CardState {
+        guard !reviews.isEmpty else { return scheduler.replay(all.map { (at: $0.at, rating: $0.rating) }, fuzzSeed: fuzzSeed(forGUID: guid)) }
         // A new card's reviews are its whole log: no set to look them up in.
         let wanted: Set<ReviewID> = reviews.count == all.count ? [] : Set(reviews.map(\.id))
         var state = CardState.new
@@ -289,17 +321,23 @@ extension Store {
             }
             state = scheduler.answer(state, rating: review.rating, at: review.at, fuzzSeed: seed).state
         }
+        return state
     }
 
     /// The id a new note or card of an Anki card gets: made from the GUID and ordinal, so that
     /// two stores importing the same package have the same cards (a later sync meets them as
     /// one); a fresh one when the store used that id before (a card deleted since).
-    private func freeGUID(_ prefix: String, _ card: AnkiCardImport, kind: String, taken: Statement) throws(StoreError) -> String {
+    /// `taken` asks the store (nil: the store had none of these ids); `given` holds the ids
+    /// this import gave so far.
+    private func freeGUID(_ prefix: String, _ card: AnkiCardImport, kind: String, taken: Statement?,
+                          given: inout Set<String>) throws(StoreError) -> String {
         var hash = FNV64()
         hash.add(prefix + "\u{1f}" + card.guid + "\u{1f}" + String(card.ordinal))
         var guid = hash.hex
         var attempt: Int64 = 0
         func isTaken(_ guid: String) throws(StoreError) -> Bool {
+            if given.contains(guid) { return true }
+            guard let taken else { return false }
             defer { taken.reset() }
             try taken.bind([.text(guid), .text(kind)])
             return try taken.step() && taken.int64Value(0) > 0
@@ -310,6 +348,7 @@ extension Store {
             guid = hash.hex
             attempt += 1
         }
+        given.insert(guid)
         return guid
     }
 }

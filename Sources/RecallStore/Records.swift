@@ -52,6 +52,12 @@ public struct CardRecord: Sendable, Equatable {
 /// Tags are stored space-separated; a tag never contains whitespace.
 enum Tags {
     static func encode(_ tags: [String]) -> String {
+        // The usual tags (ASCII words without spaces or commas, none twice) are kept as they are.
+        if tags.count < 2 || tags.count <= 8 && Set(tags).count == tags.count,
+            tags.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ",") } })
+        {
+            return tags.joined(separator: " ")
+        }
         var seen = Set<String>()
         return tags.flatMap { $0.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init) }
             .filter { seen.insert($0).inserted }
