@@ -118,7 +118,7 @@ public enum FolderSync {
         for peer in peers where !peer.file.media.isEmpty {
             outcome.warnings += MediaTransfer.copyIn(peer.file.media, from: mediaFolder, into: store, source: peer.name)
         }
-        if peers.reduce(0, { $0 + $1.file.reviewCount }) >= DeckMerge.largeMergeReviews { try store.useDiskForTemporaryFiles() }
+        try DeckMerge.prepare(store, forMerging: peers.map(\.file))
         // Then one transaction for the whole merge. A file another program rewrote in place
         // after it was checked is caught before the commit: the merge is rolled back and done
         // again without it (it is read again by the next sync).

@@ -150,10 +150,16 @@ extension DeckMerge {
     /// that their merges run in many chunks.
     @TaskLocal static var chunkSize = 4096
 
-    /// From this many reviews in the files, a merge's caller puts SQLite's temporary files on
-    /// disk first (`Store.useDiskForTemporaryFiles`): building the log's indexes afterwards
-    /// sorts every review, which in memory would take memory in proportion to them.
-    public static let largeMergeReviews = 1_000_000
+    /// From this many reviews in the files, `prepare` puts SQLite's temporary files on disk.
+    static let largeMergeReviews = 1_000_000
+
+    /// Call before the write transaction of a merge of `sources` (SQLite refuses the switch
+    /// inside one): for a large merge, temporary files go to disk (`Store.useDiskForTemporaryFiles`),
+    /// since building the log's indexes afterwards sorts every review, which in memory would
+    /// take memory in proportion to them.
+    public static func prepare(_ store: Store, forMerging sources: [any DeckSource]) throws {
+        if sources.reduce(0, { $0 + $1.reviewCount }) >= largeMergeReviews { try store.useDiskForTemporaryFiles() }
+    }
 
     /// Merges deck files, given as sources that hand their cards over a chunk at a time, into
     /// `store` (the rules: `DeckMerge`). Decks, tombstones and the store's keys are read whole;

@@ -145,7 +145,7 @@ struct Import: ParsableCommand {
             }
         }
         var mediaWarnings: [String] = []
-        if sources.reduce(0, { $0 + $1.reviewCount }) >= DeckMerge.largeMergeReviews { try context.store.useDiskForTemporaryFiles() }
+        try DeckMerge.prepare(context.store, forMerging: sources)
         let report = try context.store.write {
             for (index, file) in files.enumerated() where !sources[index].media.isEmpty {
                 mediaWarnings += try MediaTransfer.record(sources[index].media, in: context.store, now: context.now, source: file)
