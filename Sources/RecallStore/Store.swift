@@ -101,7 +101,7 @@ public final class Store {
         }
         self.db = db
         self.isReadOnly = readOnly
-        try db.execute("PRAGMA busy_timeout = 10000")
+        try db.execute("PRAGMA busy_timeout = \(Self.busyTimeoutMS)")
         // The authoritative check: the header we read may predate a WAL that was never checkpointed.
         let applicationID = try db.scalarInt("PRAGMA application_id") ?? 0
         let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
@@ -133,9 +133,18 @@ public final class Store {
             try backUp(reason: "before-schema-\(Migration.latestVersion)")
             try Migrator.migrate(db, applicationID: Self.applicationID)
         }
+        // A bulk write (`writeInBulk`) cut short leaves the store in rollback-journal mode: back
+        // to the log, when no other program has it open (otherwise the next command does it).
+        if !readOnly && version > 0 {
+            let mode = try db.row("PRAGMA journal_mode") { $0.textValue(0).lowercased() }
+            if mode != "wal" { try journalMode(set: "WAL") }
+        }
         // A new store has nothing cached under older scheduling rules (SchedulingRules.swift).
         if isNew { try setSetting(Self.schedulingRulesKey, String(Self.schedulingRules)) }
     }
+
+    /// How long a command waits for another program's write to end before it says the store is busy.
+    static let busyTimeoutMS = 10_000
 
     /// True when the store was opened read-only (the file or its folder cannot be written).
     public let isReadOnly: Bool

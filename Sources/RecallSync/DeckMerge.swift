@@ -92,8 +92,7 @@ public enum DeckMerge {
         path: String, into store: Store, timeZone: TimeZone, sizeLimit: Int = DeckFile.defaultSizeLimit
     ) throws -> MergeReport {
         let file = try DeckFileStream.open(path: path, sizeLimit: sizeLimit).stream
-        try prepare(store, forMerging: [file])
-        return try store.write {
+        return try write(store, merging: [file]) {
             let report = try merge(sources: [file], into: store, timeZone: timeZone)
             try file.checkUnchanged()
             return report

@@ -97,28 +97,39 @@ public enum FolderSync {
         // store's write lock, which the review screen's answers wait for. A bad one is skipped.
         // A file is kept as what ties its cards together and where they are in it; the merge
         // reads them again a chunk at a time (`DeckFileStream`), so memory does not grow with it.
+        // Files are read two at a time (`DeckFileStream.openAll`); what they give is taken in name order.
         var readStamps: [(String, FileStamp?)] = []
         var peers: [(name: String, file: DeckFileStream)] = []
+        var opened: [String: DeckFileStream.Opened] = [:]
+        var readable: [(path: String, name: String?)] = []
         for name in names {
             let path = folderURL.appendingPathComponent(name).path
-            do {
-                guard Self.staysInside(folder: folderURL.path, path: path) else {
-                    throw SyncError.cannotRead(file: name, reason: "it is a link to a file outside the folder")
-                }
-                let (file, future) = try DeckFileStream.open(path: path, name: name, sizeLimit: sizeLimit, now: now)
+            if Self.staysInside(folder: folderURL.path, path: path) {
+                readable.append((path, name))
+            } else {
+                opened[name] = .failure(SyncError.cannotRead(file: name, reason: "it is a link to a file outside the folder"))
+            }
+        }
+        for (file, result) in zip(readable, DeckFileStream.openAll(readable, sizeLimit: sizeLimit, now: now)) {
+            opened[file.name ?? file.path] = result
+        }
+        for name in names {
+            switch opened[name] {
+            case .success(let (file, future)):
                 readStamps.append((name, file.stamp))
                 if let warning = future.warning(file: name) { outcome.warnings.append(warning) }
                 peers.append((name, file))
                 phase?("read and check \(name)")
-            } catch {
+            case .failure(let error):
                 outcome.warnings.append("skipped \(name): \(error)")
+                readStamps.append((name, nil))
+            case nil:
                 readStamps.append((name, nil))
             }
         }
         for peer in peers where !peer.file.media.isEmpty {
             outcome.warnings += MediaTransfer.copyIn(peer.file.media, from: mediaFolder, into: store, source: peer.name)
         }
-        try DeckMerge.prepare(store, forMerging: peers.map(\.file))
         // Then one transaction for the whole merge. A file another program rewrote in place
         // after it was checked is caught before the commit: the merge is rolled back and done
         // again without it (it is read again by the next sync).
@@ -171,7 +182,7 @@ public enum FolderSync {
         warnings: inout [String], phase: ((String) -> Void)?
     ) throws -> MergeReport {
         var notes: [String] = []
-        let report = try store.write {
+        let report = try DeckMerge.write(store, merging: peers.map(\.file)) {
             for peer in peers where !peer.file.media.isEmpty {
                 notes += try MediaTransfer.record(peer.file.media, in: store, now: now ?? 0, source: peer.name)
             }

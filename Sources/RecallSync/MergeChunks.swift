@@ -153,12 +153,20 @@ extension DeckMerge {
     /// From this many reviews in the files, `prepare` puts SQLite's temporary files on disk.
     static let largeMergeReviews = 1_000_000
 
-    /// Call before the write transaction of a merge of `sources` (SQLite refuses the switch
-    /// inside one): for a large merge, temporary files go to disk (`Store.useDiskForTemporaryFiles`),
-    /// since building the log's indexes afterwards sorts every review, which in memory would
-    /// take memory in proportion to them.
-    public static func prepare(_ store: Store, forMerging sources: [any DeckSource]) throws {
+    /// Runs `body`, a merge of `sources` into `store`, in one write transaction, with the
+    /// settings its size calls for (SQLite refuses both switches inside a transaction):
+    /// - for a large merge, temporary files go to disk (`Store.useDiskForTemporaryFiles`), since
+    ///   building the log's indexes afterwards sorts every review, which in memory would take
+    ///   memory in proportion to them;
+    /// - a merge of more than one chunk into a store without cards, which only appends, is
+    ///   journalled without the write-ahead log (`Store.writeInBulk`), so that its pages are
+    ///   written once.
+    public static func write<T>(_ store: Store, merging sources: [any DeckSource], _ body: () throws -> T) throws -> T {
         if sources.reduce(0, { $0 + $1.reviewCount }) >= largeMergeReviews { try store.useDiskForTemporaryFiles() }
+        if sources.reduce(0, { $0 + $1.cardCount }) > chunkSize, try store.holdsNoCards() {
+            return try store.writeInBulk(body)
+        }
+        return try store.write(body)
     }
 
     /// Merges deck files, given as sources that hand their cards over a chunk at a time, into
@@ -329,12 +337,15 @@ extension DeckMerge {
             try writer.flush()
             // The chunks' memory back to the system before the index builds take theirs.
             releaseFreedMemory()
+            phase("merge: cards and reviews")
             try writer.endNewNotes()
+            phase("merge: search index")
             try writer.endNewReviews()
+            phase("merge: indexes")
         }
         try writer.flush()
         report.reviewsAdded = writer.reviewsInserted
-        phase("merge: cards and reviews")
+        if !bulk { phase("merge: cards and reviews") }
 
         // The store's decks deleted elsewhere that no card holds any more go.
         for deck in localDecks where !whole.isLive(deck.guid) {

@@ -137,6 +137,54 @@ import Testing
         try sandbox.ok(["export", "-o", sandbox.path("final.json")])
     }
 
+    /// A deck file of `cards` one-card notes in one deck, each with two reviews: more cards than
+    /// a merge takes at a time, so that an import into an empty store writes in bulk, through a
+    /// rollback journal rather than the log (`Store.writeInBulk`).
+    func writeLargeDeckFile(_ path: String, cards: Int) throws {
+        var text = "{\"format\": \"recall-deck\", \"version\": 2, \"tombstones\": [], \"decks\": [{\"id\": \"d1\", "
+            + "\"name\": \"Large\", \"config\": {}, \"cards\": [\n"
+        for i in 0..<cards {
+            let id = String(format: "%016x", 0xB000_0000 + i)
+            text += (i == 0 ? "" : ",\n") + "{\"id\": \"\(id)\", \"note\": \"n\(id)\", \"front\": \"Large question \(i)?\", "
+                + "\"back\": \"Answer \(i)\", \"created\": \"2025-11-01T12:00:00.000Z\", \"modified\": \"2025-11-01T12:00:00.000Z\", "
+                + "\"reviews\": [{\"id\": \"first-\(i)\", \"at\": \"2025-11-02T12:00:00.000Z\", \"rating\": 3, \"duration_ms\": 2000}, "
+                + "{\"id\": \"second-\(i)\", \"at\": \"2025-11-05T12:00:00.000Z\", \"rating\": 3, \"duration_ms\": 2000}]}"
+        }
+        try (text + "\n]}]}\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func aFirstImportKilledAtRandomMomentsLeavesTheStoreEmptyOrWholeAndBackInItsLog() throws {
+        var random = SeededRandom(seed: Self.seed &+ 1)
+        let files = RecallSandbox()
+        let deckFile = files.path("large.json")
+        let cards = 5_000
+        try writeLargeDeckFile(deckFile, cards: cards)
+        // How long a whole import takes here, to kill it anywhere within that.
+        let timed = RecallSandbox()
+        try timed.ok(["init", "--empty"])
+        let start = Date()
+        try timed.ok(["import", deckFile])
+        let duration = Date().timeIntervalSince(start)
+        for round in 0..<(4 * Self.soak) {
+            let sandbox = RecallSandbox()
+            try sandbox.ok(["init", "--empty"])
+            let child = try Child(sandbox, ["import", deckFile])
+            usleep(UInt32(Double(random.next(below: 1000)) / 1000 * duration * 1_000_000))
+            let killed = child.killNow()
+            #expect(killed || child.process.terminationStatus == 0,
+                    "seed \(Self.seed) round \(round): recall import failed: \(child.stderr)")
+            try expectConsistent(sandbox, "seed \(Self.seed) round \(round)")
+            let held = try Database(path: sandbox.dbPath, readOnly: true).scalarInt("SELECT count(*) FROM cards")
+            #expect(held == 0 || held == Int64(cards), "seed \(Self.seed) round \(round): \(held ?? -1) cards after the kill")
+            // The next import finishes the job, and the store is in its write-ahead log again.
+            try sandbox.ok(["import", deckFile])
+            let db = try Database(path: sandbox.dbPath, readOnly: true)
+            #expect(try db.scalarInt("SELECT count(*) FROM cards") == Int64(cards))
+            #expect(try db.scalarInt("SELECT count(*) FROM review_log") == Int64(2 * cards))
+            #expect(try db.row("PRAGMA journal_mode") { $0.textValue(0) } == "wal")
+        }
+    }
+
     // MARK: Concurrent writers
 
     @Test func fourWritersAtOnceAllSucceedAndNothingIsLost() throws {

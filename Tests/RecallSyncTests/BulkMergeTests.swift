@@ -167,4 +167,97 @@ import Testing
         }
         #expect(try Self.schema(store) == before)
     }
+
+    // MARK: Rollback journal
+
+    static func journalMode(_ store: Store) throws -> String? {
+        try store.db.row("PRAGMA journal_mode") { $0.textValue(0) }
+    }
+
+    /// The file as `recall export` writes it, saved, and opened as a stream (as import and sync read it).
+    static func savedStream(_ file: DeckFile, _ folder: TemporaryFolder, _ name: String) throws -> DeckFileStream {
+        let writer = try makeStore(folder, name + "-source")
+        _ = try writer.write { try DeckMerge.merge([file], into: writer, timeZone: utc) }
+        let path = folder.path(name + ".json")
+        try writer.exportText().write(toFile: path, atomically: true, encoding: .utf8)
+        return try DeckFileStream.open(path: path).stream
+    }
+
+    @Test func aBulkMergeIntoAStoreWithoutCardsWritesThroughARollbackJournalAndReturnsToTheLog() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let stream = try Self.savedStream(Self.bigFile(), folder, "big")
+        let bulk = try makeStore(folder, "bulk")
+        #expect(try Self.journalMode(bulk) == "wal")
+        var modeDuringMerge: String?
+        try DeckMerge.$chunkSize.withValue(100) {
+            _ = try DeckMerge.write(bulk, merging: [stream]) {
+                modeDuringMerge = try Self.journalMode(bulk)
+                return try DeckMerge.merge(sources: [stream], into: bulk, timeZone: utc)
+            }
+        }
+        #expect(modeDuringMerge == "delete")
+        #expect(try Self.journalMode(bulk) == "wal")
+        #expect(!FileManager.default.fileExists(atPath: bulk.path + "-journal"))
+
+        // The same rows as a merge through the log (one chunk: no bulk journal).
+        let ordinary = try makeStore(folder, "ordinary")
+        var ordinaryMode: String?
+        _ = try DeckMerge.write(ordinary, merging: [stream]) {
+            ordinaryMode = try Self.journalMode(ordinary)
+            return try DeckMerge.merge(sources: [stream], into: ordinary, timeZone: utc)
+        }
+        #expect(ordinaryMode == "wal")
+        #expect(try Self.rows(bulk) == Self.rows(ordinary))
+        #expect(try bulk.db.row("PRAGMA integrity_check") { $0.textValue(0) } == "ok")
+    }
+
+    @Test func aBulkMergeIntoAStoreThatHoldsCardsStaysInTheLog() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let file = Self.bigFile()
+        let stream = try Self.savedStream(file, folder, "big")
+        let store = try makeStore(folder, "store")
+        _ = try store.write { try DeckMerge.merge([Self.halves(file)[0]], into: store, timeZone: utc) }
+        var mode: String?
+        try DeckMerge.$chunkSize.withValue(100) {
+            _ = try DeckMerge.write(store, merging: [stream]) {
+                mode = try Self.journalMode(store)
+                return try DeckMerge.merge(sources: [stream], into: store, timeZone: utc)
+            }
+        }
+        #expect(mode == "wal")
+    }
+
+    @Test func anotherConnectionToTheStoreKeepsABulkMergeInTheLog() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let stream = try Self.savedStream(Self.bigFile(), folder, "big")
+        let store = try makeStore(folder, "store")
+        // Another program with the store open (a review screen, say) and reading it.
+        let other = try Database(path: store.path)
+        #expect(try other.scalarInt("SELECT count(*) FROM cards") == 0)
+        var mode: String?
+        let report = try DeckMerge.$chunkSize.withValue(100) {
+            try DeckMerge.write(store, merging: [stream]) {
+                mode = try Self.journalMode(store)
+                return try DeckMerge.merge(sources: [stream], into: store, timeZone: utc)
+            }
+        }
+        #expect(mode == "wal")
+        #expect(report.cardsAdded == 900)
+        #expect(try other.scalarInt("SELECT count(*) FROM cards") == 900)
+    }
+
+    @Test func aStoreLeftInRollbackModeByACrashReturnsToTheLogWhenOpened() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let path = try makeStore(folder, "store").path
+        do {
+            let db = try Database(path: path)
+            #expect(try db.row("PRAGMA journal_mode = DELETE") { $0.textValue(0) } == "delete")
+        }
+        let reopened = try Store(path: path)
+        #expect(try Self.journalMode(reopened) == "wal")
+    }
 }

@@ -129,8 +129,9 @@ struct Import: ParsableCommand {
         // (`DeckFileStream`): memory for the cards in hand, not for the files.
         let now = try Clock.fromEnvironment(ProcessInfo.processInfo.environment).now
         var sources: [DeckFileStream] = []
-        for file in files {
-            let (stream, future) = try DeckFileStream.open(path: file, sizeLimit: deckFileOptions.sizeLimit, now: now)
+        let opened = DeckFileStream.openAll(files.map { ($0, nil) }, sizeLimit: deckFileOptions.sizeLimit, now: now)
+        for (file, result) in zip(files, opened) {
+            let (stream, future) = try result.get()
             if let warning = future.warning(file: file) { Output.warning(warning) }
             sources.append(stream)
         }
@@ -145,8 +146,7 @@ struct Import: ParsableCommand {
             }
         }
         var mediaWarnings: [String] = []
-        try DeckMerge.prepare(context.store, forMerging: sources)
-        let report = try context.store.write {
+        let report = try DeckMerge.write(context.store, merging: sources) {
             for (index, file) in files.enumerated() where !sources[index].media.isEmpty {
                 mediaWarnings += try MediaTransfer.record(sources[index].media, in: context.store, now: context.now, source: file)
             }
