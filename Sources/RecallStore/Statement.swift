@@ -167,17 +167,3 @@ extension Statement {
         guard code == SQLITE_OK else { throw failure(code) }
     }
 }
-
-extension FNV64 {
-    /// Adds a result row, column by column, to the hash (sync's change detection).
-    mutating func row(_ statement: Statement, columns: Int32) {
-        for column in 0..<columns {
-            switch sqlite3_column_type(statement.handle, column) {
-            case SQLITE_NULL: add(Int64(-1))
-            case SQLITE_INTEGER: add(sqlite3_column_int64(statement.handle, column))
-            case SQLITE_FLOAT: add(Int64(bitPattern: sqlite3_column_double(statement.handle, column).bitPattern))
-            default: statement.withUTF8(column) { add($0) }; add(Int64(column))
-            }
-        }
-    }
-}

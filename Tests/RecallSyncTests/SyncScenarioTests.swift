@@ -128,6 +128,38 @@ import Testing
         #expect(next.report.reviewsAdded == 1)
     }
 
+    /// The fingerprint reads only the log's size, ends and last undo number: every change a user
+    /// can make between two syncs must still change it, the ones that leave the log's size as it
+    /// was included (an answer undone and given again, a card's reviews that go with it to the
+    /// trash and come back).
+    @Test func everyChangeToTheStoreChangesItsSyncFingerprint() throws {
+        let peers = try Peers()
+        defer { withExtendedLifetime(peers) {} }
+        let store = peers.a
+        let plain = try store.card(front: "Plain").id
+        let changes: [(String, () throws -> Void)] = [
+            ("an answer", { try store.answerCard(plain, .good, at: day(1)) }),
+            ("its undo", { _ = try store.write { try store.undoLastAnswer() } }),
+            ("the same answer again", { try store.answerCard(plain, .good, at: day(1)) }),
+            ("an edit", { _ = try store.write { try store.editNote(ofCard: plain, front: "Plain, edited", back: nil, tags: nil, now: day(2)) } }),
+            ("a suspension", { _ = try store.write { try store.setSuspended([plain], true, now: day(2)) } }),
+            ("a flag", { _ = try store.write { try store.setFlag(cardID: plain, flag: 1, now: day(2)) } }),
+            ("a move", { _ = try store.write { try store.moveCards([plain], toDeck: "Elsewhere", now: day(2)) } }),
+            ("a deletion to the trash", { try store.write { _ = try store.moveToTrash(cards: [plain], reason: "test", now: day(3)) } }),
+            ("the restore", { _ = try store.write { try store.restoreFromTrash([plain], now: day(3)) } }),
+        ]
+        var seen = [try store.syncFingerprint()]
+        for (what, change) in changes {
+            try change()
+            let now = try store.syncFingerprint()
+            #expect(!seen.contains(now), "\(what) left the fingerprint as it was before")
+            seen.append(now)
+        }
+        // Reading changes nothing.
+        _ = try store.exportText()
+        #expect(try store.syncFingerprint() == seen.last)
+    }
+
     @Test func aBrokenOrHalfWrittenPeerFileIsSkippedWithAWarning() throws {
         let peers = try Peers()
         defer { withExtendedLifetime(peers) {} }
