@@ -23,11 +23,18 @@ extension DeckFileStream {
         guard workers > 1 else { return files.map(opened) }
         let results = OpenedSlots(count: files.count)
         let next = NextIndex()
+        @Sendable func work() {
+            while let index = next.take(below: files.count) { results.set(index, opened(files[index])) }
+        }
         // Task-local values do not follow work onto other threads: the tests' hook is passed on.
+        // (Only when set: binding a task-local on a thread outside any task crashed the static
+        // release build, in `swift_task_localValuePush`.)
         let duringRead = FileContents.duringRead
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            FileContents.$duringRead.withValue(duringRead) {
-                while let index = next.take(below: files.count) { results.set(index, opened(files[index])) }
+            if let duringRead {
+                FileContents.$duringRead.withValue(duringRead) { work() }
+            } else {
+                work()
             }
         }
         return results.values()
