@@ -160,10 +160,18 @@ public final class DeckFileStream: DeckSource {
     /// The cards at `indices` (ascending; others are skipped), read again from the file, checked
     /// as in pass 1, their future times disarmed. Neighbours are read together, in one `pread`.
     public func cards(_ indices: [Int]) throws(SyncError) -> [(deck: Int, card: DeckFile.Card)] {
+        try cards(indices, copies: nil)
+    }
+
+    public func cards(_ indices: [Int], leavingOut copies: CardCopies) throws(SyncError) -> [(deck: Int, card: DeckFile.Card)] {
+        try cards(indices, copies: copies)
+    }
+
+    private func cards(_ indices: [Int], copies: CardCopies?) throws(SyncError) -> [(deck: Int, card: DeckFile.Card)] {
         try checkDescriptor()
         var result: [(deck: Int, card: DeckFile.Card)] = []
         result.reserveCapacity(indices.count)
-        try read(indices) { (index: Int, card: DeckFile.Card) throws(SyncError) in
+        try read(indices, copies: copies) { (index: Int, card: DeckFile.Card) throws(SyncError) in
             var card = card
             if let futureLimit {
                 var ignored = FutureTimes()
@@ -206,7 +214,8 @@ public final class DeckFileStream: DeckSource {
 
     /// Reads the cards at `indices` from the file, in order, calling `body` with each (not
     /// disarmed; version 1 cards upgraded).
-    private func read(_ indices: [Int], _ body: (Int, DeckFile.Card) throws(SyncError) -> Void) throws(SyncError) {
+    private func read(_ indices: [Int], copies: CardCopies? = nil,
+                      _ body: (Int, DeckFile.Card) throws(SyncError) -> Void) throws(SyncError) {
         var buffer: [UInt8] = []
         var k = 0
         while k < indices.count {
@@ -239,6 +248,12 @@ public final class DeckFileStream: DeckSource {
                 let entry = entries[cardIndex]
                 let d = deck(of: cardIndex)
                 let from = Int(entry.offset - first.offset)
+                if let copies, buffer.withUnsafeBytes({ all in
+                    copies.isCopy(UnsafeRawBufferPointer(rebasing: all[from..<from + Int(entry.length)]),
+                                  deck: deckHeaders[d].id, version: version)
+                }) {
+                    continue
+                }
                 let parsed = buffer.withUnsafeBytes { all in
                     Result { () throws(SyncError) in
                         let bytes = UnsafeRawBufferPointer(rebasing: all[from..<from + Int(entry.length)])

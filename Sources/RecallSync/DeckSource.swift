@@ -18,6 +18,17 @@ public protocol DeckSource: Sendable {
     func cardKeys(_ index: Int) -> CardKeys
     /// The cards at `indices` (ascending), whole, each with the index of its deck in `deckHeaders`.
     func cards(_ indices: [Int]) throws -> [(deck: Int, card: DeckFile.Card)]
+    /// `cards(_:)`, leaving out each card that is, to the byte, a card an earlier source of the
+    /// same chunk gave in a deck of the same id (`copies` remembers them): a version merged
+    /// twice decides nothing more than once, and two devices' files mostly hold the same cards.
+    func cards(_ indices: [Int], leavingOut copies: CardCopies) throws -> [(deck: Int, card: DeckFile.Card)]
+}
+
+extension DeckSource {
+    /// Sources that do not keep their cards' text (`DeckFile`, in memory) leave nothing out.
+    public func cards(_ indices: [Int], leavingOut copies: CardCopies) throws -> [(deck: Int, card: DeckFile.Card)] {
+        try cards(indices)
+    }
 }
 
 /// What ties a card to others in a merge, as stable hashes (`FNV64`): its id, its note's id,

@@ -392,16 +392,24 @@ final class ChunkPrefetch: @unchecked Sendable {
         let sources = self.sources
         let chunk = chunks[number]
         DispatchQueue.global().async {
-            box.result = Result { try sources.indices.map { try sources[$0].cards(chunk.sourceCards[$0]) } }
+            box.result = Result { try Self.read(chunk, from: sources) }
             group.leave()
         }
         pending = (number, group, box)
     }
 
+    /// A chunk's cards from every source, each card once: a later file's exact copy of a card an
+    /// earlier one gave is left out (`CardCopies`).
+    private static func read(_ chunk: MergeChunks.Chunk, from sources: [any DeckSource]) throws -> Cards {
+        guard sources.count > 1 else { return try sources.indices.map { try sources[$0].cards(chunk.sourceCards[$0]) } }
+        let copies = CardCopies()
+        return try sources.indices.map { try sources[$0].cards(chunk.sourceCards[$0], leavingOut: copies) }
+    }
+
     /// The cards of chunk `number` (asked in order), and the next chunk's read begun.
     func cards(ofChunk number: Int) throws -> Cards {
         guard let current = pending, current.number == number else {
-            return try sources.indices.map { try sources[$0].cards(chunks[number].sourceCards[$0]) }
+            return try Self.read(chunks[number], from: sources)
         }
         current.group.wait()
         pending = nil

@@ -260,4 +260,53 @@ import Testing
         let reopened = try Store(path: path)
         #expect(try Self.journalMode(reopened) == "wal")
     }
+
+    // MARK: Copies of a card in several files
+
+    @Test func aCardCopiedToTheByteInALaterFileIsReadOnceAndAChangedOneIsNot() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let file = Self.bigFile()
+        var edited = file
+        edited.decks[0].cards[5].front = "Edited on another device"
+        edited.decks[0].cards[5].modified = day(400)
+        let first = try Self.savedStream(file, folder, "first")
+        let copy = try Self.savedStream(file, folder, "copy")
+        let changed = try Self.savedStream(edited, folder, "changed")
+        let some = Array(0..<40)
+        let copies = CardCopies()
+        #expect(try first.cards(some, leavingOut: copies).count == 40)
+        #expect(try copy.cards(some, leavingOut: copies).isEmpty)
+        let fromChanged = try changed.cards(some, leavingOut: copies)
+        // The edited card and its siblings (which share its note's text); nothing else.
+        #expect(!fromChanged.isEmpty && fromChanged.count <= 3)
+        #expect(fromChanged.allSatisfy { $0.card.front == "Edited on another device" })
+        // Without `copies`, every card is read.
+        #expect(try copy.cards(some).count == 40)
+    }
+
+    @Test func mergingAFileWithItsCopiesAndAnEditedCopyWritesWhatTheEditedOneAloneWrites() throws {
+        let folder = TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
+        let file = Self.bigFile()
+        var edited = file
+        edited.decks[1].cards[7].front = "Edited on another device"
+        edited.decks[1].cards[7].modified = day(400)
+        edited.decks[0].cards[2].reviews.append(Review(id: ReviewID("00000000-0000-7000-8000-00000000abcd"), at: day(300),
+                                                       rating: .good, durationMS: 1000))
+        let sources = [try Self.savedStream(file, folder, "a"), try Self.savedStream(file, folder, "b"),
+                       try Self.savedStream(edited, folder, "c")]
+        for size in [1_000_000, 50] {
+            let three = try makeStore(folder, "three-\(size)")
+            let one = try makeStore(folder, "one-\(size)")
+            try DeckMerge.$chunkSize.withValue(size) {
+                _ = try three.write { try DeckMerge.merge(sources: sources, into: three, timeZone: utc) }
+                _ = try one.write { try DeckMerge.merge(sources: [sources[2]], into: one, timeZone: utc) }
+            }
+            #expect(try Self.rows(three) == Self.rows(one))
+            #expect(try three.exportText() == one.exportText())
+            #expect(try three.exportText().contains("Edited on another device"))
+            #expect(try three.db.scalarInt("SELECT count(*) FROM review_log") == one.db.scalarInt("SELECT count(*) FROM review_log"))
+        }
+    }
 }
