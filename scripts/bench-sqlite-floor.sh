@@ -9,16 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-bench.sh
 runs=${1:-3}
-cards=100000
-per_card=10
-now_ms=1764072000000   # 2025-11-25T12:00:00Z
-
-bin=${RECALL_BIN:-$(build_release_recall)}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export TZ=UTC RECALL_NOW=2025-11-25T12:00:00Z
-command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
 source scripts/lib-sync-store.sh
+sync_bench_setup
 
 print_bench_header
 echo "making a store with $cards cards and $((cards * per_card)) reviews..."

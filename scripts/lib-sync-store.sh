@@ -39,3 +39,17 @@ SQL
     # Rewriting every id leaves the log's pages half empty; a store recall fills is compact.
     sqlite3 "$path" VACUUM
 }
+
+# `sync_bench_setup`: what `bench-sync.sh` and `bench-sqlite-floor.sh` share: the collection
+# (100,000 cards with 10 reviews each, made at 2025-11-25T12:00:00Z), the binary ($RECALL_BIN or
+# a release build, into $bin), a work folder ($work) removed on exit, the clock, the sqlite3 shell.
+sync_bench_setup() {
+    cards=100000
+    per_card=10
+    now_ms=1764072000000   # 2025-11-25T12:00:00Z
+    bin=${RECALL_BIN:-$(build_release_recall)}
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    export TZ=UTC RECALL_NOW=2025-11-25T12:00:00Z
+    command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+}

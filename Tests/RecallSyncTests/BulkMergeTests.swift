@@ -183,31 +183,33 @@ import Testing
         return try DeckFileStream.open(path: path).stream
     }
 
+    /// Merges `stream` into `store` as import and sync do (`DeckMerge.write`), `chunkSize` cards
+    /// at a time; returns the journal mode the merge ran in, and its report.
+    static func mergeNotingTheJournal(_ stream: DeckFileStream, into store: Store,
+                                      chunkSize: Int) throws -> (mode: String?, report: MergeReport) {
+        var mode: String?
+        let report = try DeckMerge.$chunkSize.withValue(chunkSize) {
+            try DeckMerge.write(store, merging: [stream]) {
+                mode = try journalMode(store)
+                return try DeckMerge.merge(sources: [stream], into: store, timeZone: utc)
+            }
+        }
+        return (mode, report)
+    }
+
     @Test func aBulkMergeIntoAStoreWithoutCardsWritesThroughARollbackJournalAndReturnsToTheLog() throws {
         let folder = TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }
         let stream = try Self.savedStream(Self.bigFile(), folder, "big")
         let bulk = try makeStore(folder, "bulk")
         #expect(try Self.journalMode(bulk) == "wal")
-        var modeDuringMerge: String?
-        try DeckMerge.$chunkSize.withValue(100) {
-            _ = try DeckMerge.write(bulk, merging: [stream]) {
-                modeDuringMerge = try Self.journalMode(bulk)
-                return try DeckMerge.merge(sources: [stream], into: bulk, timeZone: utc)
-            }
-        }
-        #expect(modeDuringMerge == "delete")
+        #expect(try Self.mergeNotingTheJournal(stream, into: bulk, chunkSize: 100).mode == "delete")
         #expect(try Self.journalMode(bulk) == "wal")
         #expect(!FileManager.default.fileExists(atPath: bulk.path + "-journal"))
 
         // The same rows as a merge through the log (one chunk: no bulk journal).
         let ordinary = try makeStore(folder, "ordinary")
-        var ordinaryMode: String?
-        _ = try DeckMerge.write(ordinary, merging: [stream]) {
-            ordinaryMode = try Self.journalMode(ordinary)
-            return try DeckMerge.merge(sources: [stream], into: ordinary, timeZone: utc)
-        }
-        #expect(ordinaryMode == "wal")
+        #expect(try Self.mergeNotingTheJournal(stream, into: ordinary, chunkSize: DeckMerge.chunkSize).mode == "wal")
         #expect(try Self.rows(bulk) == Self.rows(ordinary))
         #expect(try bulk.db.row("PRAGMA integrity_check") { $0.textValue(0) } == "ok")
     }
@@ -219,14 +221,7 @@ import Testing
         let stream = try Self.savedStream(file, folder, "big")
         let store = try makeStore(folder, "store")
         _ = try store.write { try DeckMerge.merge([Self.halves(file)[0]], into: store, timeZone: utc) }
-        var mode: String?
-        try DeckMerge.$chunkSize.withValue(100) {
-            _ = try DeckMerge.write(store, merging: [stream]) {
-                mode = try Self.journalMode(store)
-                return try DeckMerge.merge(sources: [stream], into: store, timeZone: utc)
-            }
-        }
-        #expect(mode == "wal")
+        #expect(try Self.mergeNotingTheJournal(stream, into: store, chunkSize: 100).mode == "wal")
     }
 
     @Test func anotherConnectionToTheStoreKeepsABulkMergeInTheLog() throws {
@@ -237,13 +232,7 @@ import Testing
         // Another program with the store open (a review screen, say) and reading it.
         let other = try Database(path: store.path)
         #expect(try other.scalarInt("SELECT count(*) FROM cards") == 0)
-        var mode: String?
-        let report = try DeckMerge.$chunkSize.withValue(100) {
-            try DeckMerge.write(store, merging: [stream]) {
-                mode = try Self.journalMode(store)
-                return try DeckMerge.merge(sources: [stream], into: store, timeZone: utc)
-            }
-        }
+        let (mode, report) = try Self.mergeNotingTheJournal(stream, into: store, chunkSize: 100)
         #expect(mode == "wal")
         #expect(report.cardsAdded == 900)
         #expect(try other.scalarInt("SELECT count(*) FROM cards") == 900)
