@@ -252,13 +252,19 @@ import Testing
 
     // MARK: Copies of a card in several files
 
+    /// `bigFile()`, and the same with card `card` of deck `deck` edited later on another device.
+    static func fileAndAnEditedCopy(deck: Int, card: Int) -> (file: DeckFile, edited: DeckFile) {
+        let file = bigFile()
+        var edited = file
+        edited.decks[deck].cards[card].front = "Edited on another device"
+        edited.decks[deck].cards[card].modified = day(400)
+        return (file, edited)
+    }
+
     @Test func aCardCopiedToTheByteInALaterFileIsReadOnceAndAChangedOneIsNot() throws {
         let folder = TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }
-        let file = Self.bigFile()
-        var edited = file
-        edited.decks[0].cards[5].front = "Edited on another device"
-        edited.decks[0].cards[5].modified = day(400)
+        let (file, edited) = Self.fileAndAnEditedCopy(deck: 0, card: 5)
         let first = try Self.savedStream(file, folder, "first")
         let copy = try Self.savedStream(file, folder, "copy")
         let changed = try Self.savedStream(edited, folder, "changed")
@@ -277,10 +283,7 @@ import Testing
     @Test func mergingAFileWithItsCopiesAndAnEditedCopyWritesWhatTheEditedOneAloneWrites() throws {
         let folder = TemporaryFolder()
         defer { withExtendedLifetime(folder) {} }
-        let file = Self.bigFile()
-        var edited = file
-        edited.decks[1].cards[7].front = "Edited on another device"
-        edited.decks[1].cards[7].modified = day(400)
+        var (file, edited) = Self.fileAndAnEditedCopy(deck: 1, card: 7)
         edited.decks[0].cards[2].reviews.append(Review(id: ReviewID("00000000-0000-7000-8000-00000000abcd"), at: day(300),
                                                        rating: .good, durationMS: 1000))
         let sources = [try Self.savedStream(file, folder, "a"), try Self.savedStream(file, folder, "b"),
