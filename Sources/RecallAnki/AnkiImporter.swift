@@ -34,6 +34,10 @@ public enum AnkiImporter {
         return ext == "apkg" || ext == "colpkg"
     }
 
+    /// From this many cards, an import into a store without cards writes in bulk (as a deck
+    /// file's merge of more than one chunk does). Tests set it low.
+    @TaskLocal static var bulkCards = 4096
+
     public static func run(
         path: String, into store: Store, deckPrefix: String?, dryRun: Bool, now: Millis, timeZone: TimeZone,
         limits: AnkiPackageReader.Limits = AnkiPackageReader.Limits(), phase: (String) -> Void = { _ in }
@@ -84,8 +88,17 @@ public enum AnkiImporter {
             return try store.applyAnkiImport(imports, deckOptions: deckOptions, timeZone: timeZone, now: now, dryRun: dryRun,
                                              phase: phase)
         }
-        // A dry run writes nothing (no backup either): it plans in a read transaction.
-        let counts = dryRun ? try store.snapshot(body) : try store.write(body)
+        // A dry run writes nothing (no backup either): it plans in a read transaction. A large
+        // package into a store without cards only adds pages: they are written once, through a
+        // rollback journal rather than the write-ahead log (`Store.writeInBulk`).
+        let counts: AnkiImportCounts
+        if dryRun {
+            counts = try store.snapshot(body)
+        } else if imports.count >= Self.bulkCards, try store.holdsNoCards() {
+            counts = try store.writeInBulk(body)
+        } else {
+            counts = try store.write(body)
+        }
         phase("commit")
         return AnkiImportReport(
             path: path, collectionEntry: reader.collectionEntry, schemaVersion: counted.schemaVersion,

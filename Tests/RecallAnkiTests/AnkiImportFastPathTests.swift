@@ -1,5 +1,6 @@
 import Foundation
 @testable import RecallAnki
+@testable import RecallStore
 import Testing
 
 /// The shortcuts a large import takes must give what the long way gives: a card's memory state
@@ -49,5 +50,45 @@ import Testing
                 #expect(cache.markdown(fromHTML: prefix + field) == expected)
             }
         }
+    }
+}
+
+/// A large package into a store without cards is written through a rollback journal
+/// (`Store.writeInBulk`); the store it leaves must be the one the write-ahead log leaves.
+@Suite struct AnkiBulkImportTests {
+    /// Every row recall keeps of an import, table by table, in id order.
+    static func rows(_ store: Store) throws -> [String] {
+        var rows: [String] = []
+        for table in ["decks", "notes", "cards", "review_log", "anki_notes", "anki_cards", "card_checkpoints", "media"] {
+            let statement = try store.db.prepare("SELECT * FROM \(table) ORDER BY 1, 2")
+            while try statement.step() {
+                rows.append(table + ": " + (0..<Int32(statement.columnCount)).map { statement.text($0) ?? "null" }.joined(separator: "|"))
+            }
+        }
+        return rows
+    }
+
+    @Test(arguments: ["generated/history.apkg", "generated/history.colpkg", "anki-made/modern.apkg"])
+    func aPackageImportedInBulkLeavesTheStoreTheLogLeaves(name: String) throws {
+        let folder = TemporaryFolder()
+        var modes: [String] = []
+        var stores: [Store] = []
+        for (label, threshold) in [("bulk", 1), ("log", 1_000_000)] {
+            let store = try Store(path: folder.path("\(label).sqlite"))
+            var mode = ""
+            _ = try AnkiImporter.$bulkCards.withValue(threshold) {
+                try AnkiImporter.run(path: Fixture.path(name), into: store, deckPrefix: nil, dryRun: false, now: Fixture.exportDay,
+                                     timeZone: Fixture.utc) { phase in
+                    if phase == "media" { mode = ((try? store.db.row("PRAGMA journal_mode") { $0.textValue(0) }) ?? nil) ?? "?" }
+                }
+            }
+            modes.append(mode)
+            #expect(try store.db.row("PRAGMA journal_mode") { $0.textValue(0) } == "wal")
+            stores.append(store)
+        }
+        #expect(modes == ["delete", "wal"])
+        let bulk = try Self.rows(stores[0])
+        #expect(bulk.count > 10)
+        #expect(bulk == (try Self.rows(stores[1])))
     }
 }
