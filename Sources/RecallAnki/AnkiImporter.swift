@@ -34,9 +34,9 @@ public enum AnkiImporter {
         return ext == "apkg" || ext == "colpkg"
     }
 
-    /// From this many cards, an import into a store without cards writes in bulk (as a deck
-    /// file's merge of more than one chunk does). Tests set it low.
-    @TaskLocal static var bulkCards = 4096
+    /// From this many cards, an import into a store without cards writes in bulk
+    /// (`Store.bulkWriteCards`). Tests set it low.
+    @TaskLocal static var bulkCards = Store.bulkWriteCards
 
     public static func run(
         path: String, into store: Store, deckPrefix: String?, dryRun: Bool, now: Millis, timeZone: TimeZone,

@@ -334,7 +334,9 @@ struct ImportRun {
                 contentKey: ReimportPlanner.hex(contentHashes[index]))
         }
         try media.saveContents(in: store)
-        let counts = try store.write {
+        // A large first bank only adds pages: written once, through a rollback journal.
+        let bulk = try plan.addedIndices.count >= Store.bulkWriteCards && store.holdsNoCards()
+        let counts = try (bulk ? store.writeInBulk : store.write) {
             try media.record(in: store, now: now)
             let counts = try store.applyImport(
                 added: plan.addedIndices.map(imported),

@@ -1,4 +1,8 @@
 extension Store {
+    /// From this many new cards, a first import (into a store without cards) writes in bulk
+    /// (`writeInBulk`): a bank, an Anki package. A deck file's merge does from more than one chunk.
+    public static let bulkWriteCards = 4096
+
     /// True when the store holds no card and no note: a merge into it only appends rows.
     public func holdsNoCards() throws(StoreError) -> Bool {
         try db.scalarInt("SELECT EXISTS (SELECT 1 FROM cards) OR EXISTS (SELECT 1 FROM notes)") == 0

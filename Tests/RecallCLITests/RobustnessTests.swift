@@ -153,22 +153,33 @@ import Testing
         try (text + "\n]}]}\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    @Test func aFirstImportKilledAtRandomMomentsLeavesTheStoreEmptyOrWholeAndBackInItsLog() throws {
+    /// A question bank of `cards` tab-separated question/answer lines.
+    func writeLargeBank(_ path: String, cards: Int) throws {
+        let text = (0..<cards).map { "Bank question \($0)?\tBank answer \($0)." }.joined(separator: "\n") + "\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// A first import large enough to write in bulk (a deck file with two reviews a card, or a
+    /// TSV bank), killed at random moments: the store is left empty or whole, consistent, and
+    /// back in its write-ahead log once the import is run again.
+    @Test(arguments: ["large.json", "large.tsv"])
+    func aFirstImportKilledAtRandomMomentsLeavesTheStoreEmptyOrWholeAndBackInItsLog(file: String) throws {
         var random = SeededRandom(seed: Self.seed &+ 1)
         let files = RecallSandbox()
-        let deckFile = files.path("large.json")
+        let path = files.path(file)
         let cards = 5_000
-        try writeLargeDeckFile(deckFile, cards: cards)
+        let reviewsPerCard = file.hasSuffix(".json") ? 2 : 0
+        if file.hasSuffix(".json") { try writeLargeDeckFile(path, cards: cards) } else { try writeLargeBank(path, cards: cards) }
         // How long a whole import takes here, to kill it anywhere within that.
         let timed = RecallSandbox()
         try timed.ok(["init", "--empty"])
         let start = Date()
-        try timed.ok(["import", deckFile])
+        try timed.ok(["import", path])
         let duration = Date().timeIntervalSince(start)
         for round in 0..<(4 * Self.soak) {
             let sandbox = RecallSandbox()
             try sandbox.ok(["init", "--empty"])
-            let child = try Child(sandbox, ["import", deckFile])
+            let child = try Child(sandbox, ["import", path])
             usleep(UInt32(Double(random.next(below: 1000)) / 1000 * duration * 1_000_000))
             let killed = child.killNow()
             #expect(killed || child.process.terminationStatus == 0,
@@ -177,11 +188,12 @@ import Testing
             let held = try Database(path: sandbox.dbPath, readOnly: true).scalarInt("SELECT count(*) FROM cards")
             #expect(held == 0 || held == Int64(cards), "seed \(Self.seed) round \(round): \(held ?? -1) cards after the kill")
             // The next import finishes the job, and the store is in its write-ahead log again.
-            try sandbox.ok(["import", deckFile])
+            try sandbox.ok(["import", path])
             let db = try Database(path: sandbox.dbPath, readOnly: true)
             #expect(try db.scalarInt("SELECT count(*) FROM cards") == Int64(cards))
-            #expect(try db.scalarInt("SELECT count(*) FROM review_log") == Int64(2 * cards))
+            #expect(try db.scalarInt("SELECT count(*) FROM review_log") == Int64(reviewsPerCard * cards))
             #expect(try db.row("PRAGMA journal_mode") { $0.textValue(0) } == "wal")
+            #expect(!FileManager.default.fileExists(atPath: sandbox.dbPath + "-journal"))
         }
     }
 
