@@ -85,16 +85,9 @@ public enum ISOTime {
             guard millis >= Self.first, millis < Self.end else { return ISOTime.write(millis, quoted: quoted, into: p) }
             let day = floorDivide(millis, 86_400_000)
             if day != self.day {
-                // The date of the day (civil-from-days, as `Fields`), as ten bytes.
-                let days = day + 719_468
-                let era = floorDivide(days, 146_097)
-                let dayOfEra = days - era * 146_097
-                let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-                let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-                let mp = (5 * dayOfYear + 2) / 153
-                let dayOfMonth = dayOfYear - (153 * mp + 2) / 5 + 1
-                let month = mp < 10 ? mp + 3 : mp - 9
-                let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+                // The date of the day (`Fields`: once a day, not once a time), as ten bytes.
+                let fields = Fields(day * 86_400_000)
+                let year = fields.year, month = fields.month, dayOfMonth = fields.day
                 var text: (UInt64, UInt16) = (0, 0)
                 withUnsafeMutableBytes(of: &text) { bytes in
                     @inline(__always) func digit(_ value: Int64, at offset: Int) {
