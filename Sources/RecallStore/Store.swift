@@ -117,8 +117,8 @@ public final class Store {
         // foreign key) keeps the prior content of each page it changes until it ends, and SQLite
         // puts that in a temporary file past 64 KB. A merge of a million reviews, 500 to a
         // statement, wrote 2 GB to such files; in memory it is a few MB at a time. (It can only be
-        // set outside a transaction, so it is set here for every command; `SyncWriter` puts the
-        // sorts of a bulk index build on disk where SQLite lets it.)
+        // set outside a transaction, so it is set here for every command; `DeckMerge.write` puts
+        // the sorts of a large merge's index builds on disk, before its transaction.)
         try db.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536")
         try db.execute("PRAGMA temp_store = MEMORY")
         isNew = version == 0
