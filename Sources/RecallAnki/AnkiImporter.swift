@@ -91,14 +91,7 @@ public enum AnkiImporter {
         // A dry run writes nothing (no backup either): it plans in a read transaction. A large
         // package into a store without cards only adds pages: they are written once, through a
         // rollback journal rather than the write-ahead log (`Store.writeInBulk`).
-        let counts: AnkiImportCounts
-        if dryRun {
-            counts = try store.snapshot(body)
-        } else if imports.count >= Self.bulkCards, try store.holdsNoCards() {
-            counts = try store.writeInBulk(body)
-        } else {
-            counts = try store.write(body)
-        }
+        let counts = dryRun ? try store.snapshot(body) : try store.write(adding: imports.count, bulkFrom: Self.bulkCards, body)
         phase("commit")
         return AnkiImportReport(
             path: path, collectionEntry: reader.collectionEntry, schemaVersion: counted.schemaVersion,

@@ -335,8 +335,7 @@ struct ImportRun {
         }
         try media.saveContents(in: store)
         // A large first bank only adds pages: written once, through a rollback journal.
-        let bulk = try plan.addedIndices.count >= Store.bulkWriteCards && store.holdsNoCards()
-        let counts = try (bulk ? store.writeInBulk : store.write) {
+        let counts = try store.write(adding: plan.addedIndices.count) {
             try media.record(in: store, now: now)
             let counts = try store.applyImport(
                 added: plan.addedIndices.map(imported),

@@ -36,6 +36,14 @@ extension Store {
         return try write(body)
     }
 
+    /// `writeInBulk` when the transaction adds `cards` cards, `threshold` or more, to a store
+    /// without cards (a first import only adds pages); `write` otherwise.
+    public func write<T>(adding cards: Int, bulkFrom threshold: Int = Store.bulkWriteCards,
+                         _ body: () throws -> T) throws -> T {
+        if cards >= threshold, try holdsNoCards() { return try writeInBulk(body) }
+        return try write(body)
+    }
+
     /// Sets the journal mode without waiting for other connections; returns the mode now in force
     /// (the old one when the switch was refused).
     @discardableResult
@@ -45,7 +53,12 @@ extension Store {
         do {
             return try db.row("PRAGMA journal_mode = \(mode)") { $0.textValue(0).lowercased() } ?? ""
         } catch {
-            return try db.row("PRAGMA journal_mode") { $0.textValue(0).lowercased() } ?? ""
+            return try journalMode()
         }
+    }
+
+    /// The journal mode in force, lowercase (`wal`, `delete`).
+    func journalMode() throws(StoreError) -> String {
+        try db.row("PRAGMA journal_mode") { $0.textValue(0).lowercased() } ?? ""
     }
 }

@@ -135,10 +135,7 @@ public final class Store {
         }
         // A bulk write (`writeInBulk`) cut short leaves the store in rollback-journal mode: back
         // to the log, when no other program has it open (otherwise the next command does it).
-        if !readOnly && version > 0 {
-            let mode = try db.row("PRAGMA journal_mode") { $0.textValue(0).lowercased() }
-            if mode != "wal" { try journalMode(set: "WAL") }
-        }
+        if !readOnly && version > 0, try journalMode() != "wal" { try journalMode(set: "WAL") }
         // A new store has nothing cached under older scheduling rules (SchedulingRules.swift).
         if isNew { try setSetting(Self.schedulingRulesKey, String(Self.schedulingRules)) }
     }

@@ -110,7 +110,7 @@ public final class SyncWriter {
     public func beginNewNotes(count: Int) throws(StoreError) {
         guard count >= Store.bulkIndexThreshold, ftsInsertTrigger == nil else { return }
         try flush()
-        if droppedTableIndexes.isEmpty, try store.db.scalarInt("SELECT EXISTS (SELECT 1 FROM cards) OR EXISTS (SELECT 1 FROM notes)") == 0 {
+        if droppedTableIndexes.isEmpty, try store.holdsNoCards() {
             droppedTableIndexes = try store.db.rows(
                 """
                 SELECT name, sql FROM sqlite_master

@@ -150,7 +150,7 @@ extension DeckMerge {
     /// that their merges run in many chunks.
     @TaskLocal static var chunkSize = 4096
 
-    /// From this many reviews in the files, `prepare` puts SQLite's temporary files on disk.
+    /// From this many reviews in the files, `write` puts SQLite's temporary files on disk.
     static let largeMergeReviews = 1_000_000
 
     /// Runs `body`, a merge of `sources` into `store`, in one write transaction, with the
@@ -163,10 +163,7 @@ extension DeckMerge {
     ///   written once.
     public static func write<T>(_ store: Store, merging sources: [any DeckSource], _ body: () throws -> T) throws -> T {
         if sources.reduce(0, { $0 + $1.reviewCount }) >= largeMergeReviews { try store.useDiskForTemporaryFiles() }
-        if sources.reduce(0, { $0 + $1.cardCount }) > chunkSize, try store.holdsNoCards() {
-            return try store.writeInBulk(body)
-        }
-        return try store.write(body)
+        return try store.write(adding: sources.reduce(0) { $0 + $1.cardCount }, bulkFrom: chunkSize + 1, body)
     }
 
     /// Merges deck files, given as sources that hand their cards over a chunk at a time, into
