@@ -43,33 +43,7 @@ extension Store {
     }
 }
 
-/// A 64-bit hash for change detection (sync's fingerprint of the whole store), eight bytes a
-/// step: FNV-1a goes a byte at a time, and hashing every note's text that way was a fifth of a
-/// sync that finds nothing changed. Never stored as a key (only compared with the fingerprint the
-/// last sync recorded), so it may change between versions: a change costs one full sync.
-struct ChangeHash {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ word: UInt64) {
-        value = (value ^ word) &* 0x9E37_79B9_7F4A_7C15
-        value ^= value >> 32
-    }
-
-    mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        var offset = 0
-        while offset + 8 <= bytes.count {
-            add(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-            offset += 8
-        }
-        var tail: UInt64 = 0
-        while offset < bytes.count {
-            tail = tail << 8 | UInt64(bytes[offset])
-            offset += 1
-        }
-        add(tail)
-        add(UInt64(bytes.count))
-    }
-
+extension ChangeHash {
     /// Adds a result row, column by column, each with its type, to the hash.
     mutating func row(_ statement: Statement, columns: Int32) {
         for column in 0..<columns {

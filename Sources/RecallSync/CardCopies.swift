@@ -1,3 +1,5 @@
+import RecallModel
+
 /// The cards of one merge chunk as the files wrote them, to leave out a second copy
 /// (`DeckSource.cards(_:leavingOut:)`). A first sync reads two or more peer files that hold, in
 /// the main, the same cards: each copy after the first would be parsed and planned again, for
@@ -17,17 +19,9 @@ public final class CardCopies {
 
     /// True when this card was seen before; otherwise it is remembered and false is returned.
     func isCopy(_ bytes: UnsafeRawBufferPointer, deck: String, version: Int64) -> Bool {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var offset = 0
-        while offset + 8 <= bytes.count {
-            hash = (hash ^ UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) &* 0x9E37_79B9_7F4A_7C15
-            hash ^= hash >> 32
-            offset += 8
-        }
-        while offset < bytes.count {
-            hash = (hash ^ UInt64(bytes[offset])) &* 0x100_0000_01b3
-            offset += 1
-        }
+        var changeHash = ChangeHash()
+        changeHash.add(bytes)
+        let hash = changeHash.value
         if let entries = seen[hash] {
             for entry in entries where entry.deck == deck && entry.version == version && entry.bytes.elementsEqual(bytes) {
                 return true
