@@ -290,10 +290,6 @@ extension Store {
         }
     }
 
-    /// Sets this connection up for reading a whole collection in an order of its own (an export:
-    /// cards by guid, each card's reviews by a seek): SQLite reads through a memory map, with no
-    /// copy into its page cache and no system call per page. The pages read count toward this
-    /// process's memory, as a page cache of the same size would: the cards, notes and review log.
     /// Puts SQLite's temporary files on disk for the rest of this connection, before a merge
     /// of large deck files: the sorts that build indexes over millions of rows then spill to
     /// disk instead of holding every row in memory (the store keeps them in memory otherwise,
@@ -307,6 +303,10 @@ extension Store {
         (try db.scalarInt("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")) ?? 0
     }
 
+    /// Sets this connection up for reading a whole collection in an order of its own (an export:
+    /// cards by guid, each card's reviews by a seek): SQLite reads through a memory map, with no
+    /// copy into its page cache and no system call per page. The pages read count toward this
+    /// process's memory, as a page cache of the same size would: the cards, notes and review log.
     public func prepareForBulkReading() throws(StoreError) {
         try db.execute("PRAGMA mmap_size = \(1 << 40); PRAGMA cache_size = -2048")
     }
